@@ -1,0 +1,1 @@
+//! gongkai-app (see the crate description).

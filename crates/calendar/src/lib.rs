@@ -1,0 +1,1 @@
+//! gongkai-calendar (see the crate description).

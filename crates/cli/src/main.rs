@@ -1,0 +1,57 @@
+//! `gongkai`: the one binary. Argument definitions live apart from execution: each `cmd` module
+//! defines its clap types and a `run` function; this file only dispatches.
+//!
+//! Error policy: library crates return typed errors; here they become `anyhow` errors, printed once
+//! in Chinese on stderr as `错误：…`, with exit code 1 (2 where a command documents it, e.g.
+//! `report check` when an input cannot be read).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// gongkai（公开）：政府信息公开工作平台。
+#[derive(Debug, Parser)]
+#[command(name = "gongkai", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 年度报告：读取、检查、转换、比对、汇总
+    #[command(subcommand)]
+    Report(cmd::report::Command),
+    #[command(flatten)]
+    Clock(cmd::clock::Command),
+    #[command(flatten)]
+    Records(cmd::records::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Report(c) => cmd::report::run(c),
+        Command::Clock(c) => cmd::clock::run(c),
+        Command::Records(c) => cmd::records::run(c),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("错误：{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

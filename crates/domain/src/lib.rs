@@ -1,0 +1,1 @@
+//! gongkai-domain (see the crate description).

@@ -1,0 +1,1 @@
+//! gongkai-report (see the crate description).
