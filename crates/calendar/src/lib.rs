@@ -1,1 +1,32 @@
-//! gongkai-calendar (see the crate description).
+//! gongkai-calendar: the official Chinese working-day calendar (工作日、法定节假日、调休).
+//!
+//! The national schedule for 2019-2026 is embedded (`data/cn-calendar.yaml`, the State Council
+//! General Office's yearly notices). More years, and regional overrides (a region's extra local
+//! holidays), are handed in as YAML text of the same shape and validated before use.
+//!
+//! A year that is not in the data is computed on weekends only, and every result that touches it
+//! is *provisional*: [`Calendar::missing_years`] names those years and [`provisional_note`] says why
+//! and how to load them.
+//!
+//! Pure and synchronous: no IO except parsing the bytes handed in, no wall clock.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use gongkai_calendar::{Calendar, WorkingDays};
+//!
+//! let cal = Calendar::national()?;
+//! let receipt = NaiveDate::from_ymd_opt(2025, 1, 20).unwrap_or_default();
+//! // The 20th working day after 2025-01-20 skips the Spring Festival and counts the make-up days.
+//! assert_eq!(cal.add(receipt, WorkingDays::new(20))?.to_string(), "2025-02-21");
+//! # Ok::<(), gongkai_calendar::CalendarError>(())
+//! ```
+
+mod calendar;
+mod data;
+mod error;
+mod zh;
+
+pub use calendar::{Calendar, DayInfo, DayReason, Note, WorkingDays, FIRST_YEAR, LAST_YEAR};
+pub use data::{CalendarFile, HolidayEntry, Region, WorkdayEntry, YearSchedule, EMBEDDED_YAML};
+pub use error::CalendarError;
+pub use zh::{date_zh, month_day_zh, provisional_note, weekday_zh};
