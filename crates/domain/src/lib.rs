@@ -1,1 +1,3 @@
 //! gongkai-domain (see the crate description).
+
+pub mod report;

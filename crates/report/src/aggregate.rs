@@ -1,0 +1,1 @@
+//! Aggregate (汇总) many reports into one.

@@ -1,0 +1,1 @@
+//! Compare (比对) two reports of one agency.

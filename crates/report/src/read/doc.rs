@@ -1,0 +1,40 @@
+//! The intermediate document every structured reader produces (HTML, DOCX, Markdown, plain text
+//! with cell separators): paragraphs and tables in reading order, each with the 1-based line of
+//! the source it came from. [`super::assemble`] turns a `Doc` into a `Report`.
+
+/// A document as a sequence of blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Doc {
+    /// Paragraphs and tables in reading order.
+    pub blocks: Vec<Block>,
+}
+
+/// One block of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph (heading or narrative): its text, whitespace-normalised, and its line.
+    Para {
+        /// The text.
+        text: String,
+        /// 1-based line in the source.
+        line: u32,
+    },
+    /// A table as a grid of cell texts. Merged cells (rowspan/colspan) are expanded: the text
+    /// stands in the top-left position and the covered positions are empty strings, so every row
+    /// of a grid is aligned to the same columns.
+    Table {
+        /// Rows of cells (whitespace-normalised text; `&nbsp;`-only cells are empty).
+        rows: Vec<GridRow>,
+        /// 1-based line where the table starts.
+        line: u32,
+    },
+}
+
+/// One row of a table grid.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GridRow {
+    /// The cells' texts.
+    pub cells: Vec<String>,
+    /// 1-based line of the row in the source.
+    pub line: u32,
+}

@@ -1,0 +1,3 @@
+//! Readers: bytes in any published flavour → one `Report`.
+
+pub mod doc;

@@ -1,0 +1,1 @@
+//! Renderers: a `Report` out as txt, md, html, docx, xlsx or json.
