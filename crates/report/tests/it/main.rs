@@ -1,0 +1,1 @@
+//! The report crate's one integration-test binary; one module per area.
