@@ -1,0 +1,2 @@
+//! The domain crate's one integration-test binary; one module per area.
+mod report_spec;
