@@ -1,3 +1,6 @@
 //! gongkai-domain (see the crate description).
 
 pub mod report;
+pub mod deadline;
+pub mod fee;
+pub mod settings;
