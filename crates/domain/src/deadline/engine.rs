@@ -566,7 +566,7 @@ fn run<S: Sink>(
             say(sink, n.date, CALENDAR, || n.text);
         }
         let late = missed.iter().find(|m| m.deadline == MissedDeadline::Reply).copied();
-        say(sink, stop, SUMMARY, || {
+        say(sink, NaiveDate::MAX, SUMMARY, || {
             let paused = if deducted > 0 { format!("（已扣除暂停期间{deducted}个工作日）") } else { String::new() };
             match (state, late) {
                 (State::Replied, None) => format!("于 {stop} 答复，用{used}个工作日{paused}，在期限内"),

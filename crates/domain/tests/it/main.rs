@@ -1,2 +1,5 @@
 //! The domain crate's one integration-test binary; one module per area.
 mod report_spec;
+mod calendar;
+mod deadline;
+mod fee;
