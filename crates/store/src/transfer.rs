@@ -1,0 +1,201 @@
+//! The whole-database JSON-lines format (docs/STORAGE.md, "Export and import").
+//!
+//! Line 1 is a header `{"gongkai_export":1,"migrations":[...]}`; every other line is one row:
+//! `{"table":"applications","row":{"id":1,...}}`, tables in the order of [`TABLES`] (parents
+//! before children), rows in key order. Values are JSON numbers, strings or null, exactly as
+//! stored (dates as `YYYY-MM-DD`), so an export from SQLite loads into PostgreSQL and back
+//! unchanged, audit chain included.
+
+/// Column type in the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Col {
+    Int,
+    IntNull,
+    Text,
+    TextNull,
+}
+
+/// One exported table.
+#[derive(Debug)]
+pub(crate) struct TableSpec {
+    pub name: &'static str,
+    pub order_by: &'static str,
+    pub cols: &'static [(&'static str, Col)],
+}
+
+use Col::*;
+
+/// Export version written in the header.
+pub(crate) const FORMAT_VERSION: i64 = 1;
+
+pub(crate) const TABLES: &[TableSpec] = &[
+    TableSpec {
+        name: "agencies",
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("name", Text),
+            ("level", Text),
+            ("parent_id", IntNull),
+            ("region", Text),
+            ("settings", Text),
+            ("created_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "users",
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("login", Text),
+            ("name", Text),
+            ("password_hash", Text),
+            ("created_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "user_roles",
+        order_by: "user_id, agency_id, role",
+        cols: &[("user_id", Int), ("agency_id", Int), ("role", Text)],
+    },
+    TableSpec {
+        name: "applications",
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("number", Text),
+            ("applicant_kind", Text),
+            ("applicant_name", Text),
+            ("applicant_id_doc", Text),
+            ("applicant_contact", Text),
+            ("applicant_address", Text),
+            ("channel", Text),
+            ("content", Text),
+            ("requested_form", Text),
+            ("delivery", Text),
+            ("case_officer_id", IntNull),
+            ("received_on", Text),
+            ("state", Text),
+            ("due_on", TextNull),
+            ("closed_on", TextNull),
+            ("outcome", TextNull),
+            ("reply_type", Text),
+            ("legal_basis", Text),
+            ("reply_letter_ref", Text),
+            ("remarks", Text),
+            ("version", Int),
+            ("created_at", Text),
+            ("updated_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "application_events",
+        order_by: "application_id, seq",
+        cols: &[
+            ("application_id", Int),
+            ("seq", Int),
+            ("kind", Text),
+            ("on_date", Text),
+            ("actor_id", IntNull),
+            ("amount_yuan", IntNull),
+            ("note", Text),
+        ],
+    },
+    TableSpec {
+        name: "appeals",
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("application_id", Int),
+            ("agency_id", Int),
+            ("kind", Text),
+            ("filed_on", Text),
+            ("result", Text),
+            ("closed_on", TextNull),
+            ("note", Text),
+        ],
+    },
+    TableSpec {
+        name: "register_documents",
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("kind", Text),
+            ("doc_number", Text),
+            ("title", Text),
+            ("made_on", Text),
+            ("repealed_on", TextNull),
+            ("validity", Text),
+        ],
+    },
+    TableSpec {
+        name: "yearly_counts",
+        order_by: "agency_id, year",
+        cols: &[
+            ("agency_id", Int),
+            ("year", Int),
+            ("admin_licensing", Int),
+            ("admin_penalty", Int),
+            ("admin_coercion", Int),
+            ("admin_fees_wan", Text),
+        ],
+    },
+    TableSpec {
+        name: "annual_reports",
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("agency_id", Int),
+            ("year", Int),
+            ("status", Text),
+            ("content", Text),
+            ("updated_at", Text),
+        ],
+    },
+    TableSpec {
+        name: "report_corrections",
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("report_id", Int),
+            ("corrected_by", Text),
+            ("corrected_at", Text),
+            ("reason", Text),
+            ("before_json", Text),
+        ],
+    },
+    TableSpec {
+        name: "audit_log",
+        order_by: "seq",
+        cols: &[
+            ("seq", Int),
+            ("at", Text),
+            ("actor", Text),
+            ("action", Text),
+            ("entity", Text),
+            ("entity_id", Text),
+            ("before_json", Text),
+            ("after_json", Text),
+            ("prev_hash", Text),
+            ("hash", Text),
+        ],
+    },
+    // Imported with an UPDATE of its single row (the migration creates it).
+    TableSpec { name: "audit_head", order_by: "id", cols: &[("id", Int), ("seq", Int), ("hash", Text)] },
+];
+
+pub(crate) fn spec(name: &str) -> Option<&'static TableSpec> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+pub(crate) fn select_sql(t: &TableSpec) -> String {
+    let cols: Vec<&str> = t.cols.iter().map(|c| c.0).collect();
+    format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), t.name, t.order_by)
+}
+
+pub(crate) fn insert_prefix(t: &TableSpec) -> String {
+    let cols: Vec<&str> = t.cols.iter().map(|c| c.0).collect();
+    format!("INSERT INTO {} ({}) ", t.name, cols.join(", "))
+}

@@ -1,0 +1,13 @@
+//! The store's one integration-test binary: the same stories run on SQLite in every `cargo test`
+//! and on PostgreSQL when `GONGKAI_TEST_POSTGRES_URL` is set (then they must pass; a connection
+//! failure is a failure, not a skip).
+
+mod helpers;
+
+mod agencies;
+mod applications;
+mod audit;
+mod migrations;
+mod register;
+mod report;
+mod transfer;
