@@ -601,7 +601,7 @@ fn run<S: Sink>(
         due,
         final_due,
         working_days_used: used,
-        working_days_left: if overdue && later.is_none() && runs { 0 } else { left },
+        working_days_left: left,
         overdue,
         missed,
         provisional,
