@@ -3,6 +3,7 @@
 //! ([`json`]). Readers and renderers live in the `gongkai-report` crate; the checker is here,
 //! because it is a rule.
 
+pub mod check;
 pub mod finding;
 pub mod json;
 pub mod model;

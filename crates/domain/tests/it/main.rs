@@ -3,3 +3,4 @@ mod report_spec;
 mod calendar;
 mod deadline;
 mod fee;
+mod report_check;

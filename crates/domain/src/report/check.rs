@@ -1,0 +1,1074 @@
+//! The report checker: every check listed under `checks` in report-format.yaml, as a pure
+//! function of a report (and, for the cross-year checks, the previous year's report).
+//!
+//! Policy, so that a report whose arithmetic holds never gets an arithmetic error:
+//! - a blank cell counts as 0 in the arithmetic and gets a BLANK_CELL warning that says so; a
+//!   blank 总计 cell is not compared with its parts (the BLANK_CELL warning gives their sum), but
+//!   the official 勾稽关系 (T3_BALANCE) is checked with it as 0;
+//! - an unreadable cell (UNREADABLE_VALUE) and a missing row (MISSING_ROW) exclude the sums that
+//!   depend on them instead of producing a second, derived error;
+//! - narrative checks (NARRATIVE_MISMATCH) only recognise phrasings whose meaning is certain.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::NaiveDate;
+
+use super::finding::{CheckCode, Finding, Location, Severity};
+use super::model::{AgencyLevel, Report, Row, Table};
+use super::spec::{BlockSpec, CellKind, FormatVersion, RowSpec, T3_COLUMNS, T3_TOTAL, T4_COLUMNS, T4_GROUPS, T4_ROW, TableId};
+use super::value::{Decimal, Value};
+
+/// A day of the year (the publication deadline falls in the year after the report year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthDay {
+    /// 1-12.
+    pub month: u32,
+    /// 1-31.
+    pub day: u32,
+}
+
+/// What the checker may be configured with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckOptions {
+    /// Publication deadline per agency level, in the year after the report year. Defaults
+    /// (regulation.md §5, Art. 49): departments 31 January; county-level-and-above governments
+    /// 31 March; townships 31 January (a local rule; the county compiles its own from theirs).
+    pub deadlines: BTreeMap<AgencyLevel, MonthDay>,
+    /// FEE_UNIT: a 行政事业性收费 amount (万元) above this, for the level, looks like it was
+    /// written in yuan. Levels without an entry are not checked.
+    pub fee_unit_thresholds: BTreeMap<AgencyLevel, Decimal>,
+    /// COPIED_TEXT: the share of a narrative section's sentences found verbatim in the previous
+    /// year's report at or above which the section counts as copied.
+    pub copied_text_ratio: f64,
+    /// COPIED_TEXT: sections with fewer sentences than this are not judged.
+    pub copied_text_min_sentences: usize,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        let jan31 = MonthDay { month: 1, day: 31 };
+        let mar31 = MonthDay { month: 3, day: 31 };
+        let deadlines = BTreeMap::from([
+            (AgencyLevel::Department, jan31),
+            (AgencyLevel::Township, jan31),
+            (AgencyLevel::County, mar31),
+            (AgencyLevel::City, mar31),
+            (AgencyLevel::Province, mar31),
+        ]);
+        // 万元. Generous on purpose: real county governments collect tens of thousands of 万元
+        // (Hongze 7730.28, Pingtan 18651.06), cities hundreds of thousands (Huai'an 96171.6).
+        let fee_unit_thresholds = BTreeMap::from([
+            (AgencyLevel::Township, Decimal::from_int(1_000)),
+            (AgencyLevel::County, Decimal::from_int(500_000)),
+            (AgencyLevel::City, Decimal::from_int(5_000_000)),
+            (AgencyLevel::Province, Decimal::from_int(50_000_000)),
+            (AgencyLevel::Department, Decimal::from_int(5_000_000)),
+        ]);
+        CheckOptions { deadlines, fee_unit_thresholds, copied_text_ratio: 0.8, copied_text_min_sentences: 3 }
+    }
+}
+
+impl CheckOptions {
+    /// The publication deadline of a report of `year` by an agency of `level`.
+    pub fn deadline(&self, level: AgencyLevel, year: u16) -> Option<NaiveDate> {
+        let md = self.deadlines.get(&level)?;
+        NaiveDate::from_ymd_opt(i32::from(year) + 1, md.month, md.day)
+    }
+}
+
+/// Whether any finding is an error.
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.severity == Severity::Error)
+}
+
+/// Count of (errors, warnings, infos).
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    findings.iter().fold((0, 0, 0), |(e, w, i), f| match f.severity {
+        Severity::Error => (e + 1, w, i),
+        Severity::Warning => (e, w + 1, i),
+        Severity::Info => (e, w, i + 1),
+    })
+}
+
+/// Check a report: the reader's own findings plus every check of report-format.yaml, and the
+/// cross-year checks when `previous` (last year's report of the same agency) is given. The result
+/// is in a deterministic order: by location (section, table, row, column in the format's order,
+/// then line), then by code.
+pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ctx = Ctx::new(report);
+    check_structure(&ctx, &mut out);
+    check_cells(&ctx, &mut out);
+    check_t3(&ctx, &mut out);
+    check_t4(&ctx, &mut out);
+    check_plausibility(&ctx, opts, &mut out);
+    check_text(&ctx, opts, &mut out);
+    if let Some(prev) = previous {
+        check_previous(&ctx, prev, opts, &mut out);
+    }
+    // The reader's findings come first so that, where the checker finds the same thing (e.g. a
+    // missing row the reader already named), the reader's more precise wording is kept.
+    let mut all = report.reader_findings.clone();
+    let seen: HashSet<DedupKey> = all.iter().map(dedup_key).collect();
+    all.extend(out.into_iter().filter(|f| !seen.contains(&dedup_key(f))));
+    sort_findings(report.format, &mut all);
+    all
+}
+
+type DedupKey = (CheckCode, Option<String>, Option<String>, Option<String>, Option<String>);
+
+fn dedup_key(f: &Finding) -> DedupKey {
+    let l = &f.location;
+    (f.code, l.section.clone(), l.table.clone(), l.row.clone(), l.column.clone())
+}
+
+/// Sort findings by location (in the format's order), then code, then message.
+pub fn sort_findings(format: FormatVersion, findings: &mut [Finding]) {
+    findings.sort_by_cached_key(|f| (location_key(format, &f.location), f.code, f.message.clone()));
+}
+
+fn location_key(format: FormatVersion, l: &Location) -> (usize, usize, usize, usize, u32) {
+    let spec = format.spec();
+    let table = l.table.as_deref().and_then(|t| TableId::ALL.iter().find(|id| id.id() == t).copied());
+    let section = l
+        .section
+        .as_deref()
+        .or(table.map(TableId::section))
+        .and_then(|s| spec.sections.iter().position(|x| x.id == s))
+        .map_or(0, |i| i + 1);
+    let Some(tid) = table else { return (section, 0, 0, 0, l.line.unwrap_or(0)) };
+    let tspec = spec.table(tid);
+    let row = l.row.as_deref().map_or(0, |r| tspec.rows().position(|(_, x)| x.id == r).map_or(999, |i| i + 1));
+    let column = match (l.row.as_deref(), l.column.as_deref()) {
+        (_, None) => 0,
+        (Some(r), Some(c)) if tspec.column_index(r, c).is_some() => tspec.column_index(r, c).map_or(0, |i| i + 1),
+        (_, Some(c)) => tspec.blocks.iter().find_map(|b| b.columns.iter().position(|x| x.id == c)).map_or(999, |i| i + 1),
+    };
+    (section, TableId::ALL.iter().position(|t| *t == tid).map_or(0, |i| i + 1), row, column, l.line.unwrap_or(0))
+}
+
+// ---- labels shared with compare, aggregate and the CLI ------------------------------------------
+
+/// 表二 / 表三 / 表四.
+pub fn table_label(table: TableId) -> String {
+    format!("表{}", table.number())
+}
+
+/// A row's label as a clerk recognises it: the format's wording, without the long parenthetical
+/// of （二）部分公开, and with its group for numbered sub-rows (e.g. “（三）不予公开 1.属于国家秘密”).
+pub fn row_label(format: FormatVersion, table: TableId, row: &str) -> String {
+    let spec = format.spec().table(table);
+    let Some((_, r)) = spec.row(row) else { return row.to_owned() };
+    if table == TableId::T4 {
+        return "表四".to_owned();
+    }
+    let own = short_text(r.text);
+    match r.parent.and_then(|p| spec.row(p)).filter(|(_, p)| p.id != "results") {
+        Some((_, p)) => format!("{} {own}", short_text(p.text)),
+        None => own,
+    }
+}
+
+fn short_text(text: &str) -> String {
+    // “（二）部分公开（区分处理的，…）” → “（二）部分公开”; keep a leading （n）.
+    let skip = if text.starts_with('（') { text.find('）').map_or(0, |i| i + '）'.len_utf8()) } else { 0 };
+    match text[skip..].find('（') {
+        Some(i) if i > 0 => text[..skip + i].to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
+/// A column's label: for table 四 with its group (“行政复议·结果维持”).
+pub fn column_label(format: FormatVersion, table: TableId, row: &str, column: &str) -> String {
+    if table == TableId::T4
+        && let Some(i) = T4_COLUMNS.iter().position(|c| c.id == column) {
+            let group = T4_GROUPS.iter().rev().find(|(_, _, start)| *start <= i).map_or("", |g| g.1);
+            return format!("{group}·{}", T4_COLUMNS[i].text);
+        }
+    let spec = format.spec().table(table);
+    spec.row(row)
+        .and_then(|(b, _)| b.columns.iter().find(|c| c.id == column))
+        .or_else(|| spec.blocks.iter().flat_map(|b| b.columns.iter()).find(|c| c.id == column))
+        .map_or_else(|| column.to_owned(), |c| c.text.to_owned())
+}
+
+// ---- context ------------------------------------------------------------------------------------
+
+const OH_ROWS: [&str; 3] = ["oh_no_correction", "oh_fee_unpaid", "oh_other"];
+
+struct Ctx<'a> {
+    report: &'a Report,
+    format: FormatVersion,
+    /// 2021 format, （六）其他处理 printed as one row.
+    collapsed: bool,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(report: &'a Report) -> Self {
+        let collapsed = report.format == FormatVersion::V2021
+            && report.table(TableId::T3).is_some_and(|t| {
+                t.row("other_handling").is_some_and(|r| r.cells.iter().any(|c| !matches!(c, Value::Blank | Value::Absent)))
+                    && OH_ROWS.iter().all(|id| t.row(id).is_none())
+            });
+        Ctx { report, format: report.format, collapsed }
+    }
+
+    /// Whether `row` carries numbers in this report.
+    fn is_data_row(&self, table: TableId, row: &RowSpec) -> bool {
+        if table == TableId::T3 && self.format == FormatVersion::V2021 {
+            if row.id == "other_handling" {
+                return self.collapsed;
+            }
+            if self.collapsed && OH_ROWS.contains(&row.id) {
+                return false;
+            }
+        }
+        !row.header_only
+    }
+
+    /// The data rows of a table in printed order, with their block.
+    fn data_rows(&self, table: TableId) -> Vec<(&'static BlockSpec, &'static RowSpec)> {
+        self.format.spec().table(table).rows().filter(|(_, r)| self.is_data_row(table, r)).collect()
+    }
+
+    fn rl(&self, table: TableId, row: &str) -> String {
+        row_label(self.format, table, row)
+    }
+
+    fn cl(&self, table: TableId, row: &str, column: &str) -> String {
+        column_label(self.format, table, row, column)
+    }
+}
+
+fn cell(row: &Row, idx: usize) -> &Value {
+    row.cells.get(idx).unwrap_or(&Value::Absent)
+}
+
+fn loc(table: TableId, row: Option<&str>, column: Option<&str>, line: Option<u32>) -> Location {
+    Location {
+        section: Some(table.section().to_owned()),
+        table: Some(table.id().to_owned()),
+        row: row.map(str::to_owned),
+        column: column.map(str::to_owned),
+        line,
+    }
+}
+
+fn section_loc(section: &str, line: Option<u32>) -> Location {
+    Location { section: Some(section.to_owned()), line, ..Location::default() }
+}
+
+fn sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values.into_iter().try_fold(Decimal::ZERO, Decimal::checked_add)
+}
+
+// ---- structure ----------------------------------------------------------------------------------
+
+fn check_structure(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let r = ctx.report;
+    if ctx.format == FormatVersion::V2019 && r.year.is_some_and(|y| y >= 2021) {
+        out.push(Finding::new(
+            CheckCode::OutdatedFormat,
+            format!(
+                "{}年度报告仍使用 2019 年试行格式（国办公开办函〔2019〕60号）的表格；2021 年度起应使用国办公开办函〔2021〕30号印发的格式",
+                r.year.unwrap_or_default()
+            ),
+            Location { table: Some("t2".into()), section: Some("s2".into()), line: r.table(TableId::T2).and_then(|t| t.line), ..Location::default() },
+            "按国办公开办函〔2021〕30号的格式重新填报表二（本年制发件数、本年废止件数、现行有效件数等）和表三（六）其他处理的三个子项",
+        ));
+    }
+    if ctx.collapsed {
+        let row = r.table(TableId::T3).and_then(|t| t.row("other_handling"));
+        out.push(Finding::new(
+            CheckCode::CollapsedRows,
+            "表三“（六）其他处理”只填了一行，2021 年格式要求分为 1.申请人无正当理由逾期不补正、2.申请人逾期未按收费通知要求缴纳费用、3.其他 三个子项分别填报",
+            loc(TableId::T3, Some("other_handling"), None, row.and_then(|x| x.line)),
+            "将“（六）其他处理”的数量按三种情形拆分填入三个子项，三项之和应等于原合计数",
+        ));
+    }
+    for s in r.format.spec().sections {
+        let table_present = s.table.is_some_and(|t| r.table(t).is_some());
+        if r.section(s.id).is_some() || table_present || section_content_present(r, s.id) {
+            continue;
+        }
+        out.push(Finding::new(
+            CheckCode::MissingSection,
+            format!("报告缺少第{}部分“{}”", s.number, s.title),
+            section_loc(s.id, None),
+            format!("按年度报告格式补充“{}、{}”部分", s.number, s.title),
+        ));
+    }
+    for t in TableId::ALL {
+        let Some(table) = r.table(t) else {
+            out.push(Finding::new(
+                CheckCode::MissingTable,
+                format!("报告中没有找到{}“{}”（可能以图片形式发布或被删去）", table_label(t), r.format.spec().table(t).title),
+                Location { section: Some(t.section().into()), table: Some(t.id().into()), ..Location::default() },
+                format!("以文字表格形式补充{}，不要只发布图片", table_label(t)),
+            ));
+            continue;
+        };
+        missing_rows(ctx, t, table, out);
+    }
+}
+
+/// A section whose heading was lost (e.g. by a PDF-to-Markdown converter) but whose content is
+/// there: a paragraph that starts like the section does.
+fn section_content_present(r: &Report, id: &str) -> bool {
+    let starts: &[&str] = match id {
+        "s5" => &["存在的主要问题", "主要问题", "（一）主要问题", "（一）存在的主要问题", "存在问题", "存在的问题"],
+        _ => return false,
+    };
+    r.sections.iter().any(|s| {
+        s.text.lines().chain(std::iter::once(s.title.as_str())).any(|p| {
+            let p = p.trim_start();
+            starts.iter().any(|k| p.starts_with(k))
+        })
+    })
+}
+
+fn missing_rows(ctx: &Ctx<'_>, t: TableId, table: &Table, out: &mut Vec<Finding>) {
+    let rows = ctx.data_rows(t);
+    // rows absent altogether
+    let absent: Vec<&RowSpec> = rows.iter().filter(|(_, rs)| table.row(rs.id).is_none()).map(|(_, rs)| *rs).collect();
+    for rs in &absent {
+        out.push(Finding::new(
+            CheckCode::MissingRow,
+            format!("{}缺少“{}”这一行", table_label(t), ctx.rl(t, rs.id)),
+            loc(t, Some(rs.id), None, table.line),
+            format!("按年度报告格式补上“{}”行并填写数据（没有发生的填 0）", rs.text),
+        ));
+    }
+    // columns absent: per block, a column absent from every present row is one finding
+    for block in ctx.format.spec().table(t).blocks {
+        let present: Vec<&Row> = rows
+            .iter()
+            .filter(|(b, _)| b.id == block.id)
+            .filter_map(|(_, rs)| table.row(rs.id))
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        let mut whole_columns = BTreeSet::new();
+        for (ci, c) in block.columns.iter().enumerate() {
+            if present.iter().all(|row| matches!(cell(row, ci), Value::Absent)) {
+                whole_columns.insert(ci);
+                out.push(Finding::new(
+                    CheckCode::MissingRow,
+                    format!("{}缺少“{}”这一列", table_label(t), ctx.cl(t, present[0].id, c.id)),
+                    loc(t, if t == TableId::T4 { None } else { Some(present[0].id) }, Some(c.id), present[0].line),
+                    format!("按年度报告格式补上“{}”列并填写数据（没有发生的填 0）", c.text),
+                ));
+            }
+        }
+        for row in &present {
+            let cols: Vec<&str> = block
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(ci, _)| !whole_columns.contains(ci) && matches!(cell(row, *ci), Value::Absent))
+                .map(|(_, c)| c.id)
+                .collect();
+            if cols.is_empty() {
+                continue;
+            }
+            let names: Vec<String> = cols.iter().map(|c| ctx.cl(t, row.id, c)).collect();
+            out.push(Finding::new(
+                CheckCode::MissingRow,
+                format!("{}“{}”行缺少{}列的单元格", table_label(t), ctx.rl(t, row.id), names.join("、")),
+                loc(t, Some(row.id), (cols.len() == 1).then_some(cols[0]), row.line),
+                "补全该行缺少的单元格（没有发生的填 0）",
+            ));
+        }
+    }
+}
+
+// ---- cells --------------------------------------------------------------------------------------
+
+fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    for t in TableId::ALL {
+        let Some(table) = ctx.report.table(t) else { continue };
+        // BLANK_CELL runs: consecutive rows with the same set of blank columns → one finding
+        let mut run: Option<(Vec<usize>, Vec<&Row>, &'static BlockSpec)> = None;
+        let flush = |run: &mut Option<(Vec<usize>, Vec<&Row>, &'static BlockSpec)>, out: &mut Vec<Finding>| {
+            if let Some((cols, rows, block)) = run.take() {
+                out.push(blank_finding(ctx, t, block, &cols, &rows));
+            }
+        };
+        for (block, rs) in ctx.data_rows(t) {
+            let Some(row) = table.row(rs.id) else {
+                flush(&mut run, out);
+                continue;
+            };
+            for (ci, c) in block.columns.iter().enumerate() {
+                match cell(row, ci) {
+                    Value::Unreadable(s) => out.push(Finding::new(
+                        CheckCode::UnreadableValue,
+                        format!("{}“{}”行“{}”列的内容“{}”不是数字", table_label(t), ctx.rl(t, row.id), ctx.cl(t, row.id, c.id), s),
+                        loc(t, Some(row.id), Some(c.id), row.line),
+                        "该单元格只填写阿拉伯数字（没有发生的填 0），文字说明写在正文中",
+                    )),
+                    v @ (Value::Int(_) | Value::Dec(_)) if c.kind != CellKind::SignedCount => {
+                        if let Some(n) = v.number().filter(|n| n.is_negative()) {
+                            out.push(Finding::new(
+                                CheckCode::NegativeValue,
+                                format!("{}“{}”行“{}”列为负数 {}，该项应为非负数", table_label(t), ctx.rl(t, row.id), ctx.cl(t, row.id, c.id), n),
+                                loc(t, Some(row.id), Some(c.id), row.line),
+                                "核对该项数据后更正为非负数",
+                            ));
+                        }
+                        if c.kind == CellKind::Count && matches!(v, Value::Dec(_)) && v.as_int().is_none() {
+                            out.push(Finding::new(
+                                CheckCode::UnreadableValue,
+                                format!("{}“{}”行“{}”列应为整数，实为 {}", table_label(t), ctx.rl(t, row.id), ctx.cl(t, row.id, c.id), v),
+                                loc(t, Some(row.id), Some(c.id), row.line),
+                                "件数、数量只填写整数",
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let blanks: Vec<usize> = (0..block.columns.len()).filter(|ci| cell(row, *ci).is_blank()).collect();
+            match &mut run {
+                Some((cols, rows, b)) if *cols == blanks && b.id == block.id && !blanks.is_empty() => rows.push(row),
+                _ => {
+                    flush(&mut run, out);
+                    if !blanks.is_empty() {
+                        run = Some((blanks, vec![row], block));
+                    }
+                }
+            }
+        }
+        flush(&mut run, out);
+    }
+}
+
+fn blank_finding(ctx: &Ctx<'_>, t: TableId, block: &BlockSpec, cols: &[usize], rows: &[&Row]) -> Finding {
+    let first = rows[0];
+    let names: Vec<String> = cols.iter().map(|ci| ctx.cl(t, first.id, block.columns[*ci].id)).collect();
+    let where_rows = if t == TableId::T4 {
+        "表四".to_owned()
+    } else if rows.len() == 1 {
+        format!("{}“{}”行", table_label(t), ctx.rl(t, first.id))
+    } else {
+        format!(
+            "{}从“{}”到“{}”共 {} 行",
+            table_label(t),
+            ctx.rl(t, first.id),
+            ctx.rl(t, rows[rows.len() - 1].id),
+            rows.len()
+        )
+    };
+    let mut msg = format!("{where_rows}的{}列为空白（共 {} 个单元格），计算时已按 0 处理", names.join("、"), cols.len() * rows.len());
+    // A blank total: say what its parts add up to, since it is not compared with them.
+    if t == TableId::T3 && rows.len() == 1 && cols == [T3_TOTAL]
+        && let Some(s) = sum((0..T3_TOTAL).filter_map(|i| cell(first, i).number())) {
+            msg.push_str(&format!("；该行各申请人类别之和为 {s}"));
+        }
+    let col = (cols.len() == 1).then(|| block.columns[cols[0]].id);
+    Finding::new(
+        CheckCode::BlankCell,
+        msg,
+        loc(t, if t == TableId::T4 { None } else { Some(first.id) }, col, first.line),
+        "没有发生的事项应填 0，不要留空；若确有数据，补填实际数字",
+    )
+}
+
+// ---- table 三 -----------------------------------------------------------------------------------
+
+/// The number of a cell for arithmetic, with whether it is a blank.
+fn num(v: &Value) -> Option<Decimal> {
+    v.number()
+}
+
+fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(t3) = ctx.report.table(TableId::T3) else { return };
+    let t = TableId::T3;
+    // T3_ROW_TOTAL
+    for (_, rs) in ctx.data_rows(t) {
+        let Some(row) = t3.row(rs.id) else { continue };
+        let total_cell = cell(row, T3_TOTAL);
+        if matches!(total_cell, Value::Blank | Value::Absent) {
+            continue;
+        }
+        let (Some(total), Some(parts)) = (num(total_cell), (0..T3_TOTAL).map(|i| num(cell(row, i))).collect::<Option<Vec<_>>>()) else {
+            continue;
+        };
+        let Some(s) = sum(parts.iter().copied()) else { continue };
+        if s != total {
+            let detail: Vec<String> = parts
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !v.is_zero())
+                .map(|(i, v)| format!("{} {v}", T3_COLUMNS[i].text))
+                .collect();
+            let detail = if detail.is_empty() { String::new() } else { format!("（{}）", detail.join("、")) };
+            out.push(Finding::new(
+                CheckCode::T3RowTotal,
+                format!("表三“{}”行：自然人与法人或其他组织各列之和为 {s}{detail}，但“总计”列为 {total}", ctx.rl(t, rs.id)),
+                loc(t, Some(rs.id), Some("total"), row.line),
+                "核对该行各申请人类别的数量和“总计”后更正，使总计等于各列之和",
+            ));
+        }
+    }
+    // T3_BALANCE: 一 + 二 = 三（七）+ 四, per column (the printed 勾稽关系)
+    let rows = ["new_received", "carried_over", "results_total", "carried_forward"].map(|id| t3.row(id));
+    if let [Some(a), Some(b), Some(c), Some(d)] = rows {
+        for (ci, col) in T3_COLUMNS.iter().enumerate() {
+            let vals = [a, b, c, d].map(|r| num(cell(r, ci)));
+            let [Some(va), Some(vb), Some(vc), Some(vd)] = vals else { continue };
+            let (Some(left), Some(right)) = (va.checked_add(vb), vc.checked_add(vd)) else { continue };
+            if left != right {
+                out.push(Finding::new(
+                    CheckCode::T3Balance,
+                    format!(
+                        "表三“{}”列：第一项 {va} + 第二项 {vb} = {left}，但第三项（七）{vc} + 第四项 {vd} = {right}，勾稽关系不成立",
+                        col.text
+                    ),
+                    loc(t, None, Some(col.id), a.line),
+                    "核对本年新收、上年结转、本年办理结果总计和结转下年度的数量后更正，使第一项加第二项之和等于第三项加第四项之和",
+                ));
+            }
+        }
+    }
+    // T3_RESULTS_TOTAL: （七）总计 = sum of the leaf result rows, per column
+    let Some(total_row) = t3.row("results_total") else { return };
+    let leaves: Vec<&RowSpec> = ctx
+        .data_rows(t)
+        .into_iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.parent.is_some() && r.id != "results_total")
+        .collect();
+    let missing_leaf = leaves.iter().any(|r| t3.row(r.id).is_none());
+    for (ci, col) in T3_COLUMNS.iter().enumerate() {
+        let total_cell = cell(total_row, ci);
+        if matches!(total_cell, Value::Blank | Value::Absent) {
+            continue;
+        }
+        let Some(total) = num(total_cell) else { continue };
+        let parts: Option<Vec<(&RowSpec, Decimal)>> =
+            leaves.iter().filter_map(|r| t3.row(r.id).map(|row| num(cell(row, ci)).map(|v| (*r, v)))).collect();
+        let Some(parts) = parts else { continue };
+        let Some(s) = sum(parts.iter().map(|(_, v)| *v)) else { continue };
+        if s == total || missing_leaf {
+            continue;
+        }
+        let nonzero: Vec<String> =
+            parts.iter().filter(|(_, v)| !v.is_zero()).map(|(r, v)| format!("{} {v}", ctx.rl(t, r.id))).collect();
+        let detail = if nonzero.is_empty() {
+            String::new()
+        } else if nonzero.len() <= 6 {
+            format!("（{}）", nonzero.join("、"))
+        } else {
+            format!("（{} 等 {} 项）", nonzero[..6].join("、"), nonzero.len())
+        };
+        out.push(Finding::new(
+            CheckCode::T3ResultsTotal,
+            format!("表三“{}”列：办理结果各项之和为 {s}{detail}，但“（七）总计”为 {total}", col.text),
+            loc(t, Some("results_total"), Some(col.id), total_row.line),
+            "核对（一）至（六）各项办理结果的数量和（七）总计后更正，使总计等于各项之和",
+        ));
+    }
+}
+
+// ---- table 四 -----------------------------------------------------------------------------------
+
+fn check_t4(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let Some(row) = ctx.report.table(TableId::T4).and_then(|t| t.row(T4_ROW)) else { return };
+    for (_, text, start) in T4_GROUPS {
+        let total_cell = cell(row, start + 4);
+        if matches!(total_cell, Value::Blank | Value::Absent) {
+            continue;
+        }
+        let parts: Option<Vec<Decimal>> = (start..start + 4).map(|i| num(cell(row, i))).collect();
+        let (Some(total), Some(parts)) = (num(total_cell), parts) else { continue };
+        let Some(s) = sum(parts.iter().copied()) else { continue };
+        if s != total {
+            out.push(Finding::new(
+                CheckCode::T4GroupTotal,
+                format!(
+                    "表四“{text}”：结果维持 {} + 结果纠正 {} + 其他结果 {} + 尚未审结 {} = {s}，但“总计”为 {total}",
+                    parts[0], parts[1], parts[2], parts[3]
+                ),
+                loc(TableId::T4, None, Some(T4_COLUMNS[start + 4].id), row.line),
+                format!("核对“{text}”各项结果的数量和总计后更正，使总计等于四项之和"),
+            ));
+        }
+    }
+}
+
+// ---- plausibility -------------------------------------------------------------------------------
+
+fn check_plausibility(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
+    let r = ctx.report;
+    let Some(t2) = r.table(TableId::T2) else { return };
+    // Only 省级 and 设区的市级 governments make 规章 (立法法); a township or county reports 0.
+    if let (Some(level @ (AgencyLevel::Township | AgencyLevel::County)), Some(row)) = (r.level, t2.row("regulations")) {
+        // 2019 format: 对外公开总数量 may count higher-level 规章 republished; only 本年新制作数量 is the
+        // agency's own.
+        let columns: &[&str] = match ctx.format {
+            FormatVersion::V2021 => &["made", "repealed", "valid"],
+            FormatVersion::V2019 => &["new_made"],
+        };
+        let nonzero: Vec<String> = columns
+            .iter()
+            .filter_map(|c| {
+                let idx = r.format.spec().t2.column_index("regulations", c)?;
+                let v = cell(row, idx).number()?;
+                (!v.is_zero()).then(|| format!("{} {v}", ctx.cl(TableId::T2, "regulations", c)))
+            })
+            .collect();
+        if !nonzero.is_empty() {
+            out.push(Finding::new(
+                CheckCode::TownshipRegulations,
+                format!(
+                    "{}没有规章制定权（只有省、自治区、直辖市和设区的市、自治州人民政府可以制定规章），但表二“规章”行填报了{}",
+                    level.label(),
+                    nonzero.join("、")
+                ),
+                loc(TableId::T2, Some("regulations"), None, row.line),
+                "核对是否把行政规范性文件或上级规章误填入“规章”行；本机关未制定规章的，“规章”行填 0",
+            ));
+        }
+    }
+    if ctx.format == FormatVersion::V2021
+        && let (Some(level), Some(row)) = (r.level, t2.row("admin_fees")) {
+            let threshold = opts.fee_unit_thresholds.get(&level);
+            if let (Some(threshold), Some(v)) = (threshold, cell(row, 0).number())
+                && v > *threshold {
+                    out.push(Finding::new(
+                        CheckCode::FeeUnit,
+                        format!(
+                            "表二“行政事业性收费”为 {v} 万元，对{}机关而言明显偏大（超过 {threshold} 万元），可能误按“元”填报",
+                            level.label()
+                        ),
+                        loc(TableId::T2, Some("admin_fees"), Some("fee_amount"), row.line),
+                        "该栏单位为万元：若原数据以元计，请除以 10000 后填报（例如 12000 元填 1.2）",
+                    ));
+                }
+        }
+}
+
+// ---- narrative ----------------------------------------------------------------------------------
+
+fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
+    let r = ctx.report;
+    // FEE_STATEMENT_MISSING: the 信息处理费 rules (国办函〔2020〕109号) apply from 2021.
+    let fee_rules_apply = ctx.format == FormatVersion::V2021 || r.year.is_some_and(|y| y >= 2021);
+    if fee_rules_apply
+        && let Some(s6) = r.section("s6") {
+            let text = format!("{}{}", s6.title, s6.text);
+            let says = text.contains("处理费") || text.contains("收费") || (text.contains("收取") && text.contains('费'));
+            if !says {
+                out.push(Finding::new(
+                    CheckCode::FeeStatementMissing,
+                    "第六部分“其他需要报告的事项”没有说明收取信息处理费的情况",
+                    section_loc("s6", s6.line),
+                    "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）写明本年度收取信息处理费的金额和件数；未收取的，写明“本年度未收取信息处理费”",
+                ));
+            }
+        }
+    for s in &r.sections {
+        let id = s.id.as_deref();
+        let chars = normalize(&format!("{}\n{}", s.title, s.text));
+        doc_numbers(&chars, id, s.line, out);
+        narrative_numbers(ctx, &chars, id, s.line, out);
+    }
+    // LATE_PUBLICATION
+    if let (Some(date), Some(level), Some(year)) = (r.date, r.level, r.year)
+        && let Some(deadline) = opts.deadline(level, year)
+            && date > deadline {
+                out.push(Finding::new(
+                    CheckCode::LatePublication,
+                    format!(
+                        "报告日期为 {}，晚于{}机关{}年度报告的公布期限 {}（《中华人民共和国政府信息公开条例》第四十九条）",
+                        zh_date(date),
+                        level.label(),
+                        year,
+                        zh_date(deadline)
+                    ),
+                    Location::default(),
+                    "按期编制并公布年度报告；若报告日期填写有误，更正落款日期",
+                ));
+            }
+}
+
+fn zh_date(d: NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// Whitespace removed (PDF text breaks lines and words anywhere), except that a space is kept
+/// between two digits so that separate numbers stay separate; full-width digits made ASCII.
+fn normalize(text: &str) -> Vec<char> {
+    let mut out: Vec<char> = Vec::with_capacity(text.len() / 2);
+    let mut pending_space = false;
+    for c in text.chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+            _ => c,
+        };
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && c.is_ascii_digit() && out.last().is_some_and(char::is_ascii_digit) {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(c);
+    }
+    out
+}
+
+fn starts_with(s: &[char], at: usize, pat: &str) -> bool {
+    (at..).zip(pat.chars()).all(|(i, p)| s.get(i) == Some(&p))
+}
+
+fn contains(s: &[char], pat: &str) -> bool {
+    (0..s.len()).any(|i| starts_with(s, i, pat))
+}
+
+/// A run of ASCII digits (with thousands commas) at `at`: (value, end).
+fn number_at(s: &[char], at: usize) -> Option<(i64, usize)> {
+    let mut i = at;
+    let mut n: i64 = 0;
+    let mut seen = false;
+    while let Some(&c) = s.get(i) {
+        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+            n = n.checked_mul(10)?.checked_add(i64::from(d))?;
+            seen = true;
+        } else if !(c == ',' && seen && s.get(i + 1).is_some_and(char::is_ascii_digit)) {
+            break;
+        }
+        i += 1;
+    }
+    seen.then_some((n, i))
+}
+
+fn snippet(s: &[char], from: usize, to: usize) -> String {
+    s[from.min(s.len())..to.min(s.len())].iter().collect()
+}
+
+const OPEN: [char; 6] = ['[', '(', '（', '【', '［', '〈'];
+const CLOSE: [char; 6] = [']', ')', '）', '】', '］', '〉'];
+
+/// DOC_NUMBER_FORMAT: a document number such as 民政字[2025]6号 whose year is not in 〔〕.
+fn doc_numbers(s: &[char], section: Option<&str>, line: Option<u32>, out: &mut Vec<Finding>) {
+    for i in 1..s.len() {
+        if !OPEN.contains(&s[i]) || !is_cjk(s[i - 1]) {
+            continue;
+        }
+        let Some((year, end)) = number_at(s, i + 1) else { continue };
+        if end != i + 5 || !(1949..=2100).contains(&year) || !s.get(end).is_some_and(|c| CLOSE.contains(c)) {
+            continue;
+        }
+        let mut j = end + 1;
+        if s.get(j) == Some(&'第') {
+            j += 1;
+        }
+        let Some((_, nend)) = number_at(s, j) else { continue };
+        if s.get(nend) != Some(&'号') {
+            continue;
+        }
+        let mut from = i;
+        while from > 0 && i - from < 8 && is_cjk(s[from - 1]) {
+            from -= 1;
+        }
+        let found = snippet(s, from, nend + 1);
+        let fixed = format!("{}〔{year}〕{}", snippet(s, from, i), snippet(s, end + 1, nend + 1));
+        out.push(Finding::new(
+            CheckCode::DocNumberFormat,
+            format!("发文字号“{found}”的年份没有使用六角括号〔〕"),
+            Location { section: section.map(str::to_owned), line, ..Location::default() },
+            format!("按 GB/T 9704-2012，发文字号的年份用六角括号括入，写作“{fixed}”"),
+        ));
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+const WHOLE_MARKERS: [&str; 13] =
+    ["共", "全年", "全市", "全区", "全县", "全镇", "全乡", "全局", "全委", "累计", "合计", "本年度", "本年"];
+const NOT_THIS_YEAR: [&str; 9] = ["结转", "上年", "去年", "同比", "较", "网络问政", "咨询", "来电", "来访"];
+
+fn is_clause_end(c: char) -> bool {
+    matches!(c, '，' | ',' | '。' | '；' | ';' | '：' | ':' | '！' | '？' | '、' | '（' | '(' | '\n')
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '；' | ';' | '！' | '？' | '\n')
+}
+
+struct Stated {
+    what: &'static str,
+    value: i64,
+    from: usize,
+    to: usize,
+}
+
+/// NARRATIVE_MISMATCH: numbers the text states for the whole year, in phrasings whose meaning is
+/// certain: “共受理/全年收到…申请 N 件”, “共收到 N 件申请”, “答复/办结 N 件” in a sentence about the
+/// year's applications, “行政复议 N 件”, “行政诉讼 N 件”.
+fn narrative_numbers(ctx: &Ctx<'_>, s: &[char], section: Option<&str>, line: Option<u32>, out: &mut Vec<Finding>) {
+    let r = ctx.report;
+    let t3 = |row: &str, col: &str| r.value(TableId::T3, row, col).and_then(Value::as_int);
+    let t4 = |col: &str| r.value(TableId::T4, T4_ROW, col).and_then(Value::as_int);
+    let mut stated = Vec::new();
+    let mut sentence_start = 0;
+    let mut sentence_has_marker = false;
+    let mut i = 0;
+    while i < s.len() {
+        if is_sentence_end(s[i]) {
+            sentence_start = i + 1;
+            sentence_has_marker = false;
+            i += 1;
+            continue;
+        }
+        let window_from = i.saturating_sub(12).max(sentence_start);
+        let marker_before = |at: usize| {
+            let w = &s[at.saturating_sub(12).max(sentence_start)..at];
+            WHOLE_MARKERS.iter().any(|m| contains(w, m))
+        };
+        // received
+        if ["受理", "收到", "接收"].iter().any(|v| starts_with(s, i, v)) && marker_before(i)
+            && let Some(st) = received_after(s, i + 2, window_from) {
+                sentence_has_marker = true;
+                stated.push(st);
+            }
+        if WHOLE_MARKERS.iter().any(|m| starts_with(s, i, m)) {
+            sentence_has_marker = true;
+        }
+        // replied / concluded
+        if sentence_has_marker && ["答复", "办结"].iter().any(|v| starts_with(s, i, v)) {
+            let before = &s[i.saturating_sub(4).max(sentence_start)..i];
+            let excluded = ["延期", "逾期", "当场", "其中", "结转", "上年"].iter().any(|x| contains(before, x));
+            if let Some((n, end)) = number_at(s, i + 2).filter(|(_, e)| s.get(*e) == Some(&'件'))
+                && !excluded {
+                    stated.push(Stated { what: "replied", value: n, from: i, to: end + 1 });
+                }
+        }
+        for (verb, what) in [("行政复议", "review"), ("行政诉讼", "litigation")] {
+            if !starts_with(s, i, verb) {
+                continue;
+            }
+            let before = &s[i.saturating_sub(6).max(sentence_start)..i];
+            if ["上年", "去年", "同比"].iter().any(|x| contains(before, x)) {
+                continue;
+            }
+            let mut j = i + 4;
+            for filler in ["案件", "申请", "案", "共"] {
+                if starts_with(s, j, filler) {
+                    j += filler.chars().count();
+                }
+            }
+            if let Some((n, end)) = number_at(s, j).filter(|(_, e)| s.get(*e) == Some(&'件')) {
+                stated.push(Stated { what, value: n, from: i, to: end + 1 });
+            }
+        }
+        i += 1;
+    }
+    for st in stated {
+        let (expected, accepted, row, col, table_text): (Option<i64>, Vec<i64>, &str, &str, String) = match st.what {
+            "received" => {
+                let new = t3("new_received", "total");
+                let carried = t3("carried_over", "total");
+                let both = new.zip(carried).map(|(a, b)| a + b);
+                (new, both.into_iter().collect(), "new_received", "total", "表三“一、本年新收政府信息公开申请数量”总计".into())
+            }
+            "replied" => (
+                t3("results_total", "total"),
+                t3("new_received", "total").into_iter().collect(),
+                "results_total",
+                "total",
+                "表三“（七）总计”".into(),
+            ),
+            "review" => (t4("review_total"), vec![], T4_ROW, "review_total", "表四“行政复议·总计”".into()),
+            _ => {
+                let direct = t4("lit_direct_total");
+                let both = direct.zip(t4("lit_after_total")).map(|(a, b)| a + b);
+                (both, direct.into_iter().collect(), T4_ROW, "lit_direct_total", "表四行政诉讼“未经复议直接起诉”与“复议后起诉”的总计之和".into())
+            }
+        };
+        let Some(expected) = expected else { continue };
+        if st.value == expected || accepted.contains(&st.value) {
+            continue;
+        }
+        let table = if st.what == "review" || st.what == "litigation" { TableId::T4 } else { TableId::T3 };
+        let quote = snippet(s, st.from.saturating_sub(6), st.to);
+        let quote = quote.trim_start_matches(|c: char| is_clause_end(c) || !is_cjk(c) && !c.is_ascii_digit());
+        out.push(Finding::new(
+            CheckCode::NarrativeMismatch,
+            format!("正文称“{quote}”，数字为 {}，但{table_text}为 {expected}", st.value),
+            Location {
+                section: section.map(str::to_owned),
+                table: Some(table.id().into()),
+                row: (table == TableId::T3).then(|| row.to_owned()),
+                column: Some(col.to_owned()),
+                line,
+            },
+            "核对正文中的数字与表格数据，以实际办理情况为准统一更正",
+        ));
+    }
+}
+
+/// After a “received” verb: “…申请 N 件” (申请 first) or “N 件…申请” (number first), within the clause.
+fn received_after(s: &[char], from: usize, window_from: usize) -> Option<Stated> {
+    let mut i = from;
+    let mut saw_application = false;
+    while i < s.len() && i < from + 30 && !is_clause_end(s[i]) {
+        if starts_with(s, i, "申请") {
+            saw_application = true;
+            i += 2;
+            continue;
+        }
+        if s[i].is_ascii_digit() {
+            let (n, end) = number_at(s, i)?;
+            if s.get(end) != Some(&'件') {
+                return None;
+            }
+            if !saw_application {
+                // “共收到 70 件申请”: 申请 must follow closely
+                let tail = &s[end + 1..(end + 9).min(s.len())];
+                let upto = tail.iter().position(|c| is_clause_end(*c)).unwrap_or(tail.len());
+                if !contains(&tail[..upto], "申请") {
+                    return None;
+                }
+            }
+            let span = &s[window_from..end];
+            if NOT_THIS_YEAR.iter().any(|x| contains(span, x)) {
+                return None;
+            }
+            return Some(Stated { what: "received", value: n, from: window_from, to: end + 1 });
+        }
+        i += 1;
+    }
+    None
+}
+
+// ---- across years -------------------------------------------------------------------------------
+
+fn check_previous(ctx: &Ctx<'_>, prev: &Report, opts: &CheckOptions, out: &mut Vec<Finding>) {
+    let r = ctx.report;
+    // Only consecutive years are comparable; unknown years are taken on trust.
+    if let (Some(y), Some(py)) = (r.year, prev.year)
+        && py + 1 != y {
+            return;
+        }
+    // CARRYOVER_MISMATCH: the same table 三 rows in both formats.
+    if let (Some(this), Some(last)) = (
+        r.table(TableId::T3).and_then(|t| t.row("carried_over")),
+        prev.table(TableId::T3).and_then(|t| t.row("carried_forward")),
+    ) {
+        let mut diffs = Vec::new();
+        for (ci, col) in T3_COLUMNS.iter().enumerate() {
+            let (Some(a), Some(b)) = (num(cell(this, ci)), num(cell(last, ci))) else { continue };
+            if a != b {
+                diffs.push((col, a, b));
+            }
+        }
+        if !diffs.is_empty() {
+            let detail: Vec<String> = diffs.iter().map(|(c, a, b)| format!("{} 本年报 {a}、上年报 {b}", c.text)).collect();
+            out.push(Finding::new(
+                CheckCode::CarryoverMismatch,
+                format!(
+                    "表三“二、上年结转政府信息公开申请数量”与{}年度报告“四、结转下年度继续办理”不一致：{}",
+                    prev.year.map_or_else(|| "上一".to_owned(), |y| y.to_string()),
+                    detail.join("；")
+                ),
+                loc(TableId::T3, Some("carried_over"), (diffs.len() == 1).then(|| diffs[0].0.id), this.line),
+                "核对上年度结转下年度继续办理的申请数，本年“上年结转”应与上年报告“结转下年度继续办理”一致；确有差异的在正文中说明原因",
+            ));
+        }
+    }
+    // VALID_DOCS_DRIFT: only when both use the 2021 table 二 (made / repealed / valid).
+    if r.format == FormatVersion::V2021 && prev.format == FormatVersion::V2021 {
+        for (row, name) in [("regulations", "规章"), ("normative_docs", "行政规范性文件")] {
+            let get = |rep: &Report, col: &str| rep.value(TableId::T2, row, col).and_then(Value::as_int);
+            let (Some(valid), Some(made), Some(repealed), Some(prev_valid)) =
+                (get(r, "valid"), get(r, "made"), get(r, "repealed"), get(prev, "valid"))
+            else {
+                continue;
+            };
+            let expected = prev_valid + made - repealed;
+            if valid != expected {
+                out.push(Finding::new(
+                    CheckCode::ValidDocsDrift,
+                    format!(
+                        "表二“{name}”现行有效件数为 {valid}，而上年现行有效 {prev_valid} + 本年制发 {made} − 本年废止 {repealed} = {expected}，相差 {}",
+                        valid - expected
+                    ),
+                    loc(TableId::T2, Some(row), Some("valid"), r.table(TableId::T2).and_then(|t| t.row(row)).and_then(|x| x.line)),
+                    "核对现行有效件数；因修改、清理等原因造成差异的，可在正文中说明",
+                ));
+            }
+        }
+    }
+    // COPIED_TEXT: narrative sections that repeat last year's sentences.
+    for id in ["s1", "s5"] {
+        let (Some(this), Some(last)) = (r.section(id), prev.section(id)) else { continue };
+        let sim = sentence_similarity(&last.text, &this.text);
+        if sim.sentences >= opts.copied_text_min_sentences && sim.identical_ratio() >= opts.copied_text_ratio {
+            let title = r.format.spec().section(id).map_or("", |s| s.title);
+            out.push(Finding::new(
+                CheckCode::CopiedText,
+                format!(
+                    "第{}部分“{title}”的 {} 句中有 {} 句（{:.0}%）与上年报告逐字相同",
+                    r.format.spec().section(id).map_or("", |s| s.number),
+                    sim.sentences,
+                    sim.identical,
+                    sim.identical_ratio() * 100.0
+                ),
+                section_loc(id, this.line),
+                "结合本年度工作实际重新撰写，写明本年度的新情况、新做法和具体数据",
+            ));
+        }
+    }
+}
+
+/// How much of a new text repeats an old one, sentence by sentence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// Sentences in the new text (of at least 8 characters).
+    pub sentences: usize,
+    /// Of these, found verbatim (ignoring whitespace) in the old text.
+    pub identical: usize,
+    /// Jaccard index of the two sentence sets.
+    pub jaccard: f64,
+}
+
+impl Similarity {
+    /// identical / sentences (0 when there are none).
+    #[expect(clippy::cast_precision_loss, reason = "sentence counts are small")]
+    pub fn identical_ratio(&self) -> f64 {
+        if self.sentences == 0 { 0.0 } else { self.identical as f64 / self.sentences as f64 }
+    }
+}
+
+/// Split a narrative into normalised sentences (whitespace removed; at least 8 characters).
+pub fn sentences(text: &str) -> Vec<String> {
+    let chars = normalize(text);
+    chars
+        .split(|c| matches!(c, '。' | '；' | ';' | '！' | '？' | '\n'))
+        .map(|s| s.iter().filter(|c| **c != ' ').collect::<String>())
+        .filter(|s| s.chars().count() >= 8)
+        .collect()
+}
+
+/// Sentence-level similarity of `new` to `old`.
+#[expect(clippy::cast_precision_loss, reason = "sentence counts are small")]
+pub fn sentence_similarity(old: &str, new: &str) -> Similarity {
+    let old: HashSet<String> = sentences(old).into_iter().collect();
+    let new_list = sentences(new);
+    let identical = new_list.iter().filter(|s| old.contains(*s)).count();
+    let new_set: HashSet<&String> = new_list.iter().collect();
+    let inter = new_set.iter().filter(|s| old.contains(**s)).count();
+    let union = old.len() + new_set.len() - inter;
+    Similarity {
+        sentences: new_list.len(),
+        identical,
+        jaccard: if union == 0 { 0.0 } else { inter as f64 / union as f64 },
+    }
+}
