@@ -63,6 +63,14 @@ fn event_from(r: &DbRow) -> Result<Event> {
         by: r.try_get::<Option<i64>, _>("actor_id")?.map(UserId),
         amount_yuan: r.try_get("amount_yuan")?,
         note: r.try_get("note")?,
+        detail: {
+            let d: String = r.try_get("detail")?;
+            if d.is_empty() {
+                EventDetail::default()
+            } else {
+                serde_json::from_str(&d).map_err(|e| StoreError::Corrupt(format!("事件详情：{e}")))?
+            }
+        },
     })
 }
 
@@ -198,7 +206,7 @@ async fn load_application(tx: &mut Tx, id: ApplicationId) -> Result<Application>
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("申请（编号 {id}）")))?;
     let events = sqlx::query(
-        "SELECT kind, on_date, actor_id, amount_yuan, note FROM application_events \
+        "SELECT kind, on_date, actor_id, amount_yuan, note, detail FROM application_events \
          WHERE application_id = $1 ORDER BY seq",
     )
     .bind(id.0)
@@ -236,7 +244,7 @@ async fn evaluate_timeline(
 ) -> Result<Evaluation> {
     check_structure(received_on, events, closing).map_err(StoreError::Rule)?;
     for e in events {
-        if e.kind == EventKind::Extended
+        if e.kind == EventKind::ExtensionApproved
             && let Some(by) = e.by
         {
             if Some(by) == case_officer {
@@ -305,7 +313,7 @@ fn prepared_application(p: &Prepared) -> Application {
 }
 
 fn closed_on(events: &[Event]) -> Option<NaiveDate> {
-    events.last().filter(|e| e.kind == EventKind::Replied).map(|e| e.on)
+    events.last().filter(|e| e.kind.concludes()).map(|e| e.on)
 }
 
 async fn insert_prepared(tx: &mut Tx, ctx: &Ctx, items: &[Prepared]) -> Result<()> {
@@ -356,7 +364,7 @@ async fn insert_prepared(tx: &mut Tx, ctx: &Ctx, items: &[Prepared]) -> Result<(
 async fn insert_events(tx: &mut Tx, events: &[(i64, i64, &Event)]) -> Result<()> {
     for chunk in events.chunks(1000) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO application_events (application_id, seq, kind, on_date, actor_id, amount_yuan, note) ",
+            "INSERT INTO application_events (application_id, seq, kind, on_date, actor_id, amount_yuan, note, detail) ",
         );
         qb.push_values(chunk, |mut b, (id, seq, e)| {
             b.push_bind(*id)
@@ -365,7 +373,12 @@ async fn insert_events(tx: &mut Tx, events: &[(i64, i64, &Event)]) -> Result<()>
                 .push_bind(iso(e.on))
                 .push_bind(e.by.map(|u| u.0))
                 .push_bind(e.amount_yuan)
-                .push_bind(e.note.clone());
+                .push_bind(e.note.clone())
+                .push_bind(if e.detail.is_empty() {
+                    String::new()
+                } else {
+                    serde_json::to_string(&e.detail).unwrap_or_default()
+                });
         });
         qb.build().execute(&mut **tx).await?;
     }
@@ -815,7 +828,7 @@ impl Storage for This {
         .fetch_all(&mut *tx)
         .await?;
         let event_rows = sqlx::query(
-            "SELECT e.application_id, e.kind, e.on_date, e.actor_id, e.amount_yuan, e.note \
+            "SELECT e.application_id, e.kind, e.on_date, e.actor_id, e.amount_yuan, e.note, e.detail \
              FROM application_events e JOIN applications a ON a.id = e.application_id \
              WHERE a.agency_id = $1 ORDER BY e.application_id, e.seq",
         )

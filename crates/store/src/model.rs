@@ -92,7 +92,8 @@ macro_rules! coded_enum {
                 match label { $($label => Some($name::$variant),)+ _ => None }
             }
 
-            pub(crate) fn parse_code(code: &str) -> Result<Self, StoreError> {
+            /// Parses a stored code; an unknown one means corrupt data.
+            pub fn parse_code(code: &str) -> Result<Self, StoreError> {
                 Self::from_code(code).ok_or_else(|| StoreError::Corrupt(format!(
                     "{}：未知代码 {code}", stringify!($name))))
             }
@@ -328,19 +329,90 @@ impl Outcome {
 }
 
 coded_enum!(
-    /// One entry of an application's timeline.
+    /// One entry of an application's timeline: the deadline engine's event types
+    /// (`gongkai_domain::deadline::EVENT_TYPES`, docs/CLOCK.md).
     EventKind {
         Received = ("received", "收到申请"),
         CorrectionRequested = ("correction_requested", "发出补正通知"),
-        CorrectionReceived = ("correction_received", "收到补正"),
+        CorrectionReceived = ("correction_received", "收到补正材料"),
+        CorrectionExpired = ("correction_expired", "补正期限届满未补正"),
         ConsultationStarted = ("consultation_started", "开始征求意见"),
-        ConsultationEnded = ("consultation_ended", "征求意见结束"),
-        Extended = ("extended", "延期答复"),
-        FeeNoticed = ("fee_noticed", "发出收费通知"),
-        FeePaid = ("fee_paid", "缴纳费用"),
+        ConsultationAnswered = ("consultation_answered", "收到意见"),
+        ConsultationExpired = ("consultation_expired", "征求意见期满"),
+        ExtensionApproved = ("extension_approved", "批准延期答复"),
+        LaterDateSet = ("later_date_set", "确定合理答复期限"),
+        FeeNoticeSent = ("fee_notice_sent", "发出收费通知"),
+        FeeNoticeReceived = ("fee_notice_received", "申请人收到收费通知"),
+        FeePaid = ("fee_paid", "缴纳信息处理费"),
+        FeeExpired = ("fee_expired", "逾期未缴费"),
         Replied = ("replied", "答复"),
+        Withdrawn = ("withdrawn", "撤回申请"),
     }
 );
+
+impl EventKind {
+    /// Whether this event concludes the application (it then needs a [`Closing`]).
+    pub fn concludes(self) -> bool {
+        matches!(
+            self,
+            EventKind::Replied
+                | EventKind::Withdrawn
+                | EventKind::CorrectionExpired
+                | EventKind::FeeExpired
+        )
+    }
+}
+
+coded_enum!(
+    /// Whose views are sought (Arts. 32, 34).
+    Party {
+        ThirdParty = ("third_party", "第三方"),
+        Agency = ("agency", "其他机关"),
+    }
+);
+
+coded_enum!(
+    /// How the reply was delivered (国办公开办函〔2016〕235号).
+    DeliveryMode {
+        Direct = ("direct", "直接送达"),
+        Entrusted = ("entrusted", "委托送达"),
+        Post = ("post", "邮寄送达"),
+    }
+);
+
+/// The per-type details of an event (as in the deadline engine's JSON); all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventDetail {
+    /// `received` by registered post: the day the agency signed for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed: Option<NaiveDate>,
+    /// `received` by letter, online, fax or e-mail: the day both sides confirmed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmed: Option<NaiveDate>,
+    /// Consultation events: whose views.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party: Option<Party>,
+    /// `extension_approved`: working days added (default 20).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// `extension_approved`: who approved, as written on the approval (when not a user).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// `later_date_set`: the new deadline (Art. 35).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_date: Option<NaiveDate>,
+    /// `replied`: how it was delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliveryMode>,
+}
+
+impl EventDetail {
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        *self == EventDetail::default()
+    }
+}
 
 /// An event in an application's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -358,12 +430,15 @@ pub struct Event {
     /// Free text.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// Per-type details.
+    #[serde(default, skip_serializing_if = "EventDetail::is_empty")]
+    pub detail: EventDetail,
 }
 
 impl Event {
-    /// An event with no actor, amount or note.
+    /// An event with no actor, amount, note or details.
     pub fn new(kind: EventKind, on: NaiveDate) -> Event {
-        Event { kind, on, by: None, amount_yuan: None, note: String::new() }
+        Event { kind, on, by: None, amount_yuan: None, note: String::new(), detail: EventDetail::default() }
     }
 }
 
@@ -422,7 +497,8 @@ impl CaseState {
             CaseState::Closed => "closed",
         }
     }
-    pub(crate) fn parse_code(s: &str) -> Result<Self, StoreError> {
+    /// Parses a stored code.
+    pub fn parse_code(s: &str) -> Result<Self, StoreError> {
         match s {
             "open" => Ok(CaseState::Open),
             "paused" => Ok(CaseState::Paused),
@@ -467,7 +543,7 @@ pub struct NewApplication {
     /// Further events after receipt, in order (the `received` event is implied).
     #[serde(default)]
     pub events: Vec<Event>,
-    /// Set when `events` ends with a `replied` event.
+    /// Set when `events` ends with a concluding event (reply, withdrawal, expiry).
     #[serde(default)]
     pub closing: Option<Closing>,
     /// 备注.

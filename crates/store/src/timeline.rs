@@ -39,8 +39,9 @@ pub trait DeadlineRules: Send + Sync + std::fmt::Debug {
 }
 
 /// Structural rules every timeline obeys, whatever the calendar: it starts with `received` on the
-/// receipt date, dates never go backwards, pairs open before they close, nothing follows the reply,
-/// and a closing exists exactly when the last event is a reply.
+/// receipt date, dates never go backwards, nothing follows the concluding event, and a closing
+/// exists exactly when the timeline is concluded. The deadline engine checks the rest (pairs,
+/// the single correction, the 20-day extension limit, …).
 pub fn check_structure(
     received_on: NaiveDate,
     events: &[Event],
@@ -52,12 +53,11 @@ pub fn check_structure(
     if first.kind != EventKind::Received || first.on != received_on {
         return Err("时间线必须以收到申请事件开始，日期为收到申请之日".into());
     }
-    let mut correction_open = false;
-    let mut consultation_open = false;
-    let mut fee_open = false;
-    let mut extended = false;
     let mut prev = received_on;
     for (i, e) in events.iter().enumerate() {
+        if e.on < received_on {
+            return Err(format!("{}（{}）早于收到申请之日（{received_on}）", e.kind.label(), e.on));
+        }
         if e.on < prev {
             return Err(format!(
                 "{}（{}）早于前一事件（{prev}），时间线日期不得倒序",
@@ -65,54 +65,12 @@ pub fn check_structure(
                 e.on
             ));
         }
-        if e.on < received_on {
-            return Err(format!("{}（{}）早于收到申请之日（{received_on}）", e.kind.label(), e.on));
-        }
         prev = e.on;
-        if i > 0 && events[i - 1].kind == EventKind::Replied {
-            return Err("答复之后不得再记录事件".into());
+        if i > 0 && events[i - 1].kind.concludes() {
+            return Err(format!("{}之后不得再记录事件", events[i - 1].kind.label()));
         }
-        match e.kind {
-            EventKind::Received if i > 0 => return Err("收到申请事件只能有一个".into()),
-            EventKind::Received => {}
-            EventKind::CorrectionRequested => {
-                if correction_open {
-                    return Err("补正通知应一次性告知，已有未收到的补正通知".into());
-                }
-                correction_open = true;
-            }
-            EventKind::CorrectionReceived => {
-                if !correction_open {
-                    return Err("收到补正之前没有补正通知".into());
-                }
-                correction_open = false;
-            }
-            EventKind::ConsultationStarted => {
-                if consultation_open {
-                    return Err("征求意见尚未结束，不能再次开始".into());
-                }
-                consultation_open = true;
-            }
-            EventKind::ConsultationEnded => {
-                if !consultation_open {
-                    return Err("征求意见结束之前没有开始征求意见".into());
-                }
-                consultation_open = false;
-            }
-            EventKind::Extended => {
-                if extended {
-                    return Err("延期答复只能一次（条例第三十三条：最长不超过20个工作日）".into());
-                }
-                extended = true;
-            }
-            EventKind::FeeNoticed => fee_open = true,
-            EventKind::FeePaid => {
-                if !fee_open {
-                    return Err("缴纳费用之前没有收费通知".into());
-                }
-                fee_open = false;
-            }
-            EventKind::Replied => {}
+        if i > 0 && e.kind == EventKind::Received {
+            return Err("收到申请事件只能有一个".into());
         }
         if let Some(a) = e.amount_yuan
             && a < 0
@@ -120,18 +78,18 @@ pub fn check_structure(
             return Err("金额不得为负数".into());
         }
     }
-    let replied = events.last().is_some_and(|e| e.kind == EventKind::Replied);
-    match (replied, closing) {
-        (true, None) => Err("已答复的申请必须有办理结果".into()),
-        (false, Some(_)) => Err("有办理结果但没有答复日期".into()),
+    let concluded = events.last().is_some_and(|e| e.kind.concludes());
+    match (concluded, closing) {
+        (true, None) => Err("已办结的申请必须有办理结果".into()),
+        (false, Some(_)) => Err("有办理结果但没有答复（或终止）日期".into()),
         _ => Ok(()),
     }
 }
 
-/// A stand-in deadline engine: Monday to Friday are working days, no holidays. Art. 33: 20 working
-/// days from receipt (start day not counted), restarting on receipt of a correction (Art. 30),
-/// paused while a correction, consultation (Arts. 32-34) or fee payment is awaited, plus 20 on
-/// extension.
+/// A stand-in deadline engine for tests and tools without a calendar: Monday to Friday are
+/// working days, no holidays; the start day is not counted. Art. 33: 20 working days from receipt,
+/// restarting on receipt of a correction (Art. 30), paused while a correction, consultation
+/// (Arts. 32-34) or fee payment is awaited, plus the extension (at most 20).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WeekdayRules;
 
@@ -170,49 +128,56 @@ impl DeadlineRules for WeekdayRules {
     ) -> Result<Evaluation, String> {
         let mut start = received_on;
         let mut allowed: u32 = 20;
-        let mut used_before_pause: u32 = 0;
-        let mut paused_since: Option<NaiveDate> = None;
+        let mut used: u32 = 0;
         let mut pauses = 0u32;
+        let mut later: Option<NaiveDate> = None;
         for e in events {
             match e.kind {
-                EventKind::Received => {}
+                EventKind::Received | EventKind::FeeNoticeReceived => {}
                 EventKind::CorrectionRequested
                 | EventKind::ConsultationStarted
-                | EventKind::FeeNoticed => {
+                | EventKind::FeeNoticeSent => {
                     if pauses == 0 {
-                        used_before_pause += Self::working_days_between(start, e.on);
-                        paused_since = Some(e.on);
+                        used += Self::working_days_between(start, e.on);
                     }
                     pauses += 1;
                 }
                 EventKind::CorrectionReceived => {
                     // Art. 30: the clock restarts from receipt of the corrected application.
                     pauses = pauses.saturating_sub(1);
-                    used_before_pause = 0;
+                    used = 0;
                     start = e.on;
-                    if pauses > 0 {
-                        paused_since = Some(e.on);
-                    } else {
-                        paused_since = None;
-                    }
                 }
-                EventKind::ConsultationEnded | EventKind::FeePaid => {
+                EventKind::ConsultationAnswered
+                | EventKind::ConsultationExpired
+                | EventKind::FeePaid => {
                     pauses = pauses.saturating_sub(1);
                     if pauses == 0 {
                         start = e.on;
-                        paused_since = None;
                     }
                 }
-                EventKind::Extended => allowed += 20,
-                EventKind::Replied => {
+                EventKind::ExtensionApproved => {
+                    let days = e.detail.days.unwrap_or(20);
+                    if days == 0 || allowed + days > 40 {
+                        return Err("延期答复最长不超过20个工作日（条例第三十三条）".into());
+                    }
+                    allowed += days;
+                }
+                EventKind::LaterDateSet => later = e.detail.new_date,
+                EventKind::Replied
+                | EventKind::Withdrawn
+                | EventKind::CorrectionExpired
+                | EventKind::FeeExpired => {
                     return Ok(Evaluation { state: CaseState::Closed, due_on: None });
                 }
             }
         }
-        if paused_since.is_some() {
+        if pauses > 0 {
             return Ok(Evaluation { state: CaseState::Paused, due_on: None });
         }
-        let left = allowed.saturating_sub(used_before_pause);
-        Ok(Evaluation { state: CaseState::Open, due_on: Some(Self::add_working_days(start, left)) })
+        let due = later.unwrap_or_else(|| {
+            Self::add_working_days(start, allowed.saturating_sub(used))
+        });
+        Ok(Evaluation { state: CaseState::Open, due_on: Some(due) })
     }
 }

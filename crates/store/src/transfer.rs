@@ -100,6 +100,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("actor_id", IntNull),
             ("amount_yuan", IntNull),
             ("note", Text),
+            ("detail", Text),
         ],
     },
     TableSpec {

@@ -72,6 +72,8 @@ CREATE TABLE application_events (
     actor_id       BIGINT REFERENCES users (id),
     amount_yuan    BIGINT,
     note           TEXT NOT NULL DEFAULT '',
+    -- per-type details as JSON (EventDetail), '' when none
+    detail         TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (application_id, seq)
 );
 

@@ -20,7 +20,7 @@ async fn an_application_runs_from_receipt_to_reply(db: &TestDb) {
     assert_eq!(a.state, CaseState::Paused);
     assert_eq!(a.due_on, None);
     let a = s
-        .add_event(&ctx(), a.id, Event::new(EventKind::ConsultationEnded, d("2025-02-03")), None)
+        .add_event(&ctx(), a.id, Event::new(EventKind::ConsultationAnswered, d("2025-02-03")), None)
         .await
         .unwrap();
     assert_eq!(a.state, CaseState::Open);
@@ -38,7 +38,7 @@ async fn an_application_runs_from_receipt_to_reply(db: &TestDb) {
 
     // nothing after the reply
     let err = s
-        .add_event(&ctx(), a.id, Event::new(EventKind::Extended, d("2025-02-11")), None)
+        .add_event(&ctx(), a.id, Event::new(EventKind::ExtensionApproved, d("2025-02-11")), None)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rule(_)), "{err}");
@@ -78,7 +78,7 @@ async fn an_extension_is_approved_by_an_office_head_who_is_not_the_case_officer(
     a.case_officer = Some(officer.id);
     let a = s.create_application(&ctx(), a).await.unwrap();
 
-    let ext = |by| Event { by: Some(by), ..Event::new(EventKind::Extended, d("2025-02-10")) };
+    let ext = |by| Event { by: Some(by), ..Event::new(EventKind::ExtensionApproved, d("2025-02-10")) };
     let err = s.add_event(&ctx(), a.id, ext(officer.id), None).await.unwrap_err();
     assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
     let a = s.add_event(&ctx(), a.id, ext(head.id), None).await.unwrap();

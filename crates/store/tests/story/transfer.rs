@@ -6,7 +6,7 @@ use crate::story;
 async fn seed(s: &Store) -> AgencyId {
     let c = county(s).await;
     let mut a = new_app(c.id, "2025-01-20");
-    a.events.push(Event { amount_yuan: Some(100), ..Event::new(EventKind::FeeNoticed, d("2025-01-22")) });
+    a.events.push(Event { amount_yuan: Some(100), ..Event::new(EventKind::FeeNoticeSent, d("2025-01-22")) });
     a.events.push(Event { amount_yuan: Some(100), ..Event::new(EventKind::FeePaid, d("2025-01-24")) });
     a.events.push(replied("2025-02-05"));
     a.closing = Some(closing(Outcome::Granted));
