@@ -1,1 +1,460 @@
-//! (being written)
+//! Markdown → [`Doc`]: every text line a paragraph (headings without their `#`), pipe tables
+//! as grids.
+//!
+//! Reports reach us as Markdown mostly through PDF-to-Markdown converters, which chop a table
+//! into fragments at page and cell-height breaks, emit bogus header rows, put a row's label in a
+//! loose paragraph between fragments and lose labels or columns. This reader
+//!
+//! - merges the fragments of one table: pipe tables separated only by loose lines (no `#`
+//!   heading, no section heading such as `三、…`, no sentence) are one table; the loose lines
+//!   are kept as paragraphs after it;
+//! - drops separator rows (`|---|`);
+//! - turns loose `label number…` lines (`行政许可 97`) into one-row tables, so a table block the
+//!   converter printed as text is not lost;
+//! - gives table 三's rows that lost their label the format's label when that is the only
+//!   possibility: between two recognised rows, exactly as many unlabeled rows as the format has
+//!   rows there, in order. Otherwise the rows stay unlabeled (and the assembler reports what is
+//!   missing) — never a guess.
+//!
+//! Every paragraph and row carries the source line it came from.
+
+use gongkai_domain::report::spec::{FormatVersion, RowSpec};
+
+use super::doc::{Block, Doc, GridRow};
+
+/// Read Markdown text into a [`Doc`].
+pub fn to_doc(text: &str) -> Doc {
+    let mut lines: Vec<Line> = Vec::new();
+    let raw: Vec<&str> = text.lines().collect();
+    for (i, l) in raw.iter().enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let t = l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if t.is_empty() {
+            lines.push(Line::Blank);
+        } else if is_table_line(t, raw.get(i + 1).copied(), i.checked_sub(1).and_then(|p| raw.get(p)).copied()) {
+            if is_separator(t) {
+                lines.push(Line::Separator);
+            } else {
+                lines.push(Line::Row(GridRow { cells: split_row(t), line: n }));
+            }
+        } else if let Some(h) = heading(t) {
+            lines.push(Line::Heading(clean_inline(h), n));
+        } else {
+            let p = clean_inline(strip_quote(t));
+            if p.is_empty() {
+                lines.push(Line::Blank);
+            } else if let Some(cells) = label_numbers(&p) {
+                lines.push(Line::Loose(GridRow { cells, line: n }));
+            } else {
+                lines.push(Line::Para(p, n));
+            }
+        }
+    }
+    let mut blocks = group(lines);
+    fill_missing_labels(&mut blocks);
+    Doc { blocks }
+}
+
+#[derive(Debug)]
+enum Line {
+    Blank,
+    Separator,
+    Row(GridRow),
+    /// A `label number…` line outside a pipe table.
+    Loose(GridRow),
+    Heading(String, u32),
+    Para(String, u32),
+}
+
+/// Group lines into blocks, merging table fragments.
+fn group(lines: Vec<Line>) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    // the table being built, and the loose paragraphs met between its fragments
+    let mut table: Option<(Vec<GridRow>, u32)> = None;
+    let mut between: Vec<(String, u32)> = Vec::new();
+    let mut loose: Option<(Vec<GridRow>, u32)> = None;
+
+    fn close(blocks: &mut Vec<Block>, table: &mut Option<(Vec<GridRow>, u32)>, between: &mut Vec<(String, u32)>) {
+        if let Some((rows, line)) = table.take() {
+            blocks.push(Block::Table { rows, line });
+        }
+        for (text, line) in between.drain(..) {
+            blocks.push(Block::Para { text, line });
+        }
+    }
+    fn close_loose(blocks: &mut Vec<Block>, loose: &mut Option<(Vec<GridRow>, u32)>) {
+        if let Some((rows, line)) = loose.take() {
+            blocks.push(Block::Table { rows, line });
+        }
+    }
+
+    for l in lines {
+        match l {
+            Line::Blank | Line::Separator => {}
+            Line::Row(row) => {
+                close_loose(&mut blocks, &mut loose);
+                match &mut table {
+                    Some((rows, _)) => rows.push(row),
+                    None => {
+                        let line = row.line;
+                        table = Some((vec![row], line));
+                    }
+                }
+            }
+            Line::Loose(row) => {
+                if let Some((rows, _)) = &mut table {
+                    // a labelled line between fragments is a row of the table
+                    rows.push(row);
+                } else {
+                    match &mut loose {
+                        Some((rows, _)) => rows.push(row),
+                        None => {
+                            let line = row.line;
+                            loose = Some((vec![row], line));
+                        }
+                    }
+                }
+            }
+            Line::Heading(text, line) => {
+                close(&mut blocks, &mut table, &mut between);
+                close_loose(&mut blocks, &mut loose);
+                blocks.push(Block::Para { text, line });
+            }
+            Line::Para(text, line) => {
+                close_loose(&mut blocks, &mut loose);
+                if table.is_some() && !ends_table(&text) {
+                    between.push((text, line));
+                } else {
+                    close(&mut blocks, &mut table, &mut between);
+                    blocks.push(Block::Para { text, line });
+                }
+            }
+        }
+    }
+    close(&mut blocks, &mut table, &mut between);
+    close_loose(&mut blocks, &mut loose);
+    blocks
+}
+
+/// Whether a loose line after a table fragment ends the table: a section heading (`三、…` that
+/// is not one of table 三's own rows), a table caption, or a sentence.
+fn ends_table(text: &str) -> bool {
+    if text.contains('。') {
+        return true;
+    }
+    let t = text.trim_start();
+    if t.starts_with('表') {
+        return true;
+    }
+    let Some(rest) = strip_cn_number(t) else { return false };
+    let Some(rest) = rest.strip_prefix(['、', '.', '．']) else { return false };
+    let rest = rest.trim_start();
+    // table 三's level-0 rows begin with 一、 … 四、 too
+    !(rest.starts_with("本年新收")
+        || rest.starts_with("上年结转")
+        || rest.starts_with("本年度办理结果")
+        || rest.starts_with("本年度")
+        || rest.starts_with("结转下年")
+        || rest.is_empty())
+}
+
+fn strip_cn_number(t: &str) -> Option<&str> {
+    let end = t.char_indices().find(|(_, c)| !"一二三四五六七八九十".contains(*c)).map_or(t.len(), |(i, _)| i);
+    if end == 0 { None } else { Some(&t[end..]) }
+}
+
+/// A line is part of a pipe table when it starts with `|`, or when it contains `|` and sits
+/// next to a separator row (tables without outer pipes).
+fn is_table_line(t: &str, next: Option<&str>, prev: Option<&str>) -> bool {
+    if t.starts_with('|') {
+        return true;
+    }
+    if !t.contains('|') {
+        return false;
+    }
+    let sep = |l: Option<&str>| l.is_some_and(|l| is_separator(l.trim()) && l.contains('|'));
+    is_separator(t) && t.contains('|') || sep(next) || sep(prev)
+}
+
+/// `|---|:--:|` and the like.
+fn is_separator(t: &str) -> bool {
+    let t = t.trim();
+    let inner = t.trim_matches('|');
+    if inner.is_empty() || !inner.contains('-') {
+        return false;
+    }
+    inner.split('|').all(|c| {
+        let c = c.trim();
+        !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' '))
+    })
+}
+
+/// The cells of a pipe-table row, unescaped and trimmed.
+fn split_row(t: &str) -> Vec<String> {
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let mut cells = Vec::new();
+    let mut cur = String::new();
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                cur.push('|');
+                chars.next();
+            }
+            '|' => cells.push(clean_inline(&std::mem::take(&mut cur))),
+            _ => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        cells.push(clean_inline(&cur));
+    }
+    cells
+}
+
+/// ATX heading text (`## 表三：…` → `表三：…`).
+fn heading(t: &str) -> Option<&str> {
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if hashes == 0 || hashes > 6 {
+        return None;
+    }
+    let rest = &t[hashes..];
+    if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    Some(rest.trim().trim_end_matches('#').trim_end())
+}
+
+fn strip_quote(t: &str) -> &str {
+    let mut t = t;
+    while let Some(r) = t.strip_prefix('>') {
+        t = r.trim_start();
+    }
+    t
+}
+
+/// Drop inline markup a converter or renderer may add: emphasis, code ticks, `<br>`, `&nbsp;`;
+/// collapse whitespace.
+fn clean_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    let mut pending_space = false;
+    while let Some(c) = rest.chars().next() {
+        let mut step = c.len_utf8();
+        let mut emit: Option<char> = Some(c);
+        if c == '*' || c == '`' || (c == '_' && rest.starts_with("__")) {
+            emit = None;
+            if c == '_' {
+                step = 2;
+            }
+        } else if c == '<' {
+            let lower = rest.get(..6).unwrap_or(rest).to_ascii_lowercase();
+            if lower.starts_with("<br") {
+                if let Some(end) = rest.find('>') {
+                    step = end + 1;
+                    emit = Some(' ');
+                }
+            }
+        } else if c == '&' && rest.starts_with("&nbsp;") {
+            step = "&nbsp;".len();
+            emit = Some(' ');
+        } else if c == '\\' {
+            if let Some(n) = rest[1..].chars().next().filter(char::is_ascii_punctuation) {
+                step = 1 + n.len_utf8();
+                emit = Some(n);
+            }
+        }
+        if let Some(ch) = emit {
+            if ch.is_whitespace() || ch == '\u{3000}' || ch == '\u{a0}' {
+                pending_space = true;
+            } else {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(ch);
+            }
+        }
+        rest = &rest[step..];
+    }
+    out
+}
+
+/// A loose `label number number…` line: a label without sentence punctuation followed by
+/// numbers only. Returns the cells.
+fn label_numbers(p: &str) -> Option<Vec<String>> {
+    let mut parts = p.split_whitespace();
+    let label = parts.next()?;
+    let numbers: Vec<&str> = parts.collect();
+    if numbers.is_empty() || numbers.len() > 20 {
+        return None;
+    }
+    if label.chars().count() > 40
+        || is_number(label)
+        || label.contains(['，', '。', '；', '：', ',', ';', ':'])
+        || !label.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    {
+        return None;
+    }
+    if !numbers.iter().all(|n| is_number(n)) {
+        return None;
+    }
+    let mut cells = Vec::with_capacity(numbers.len() + 1);
+    cells.push(label.to_owned());
+    cells.extend(numbers.iter().map(|n| (*n).to_owned()));
+    Some(cells)
+}
+
+fn is_number(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+', '−']).unwrap_or(s);
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') && s.chars().any(|c| c.is_ascii_digit())
+}
+
+// ---- lost labels -------------------------------------------------------------------------------
+
+/// A compact form of a label for matching: no whitespace, no numbering, full-width brackets.
+fn label_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            c if c.is_whitespace() || c == '\u{3000}' => {}
+            '(' => out.push('（'),
+            ')' => out.push('）'),
+            '"' | '“' | '”' => {}
+            _ => out.push(c),
+        }
+    }
+    // drop the printed numbering: 一、 （一） 1. ３．
+    let t = out.as_str();
+    let t = strip_cn_number(t).and_then(|r| r.strip_prefix('、')).unwrap_or(t);
+    let t = t
+        .strip_prefix('（')
+        .and_then(|r| strip_cn_number(r))
+        .and_then(|r| r.strip_prefix('）'))
+        .unwrap_or(t);
+    let digits = t.char_indices().find(|(_, c)| !c.is_ascii_digit()).map_or(0, |(i, _)| i);
+    let t = if digits > 0 { t[digits..].strip_prefix(['.', '．', '、']).unwrap_or(t) } else { t };
+    t.to_owned()
+}
+
+/// Whether a cell holds a number or nothing.
+fn is_numberish(c: &str) -> bool {
+    c.is_empty() || is_number(c)
+}
+
+/// Which data row of table 三 a grid row is, by any of its text cells.
+fn match_row(row: &GridRow, rows: &[(&'static RowSpec, String)]) -> Option<usize> {
+    row.cells.iter().filter(|c| !is_numberish(c)).find_map(|c| {
+        let key = label_key(c);
+        if key.is_empty() {
+            return None;
+        }
+        rows.iter().position(|(_, k)| *k == key)
+    })
+}
+
+/// Give unlabeled rows of table 三 their label where the format leaves exactly one possibility.
+fn fill_missing_labels(blocks: &mut [Block]) {
+    for block in blocks.iter_mut() {
+        let Block::Table { rows, .. } = block else { continue };
+        let unlabeled = |r: &GridRow| r.cells.iter().all(|c| is_numberish(c)) && r.cells.iter().any(|c| !c.is_empty());
+        if !rows.iter().any(unlabeled) {
+            continue;
+        }
+        // Pick the format whose labels this table matches best.
+        let mut best: Option<(usize, Vec<(&'static RowSpec, String)>)> = None;
+        for version in [FormatVersion::V2021, FormatVersion::V2019] {
+            let specs: Vec<(&'static RowSpec, String)> =
+                version.spec().t3.data_rows().map(|(_, r)| (r, label_key(r.text))).collect();
+            let hits = rows.iter().filter(|r| match_row(r, &specs).is_some()).count();
+            if best.as_ref().is_none_or(|(h, _)| hits > *h) {
+                best = Some((hits, specs));
+            }
+        }
+        let Some((hits, specs)) = best else { continue };
+        if hits < 3 {
+            continue;
+        }
+        // Walk the rows: anchors are recognised rows; between anchors, unlabeled rows fill the
+        // spec rows the table lacks there if and only if the counts agree.
+        let matched: Vec<Option<usize>> = rows.iter().map(|r| match_row(r, &specs)).collect();
+        let mut prev_anchor: Option<usize> = None; // spec index of the previous anchor
+        let mut gap: Vec<usize> = Vec::new(); // grid indices of unlabeled rows since it
+        let mut fills: Vec<(usize, usize)> = Vec::new(); // (grid row, spec row)
+        let mut seen_any_anchor = false;
+        for (i, m) in matched.iter().enumerate() {
+            match m {
+                Some(spec_idx) => {
+                    if seen_any_anchor {
+                        let from = prev_anchor.map_or(0, |p| p + 1);
+                        if *spec_idx >= from && spec_idx - from == gap.len() && !gap.is_empty() {
+                            fills.extend(gap.iter().copied().zip(from..*spec_idx));
+                        }
+                    }
+                    seen_any_anchor = true;
+                    prev_anchor = Some(*spec_idx);
+                    gap.clear();
+                }
+                None if unlabeled(&rows[i]) && seen_any_anchor => gap.push(i),
+                None => {}
+            }
+        }
+        for (grid, spec) in fills {
+            if let Some(row) = rows.get_mut(grid) {
+                row.cells.insert(0, specs[spec].0.text.to_owned());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(doc: &Doc) -> Vec<Vec<Vec<String>>> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table { rows, .. } => Some(rows.iter().map(|r| r.cells.clone()).collect()),
+                Block::Para { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pipe_tables_headings_and_separators() {
+        let doc = to_doc("# 一、总体情况\n正文\n\n| a | b \\| c | **3** |\n|---|:--:|---|\n| x |  | 4 |\n");
+        assert_eq!(
+            doc.blocks[0],
+            Block::Para { text: "一、总体情况".into(), line: 1 }
+        );
+        assert_eq!(tables(&doc), vec![vec![vec!["a", "b | c", "3"], vec!["x", "", "4"]]]);
+    }
+
+    #[test]
+    fn fragments_separated_by_loose_labels_merge() {
+        let md = "| 一、本年新收 | 1 | 1 |\n|---|---|---|\n\n（二）部分\n公开\n| 0 | 0 |\n|---|---|\n\n三、政府信息公开行政复议\n| 9 |\n";
+        let doc = to_doc(md);
+        let t = tables(&doc);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].len(), 2);
+        // the loose lines follow the merged table
+        assert!(matches!(&doc.blocks[1], Block::Para { text, line: 4 } if text == "（二）部分"));
+    }
+
+    #[test]
+    fn loose_label_number_lines_become_rows() {
+        let doc = to_doc("第二十条第（五）项\n行政许可 97\n为 2024 年 1 月 1 日。\n");
+        assert_eq!(tables(&doc), vec![vec![vec!["行政许可", "97"]]]);
+    }
+
+    #[test]
+    fn unlabeled_rows_get_labels_only_when_counts_agree() {
+        let md = "| 1.属于国家秘密 | 1 |\n| 0 |\n| 3.危及“三安全一稳定” | 0 |\n| 4.保护第三方合法权益 | 0 |\n| 2 |\n| 3 |\n| 6.属于四类过程性信息 | 1 |\n";
+        let doc = to_doc(md);
+        let t = &tables(&doc)[0];
+        assert_eq!(t[1][0], "2.其他法律行政法规禁止公开");
+        // two unlabeled rows for one missing label (5.): left alone
+        assert_eq!(t[4][0], "2");
+        assert_eq!(t[5][0], "3");
+    }
+}
