@@ -8,3 +8,5 @@ pub mod aggregate;
 pub mod compare;
 pub mod read;
 pub mod render;
+#[doc(hidden)]
+pub mod testing;

@@ -1,1 +1,2 @@
 //! The report crate's one integration-test binary; one module per area.
+mod render;
