@@ -1,1 +1,136 @@
-//! (being written)
+//! Bytes → text. Government sites still publish GBK/GB18030 without declaring it, Word exports
+//! carry BOMs, and people point the tool at the wrong file: decide in one linear pass.
+//!
+//! Order: size limit; BOM (UTF-8, UTF-16LE, UTF-16BE); a declared charset (HTML `<meta>`, HTTP);
+//! BOM-less UTF-16 (NUL on every other byte); binary junk (NUL or many control bytes); valid
+//! UTF-8 (borrowed, no copy); otherwise GB18030, the superset of GBK and GB2312.
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+
+use super::error::ReadError;
+
+/// The largest input the readers accept: 64 MiB. A real report is well under 1 MB (a PDF a few
+/// MB); anything bigger is the wrong file, and refusing it keeps every reader's time bounded.
+pub const MAX_INPUT: usize = 64 * 1024 * 1024;
+
+/// Reject inputs above [`MAX_INPUT`].
+pub fn check_size(len: usize) -> Result<(), ReadError> {
+    if len > MAX_INPUT {
+        return Err(ReadError::TooLarge { size: len as u64, limit: MAX_INPUT as u64 });
+    }
+    Ok(())
+}
+
+/// Decode `bytes` to text. `declared` is a charset label from the container (e.g. `gbk`,
+/// `utf-8`, `gb2312`); a BOM wins over it, an unknown label is ignored.
+///
+/// Errors: [`ReadError::TooLarge`], [`ReadError::Empty`] (nothing but whitespace),
+/// [`ReadError::Binary`] (NUL bytes or more than 1% control bytes), [`ReadError::Encoding`]
+/// (more than 1% of the text undecodable).
+pub fn decode<'a>(bytes: &'a [u8], declared: Option<&str>) -> Result<Cow<'a, str>, ReadError> {
+    check_size(bytes.len())?;
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let text = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        decode_with(enc, &bytes[bom_len..])?
+    } else if let Some(enc) = declared.and_then(|l| Encoding::for_label(l.trim().as_bytes())) {
+        // A declared UTF-16 without BOM is rare; encoding_rs maps the label correctly anyway.
+        check_binary(bytes, enc == UTF_16LE || enc == UTF_16BE)?;
+        decode_with(enc, bytes)?
+    } else if let Some(enc) = sniff_utf16(bytes) {
+        decode_with(enc, bytes)?
+    } else {
+        check_binary(bytes, false)?;
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => decode_with(GB18030, bytes)?,
+        }
+    };
+    if text.chars().all(is_blank) {
+        return Err(ReadError::Empty);
+    }
+    Ok(text)
+}
+
+/// Whitespace as reports use it: ASCII and Unicode spaces, U+3000, NBSP, zero-width characters.
+pub fn is_blank(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00A0}')
+}
+
+fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Result<Cow<'a, str>, ReadError> {
+    if enc == UTF_8 {
+        // Keep the zero-copy path for valid UTF-8 after a BOM.
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return Ok(Cow::Borrowed(s));
+        }
+    }
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors {
+        let bad = text.chars().filter(|&c| c == '\u{FFFD}').count();
+        let total = text.chars().count().max(1);
+        if bad * 100 > total {
+            return Err(ReadError::Encoding {
+                detail: format!("按 {} 解码时有 {bad} 处无效字节（共 {total} 个字符）", enc.name()),
+            });
+        }
+    }
+    if text.contains('\0') {
+        return Err(ReadError::Binary { detail: "解码后的文字中含有 NUL 字符".to_owned() });
+    }
+    Ok(text)
+}
+
+/// BOM-less UTF-16: in CJK or ASCII text one byte of most pairs is 0 for ASCII; demand that at
+/// least 30% of the odd (LE) or even (BE) bytes are NUL and almost none of the other half.
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 16 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let (mut even0, mut odd0) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even0 += usize::from(pair[0] == 0);
+        odd0 += usize::from(pair[1] == 0);
+    }
+    let pairs = sample.len() / 2;
+    if odd0 * 10 >= pairs * 3 && even0 * 50 <= pairs {
+        Some(UTF_16LE)
+    } else if even0 * 10 >= pairs * 3 && odd0 * 50 <= pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Binary junk: a NUL byte anywhere (text never has one), or more than 1% C0 control bytes other
+/// than tab, line feed, carriage return, form feed and ESC.
+fn check_binary(bytes: &[u8], utf16: bool) -> Result<(), ReadError> {
+    if utf16 {
+        return Ok(());
+    }
+    if let Some(pos) = memchr::memchr(0, bytes) {
+        return Err(ReadError::Binary { detail: format!("第 {} 字节为 NUL", pos + 1) });
+    }
+    let controls = bytes.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)) || b == 0x7F).count();
+    if controls * 100 > bytes.len() {
+        return Err(ReadError::Binary { detail: format!("{controls} 个控制字符（共 {} 字节）", bytes.len()) });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_borrowed_and_gbk_is_detected() {
+        let s = "一、总体情况";
+        assert!(matches!(decode(s.as_bytes(), None).unwrap(), Cow::Borrowed(_)));
+        let (gbk, _, _) = GB18030.encode(s);
+        assert_eq!(decode(&gbk, None).unwrap(), s);
+        assert_eq!(decode(&gbk, Some("gbk")).unwrap(), s);
+    }
+}

@@ -1,1 +1,526 @@
-//! (being written)
+//! Labels: normalisation and matching of section headings, table captions, column headers and
+//! row labels against the national formats.
+//!
+//! Reports print the format's wording with every kind of noise: spaces inside words (从 Word's
+//! distributed alignment: `三、本 年 度 办 理 结 果`), half-width parentheses, `1、`/`1．` numbering,
+//! straight quotes, `钩稽` for `勾稽`, `&nbsp;`. [`normalize`] removes that noise, so two labels
+//! that differ only in it compare equal. What is left is a difference in substance (a typo, a
+//! truncated label, another word such as `不再受理` for `不再处理`): the matchers still find the
+//! row when they can do so safely and say it is a [`Quality::Variant`], which the assembler
+//! reports as LABEL_MISMATCH or SECTION_TITLE.
+//!
+//! Matching never guesses between rows: exact normalised match first; then the row with the same
+//! number in the current group (`2.` under （三）不予公开); then similarity over all rows, accepted
+//! only above a threshold and with a clear margin over the runner-up.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use gongkai_domain::report::spec::{
+    BlockSpec, FORMAT_2019, FORMAT_2021, FormatSpec, FormatVersion, RowSpec, SECTIONS, SectionSpec, TableId,
+};
+
+use super::decode::is_blank;
+
+/// Normalise a label: drop all whitespace (incl. U+3000, NBSP, zero-width) and `&nbsp;`; full-width
+/// ASCII to half-width; parentheses, commas, colons and semicolons to their full-width forms; all
+/// double and single quotes to `"`; leading numbering `1、`/`1．` to `1.` and `一.`/`一．` to
+/// `一、`; `钩稽` to `勾稽`. Linear, one allocation.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '&' {
+            if let Some(r) = strip_entity(rest) {
+                rest = r;
+                continue;
+            }
+        }
+        rest = &rest[c.len_utf8()..];
+        if is_blank(c) {
+            continue;
+        }
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        let c = match c {
+            '(' => '（',
+            ')' => '）',
+            ',' => '，',
+            ':' => '：',
+            ';' => '；',
+            '“' | '”' | '„' | '‟' | '「' | '」' => '"',
+            '‘' | '’' | '\'' => '"',
+            '钩' => '勾',
+            _ => c,
+        };
+        out.push(c);
+    }
+    fix_numbering(&mut out);
+    out
+}
+
+/// `&nbsp;` / `&#160;` / `&#xa0;` / `&ensp;` / `&emsp;` at the start of `s`: the rest after it.
+fn strip_entity(s: &str) -> Option<&str> {
+    for e in ["&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&ensp;", "&emsp;", "&nbsp"] {
+        if let Some(r) = s.strip_prefix(e) {
+            return Some(r);
+        }
+    }
+    None
+}
+
+const CN_DIGITS: &str = "一二三四五六七八九十";
+
+fn fix_numbering(s: &mut String) {
+    // Arabic: 1、 1． (already 1. after the full-width mapping) → 1.
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && digits <= 2 {
+        if s[digits..].starts_with('、') {
+            s.replace_range(digits..digits + '、'.len_utf8(), ".");
+        }
+        return;
+    }
+    // Chinese: 一. 一， → 一、
+    let cn: usize = s.chars().take_while(|c| CN_DIGITS.contains(*c)).map(char::len_utf8).sum();
+    if cn > 0 && cn <= 6 {
+        let after = &s[cn..];
+        let sep = after.chars().next();
+        if let Some(sep @ ('.' | '，' | '．')) = sep {
+            // 一. but not 一.5 (not a numbering)
+            s.replace_range(cn..cn + sep.len_utf8(), "、");
+        }
+    }
+}
+
+/// A label's leading number, as printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Numbering {
+    /// 一、 (level 0 of table 三, section headings).
+    Top(u8),
+    /// （一） (level 1).
+    Paren(u8),
+    /// 1. (level 2).
+    Arabic(u8),
+}
+
+fn cn_value(s: &str) -> Option<u8> {
+    let mut chars = s.chars();
+    let digit = |c: char| CN_DIGITS.chars().position(|d| d == c).map(|p| u8::try_from(p + 1).unwrap_or(0));
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some(c), None, None) => digit(c),
+        (Some('十'), Some(c), None) => digit(c).filter(|&d| d < 10).map(|d| 10 + d),
+        (Some(a), Some('十'), None) => digit(a).filter(|&d| d < 10).map(|d| d * 10),
+        _ => None,
+    }
+}
+
+/// Split a *normalised* label into its numbering and its body.
+pub fn split_number(norm: &str) -> (Option<Numbering>, &str) {
+    let digits = norm.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=2).contains(&digits) && norm[digits..].starts_with('.') {
+        let n = norm[..digits].parse().ok();
+        return (n.map(Numbering::Arabic), &norm[digits + 1..]);
+    }
+    if let Some(r) = norm.strip_prefix('（') {
+        if let Some(end) = r.find('）') {
+            if let Some(n) = cn_value(&r[..end]) {
+                return (Some(Numbering::Paren(n)), &r[end + '）'.len_utf8()..]);
+            }
+        }
+    }
+    if let Some(pos) = norm.find('、') {
+        if let Some(n) = cn_value(&norm[..pos]) {
+            return (Some(Numbering::Top(n)), &norm[pos + '、'.len_utf8()..]);
+        }
+    }
+    (None, norm)
+}
+
+/// Similarity of two strings in [0, 1]: 2·LCS / (|a| + |b|), over characters. Quadratic in the
+/// label length (labels are at most a few dozen characters; callers try exact lookups first).
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let a: Vec<char> = a.chars().take(96).collect();
+    let b: Vec<char> = b.chars().take(96).collect();
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let mut prev = vec![0u16; b.len() + 1];
+    let mut cur = vec![0u16; b.len() + 1];
+    for &ca in &a {
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = if ca == cb { prev[j] + 1 } else { cur[j].max(prev[j + 1]) };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let lcs = f32::from(prev[b.len()]);
+    #[expect(clippy::cast_precision_loss, reason = "label lengths are below 100")]
+    let total = (a.len() + b.len()) as f32;
+    2.0 * lcs / total
+}
+
+/// How well a printed label matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quality {
+    /// Equal to the format's wording after normalisation (or a tolerated abbreviation such as
+    /// （二）部分公开 without its note).
+    Exact,
+    /// Matched, but the wording differs in substance: LABEL_MISMATCH / SECTION_TITLE.
+    Variant,
+}
+
+// ---- sections ----------------------------------------------------------------------------------
+
+/// A recognised section heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionMatch {
+    /// The format's section.
+    pub spec: &'static SectionSpec,
+    /// The number as printed (一 … 六), or empty.
+    pub number: String,
+    /// Exact or a variant wording.
+    pub quality: Quality,
+    /// Byte offset in the raw text where the heading ends (text after it on the same line is the
+    /// section's first paragraph), or the raw length.
+    pub end: usize,
+}
+
+/// Known variant wordings of the section titles (the Art. 50 wording, the 2019 notice, and what
+/// agencies print), normalised, with the section index. Matching also uses similarity; these
+/// catch variants too different for it.
+const SECTION_VARIANTS: &[(usize, &str)] = &[
+    (0, "概述"),
+    (0, "基本情况"),
+    (0, "总体工作情况"),
+    (1, "主动公开政府信息的情况"),
+    (1, "主动公开情况"),
+    (2, "收到和处理政府信息公开申请的情况"),
+    (2, "依申请公开政府信息情况"),
+    (3, "因政府信息公开工作被申请行政复议、提起行政诉讼的情况"),
+    (3, "政府信息公开行政复议和行政诉讼情况"),
+    (3, "行政复议、行政诉讼情况"),
+    (4, "存在的主要问题及下步打算"),
+    (4, "存在的主要问题及整改措施"),
+    (4, "存在的主要问题及改进措施"),
+    (4, "存在的主要问题及改进方向"),
+    (4, "政府信息公开工作存在的主要问题及改进情况"),
+    (4, "存在的问题及改进情况"),
+    (4, "存在的主要问题和改进情况"),
+    (5, "其他需要报告的事情"),
+    (5, "其它需要报告的事项"),
+];
+
+/// Recognise a section heading at the start of a paragraph. The paragraph must start with a
+/// Chinese numeral and `、` (or `.`/`．`); the title decides the section (reports renumber and
+/// reorder), the number breaks ties. `expected` is the index (0-5) of the section the reader
+/// expects next, which lets a heading with an unfamiliar title still count when its number is
+/// the next one. A long paragraph counts only when it *starts with* a title exactly (crawler
+/// text puts heading and text on one line).
+pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch> {
+    // Cheap rejection on the hot path: headings start with a Chinese numeral (after blanks).
+    let first = raw.chars().find(|c| !is_blank(*c))?;
+    if !CN_DIGITS.contains(first) {
+        return None;
+    }
+    let head: String = {
+        // Only the first ~60 characters matter.
+        let cut = raw.char_indices().nth(80).map_or(raw.len(), |(i, _)| i);
+        normalize(&raw[..cut])
+    };
+    let (num, body) = split_number(&head);
+    let Some(Numbering::Top(n)) = num else { return None };
+    let number: String = head.chars().take_while(|c| CN_DIGITS.contains(*c)).collect();
+    let short = body.chars().count() <= 40 && raw.chars().filter(|c| !is_blank(*c)).count() <= 48;
+    // 1. exact title, whole or as a prefix
+    for (i, s) in SECTIONS.iter().enumerate() {
+        if body == s.title || (body.starts_with(s.title) && !short_continuation(&body[s.title.len()..])) {
+            let quality = if usize::from(n) == i + 1 { Quality::Exact } else { Quality::Variant };
+            let end = raw_offset(raw, number.chars().count() + 1 + s.title.chars().count());
+            return Some(SectionMatch { spec: &SECTIONS[i], number, quality, end });
+        }
+    }
+    if !short {
+        return None;
+    }
+    let body_trim = body.trim_end_matches(['。', '：', ':', '.']);
+    // 2. known variants
+    if let Some(&(i, _)) = SECTION_VARIANTS.iter().find(|(_, v)| *v == body_trim) {
+        return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Variant, end: raw.len() });
+    }
+    // 3. similarity, with the number as a bonus
+    let mut best: Option<(usize, f32)> = None;
+    let mut second = 0.0f32;
+    for (i, s) in SECTIONS.iter().enumerate() {
+        let mut sim = similarity(body_trim, s.title);
+        if usize::from(n) == i + 1 {
+            sim += 0.1;
+        }
+        match best {
+            Some((_, b)) if sim <= b => second = second.max(sim),
+            _ => {
+                if let Some((_, b)) = best {
+                    second = second.max(b);
+                }
+                best = Some((i, sim));
+            }
+        }
+    }
+    if let Some((i, sim)) = best {
+        if sim >= 0.65 && sim - second >= 0.15 {
+            return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Variant, end: raw.len() });
+        }
+    }
+    // 4. an unfamiliar title under the number the reader expects next
+    let i = usize::from(n).checked_sub(1)?;
+    if expected == Some(i) && i < 6 && body.chars().count() <= 24 && !body.contains(['。', '，', '；']) {
+        return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Variant, end: raw.len() });
+    }
+    None
+}
+
+/// After an exact title at the start of a long paragraph: is the rest merely more title
+/// (`总体情况的说明`)? Then it is not a heading followed by text.
+fn short_continuation(rest: &str) -> bool {
+    let first = rest.chars().next();
+    matches!(first, Some('的' | '和' | '及' | '与' | '、'))
+}
+
+/// The byte offset in `raw` after `n` non-blank characters (entities count as blank).
+pub fn raw_offset(raw: &str, n: usize) -> usize {
+    let mut seen = 0;
+    let mut rest = raw;
+    while seen < n {
+        if rest.starts_with('&') {
+            if let Some(r) = strip_entity(rest) {
+                rest = r;
+                continue;
+            }
+        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        if !is_blank(c) {
+            seen += 1;
+        }
+    }
+    raw.len() - rest.len()
+}
+
+// ---- table rows ----------------------------------------------------------------------------------
+
+/// A row of a format, prepared for matching.
+#[derive(Debug)]
+struct RowEntry {
+    table: TableId,
+    block: &'static BlockSpec,
+    row: &'static RowSpec,
+    num: Option<Numbering>,
+    /// Normalised body (label without its number).
+    body: String,
+    /// A shorter form that counts as exact too (（二）部分公开 without its note).
+    short: Option<&'static str>,
+}
+
+/// A format's labels, normalised once.
+#[derive(Debug)]
+struct Labels {
+    rows: Vec<RowEntry>,
+    /// Normalised full label or body → index in `rows`, per table.
+    exact: HashMap<(TableId, String), usize>,
+}
+
+fn build(format: &'static FormatSpec) -> Labels {
+    let mut rows = Vec::new();
+    let mut exact = HashMap::new();
+    for t in TableId::ALL {
+        if t == TableId::T4 {
+            continue;
+        }
+        for (block, row) in format.table(t).rows() {
+            let norm = normalize(row.text);
+            let (num, body) = split_number(&norm);
+            let short = (row.id == "partial").then_some("部分公开");
+            let idx = rows.len();
+            exact.insert((t, norm.clone()), idx);
+            exact.entry((t, body.to_owned())).or_insert(idx);
+            if let Some(s) = short {
+                exact.insert((t, s.to_owned()), idx);
+            }
+            rows.push(RowEntry { table: t, block, row, num, body: body.to_owned(), short });
+        }
+    }
+    Labels { rows, exact }
+}
+
+static LABELS_2021: LazyLock<Labels> = LazyLock::new(|| build(&FORMAT_2021));
+static LABELS_2019: LazyLock<Labels> = LazyLock::new(|| build(&FORMAT_2019));
+
+fn labels(format: FormatVersion) -> &'static Labels {
+    match format {
+        FormatVersion::V2021 => &LABELS_2021,
+        FormatVersion::V2019 => &LABELS_2019,
+    }
+}
+
+/// A matched table row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowMatch {
+    /// The table.
+    pub table: TableId,
+    /// The block of the row (table 二 has several).
+    pub block: &'static BlockSpec,
+    /// The row's spec.
+    pub row: &'static RowSpec,
+    /// Exact or variant.
+    pub quality: Quality,
+}
+
+/// Extra wordings of table 二 rows accepted as *variants* (matched, LABEL_MISMATCH), where
+/// similarity alone would be too weak or ambiguous.
+const T2_VARIANTS: &[(&str, &str)] = &[("规范性文件", "normative_docs"), ("行政规范性文件", "normative_docs")];
+
+/// Match a row label of table `table` (二 or 三) in `format`. `group` is the id of the group the
+/// row is printed under, when known (e.g. `denied`), which lets `2.` plus a typo find its row.
+pub fn match_row(format: FormatVersion, table: TableId, raw: &str, group: Option<&str>) -> Option<RowMatch> {
+    let norm = normalize(raw);
+    match_row_norm(format, table, &norm, group)
+}
+
+/// [`match_row`] on an already normalised label.
+pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: Option<&str>) -> Option<RowMatch> {
+    if norm.is_empty() {
+        return None;
+    }
+    let labels = labels(format);
+    let hit = |i: usize, quality| {
+        let e: &RowEntry = &labels.rows[i];
+        RowMatch { table: e.table, block: e.block, row: e.row, quality }
+    };
+    let (num, body) = split_number(norm);
+    // 1. exact, with or without the number
+    let body_trim = body.trim_end_matches(['。', '；', '，', '：']);
+    if let Some(&i) = labels.exact.get(&(table, norm.to_owned())).or_else(|| labels.exact.get(&(table, body_trim.to_owned()))) {
+        return Some(hit(i, Quality::Exact));
+    }
+    if table == TableId::T2 {
+        if let Some((_, id)) = T2_VARIANTS.iter().find(|(v, _)| *v == body_trim) {
+            if let Some(i) = labels.rows.iter().position(|e| e.table == table && e.row.id == *id) {
+                return Some(hit(i, Quality::Variant));
+            }
+        }
+    }
+    // Too short to say anything by similarity (a lone "其他", "合计", a stray character).
+    if body_trim.chars().count() < 2 {
+        return None;
+    }
+    // 2. the same number in the current group
+    if let (Some(num), Some(group)) = (num, group) {
+        if let Some(i) = labels.rows.iter().position(|e| e.table == table && e.row.parent == Some(group) && e.num == Some(num)) {
+            if similarity(body_trim, &labels.rows[i].body) >= 0.5 {
+                return Some(hit(i, Quality::Variant));
+            }
+        }
+    }
+    // 3. similarity over the table's rows
+    let mut best: Option<(usize, f32)> = None;
+    let mut second = 0.0f32;
+    for (i, e) in labels.rows.iter().enumerate().filter(|(_, e)| e.table == table) {
+        let mut sim = similarity(body_trim, &e.body);
+        if num.is_some() && e.num == num {
+            sim += 0.05;
+        }
+        if let Some(s) = e.short {
+            sim = sim.max(similarity(body_trim, s));
+        }
+        match best {
+            Some((_, b)) if sim <= b => second = second.max(sim),
+            _ => {
+                if let Some((_, b)) = best {
+                    second = second.max(b);
+                }
+                best = Some((i, sim));
+            }
+        }
+    }
+    let (i, sim) = best?;
+    // Short labels need a higher bar: one character of "行政处罚" vs "行政强制" is half the word.
+    let bar = if labels.rows[i].body.chars().count() <= 6 { 0.85 } else { 0.72 };
+    (sim >= bar && sim - second >= 0.1).then(|| hit(i, Quality::Variant))
+}
+
+// ---- table 二 captions and column headers ------------------------------------------------------
+
+/// The block of table 二 a caption names: `第二十条第（一）项` → `art20_1`. Accepts the caption
+/// with or without parentheses; returns the block's index in the format's table 二.
+pub fn match_t2_caption(format: FormatVersion, raw: &str) -> Option<usize> {
+    let norm = normalize(raw);
+    let rest = norm.strip_prefix("第二十条")?;
+    let rest = rest.strip_prefix('第').unwrap_or(rest);
+    let rest = rest.strip_prefix('（').unwrap_or(rest);
+    let end = rest.find(['）', '项'])?;
+    let n = cn_value(&rest[..end])?;
+    let id = format!("art20_{n}");
+    format.spec().t2.blocks.iter().position(|b| b.id == id)
+}
+
+/// Which format a table 二 column header belongs to, if it is one: exact wording of the 2021 or
+/// the 2019 format.
+pub fn t2_header_format(raw: &str) -> Option<FormatVersion> {
+    let norm = normalize(raw);
+    let in_format = |f: &FormatSpec| f.t2.blocks.iter().flat_map(|b| b.columns).any(|c| normalize(c.text) == norm);
+    if in_format(&FORMAT_2021) {
+        Some(FormatVersion::V2021)
+    } else if in_format(&FORMAT_2019) {
+        Some(FormatVersion::V2019)
+    } else {
+        None
+    }
+}
+
+/// Compare a printed column header of a table 二 block with the format's: `None` when they
+/// agree after normalisation, `Some(quality)` otherwise (`Variant` when it is recognisably that
+/// column, e.g. 本年度止件数 for 本年废止件数).
+pub fn compare_header(printed: &str, expected: &str) -> Option<Quality> {
+    let p = normalize(printed);
+    let e = normalize(expected);
+    if p == e {
+        return None;
+    }
+    Some(Quality::Variant)
+}
+
+/// Whether a normalised cell is one of table 三's column headers or its corner note.
+pub fn is_t3_header(norm: &str) -> bool {
+    const H: &[&str] = &["申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构"];
+    H.contains(&norm) || norm.contains("勾稽关系") || norm.starts_with("（本列数据")
+}
+
+/// Whether a normalised cell is one of table 四's headers.
+pub fn is_t4_header(norm: &str) -> bool {
+    const H: &[&str] = &["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉"];
+    H.contains(&norm)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_removes_noise() {
+        assert_eq!(normalize("三、本 年 度 办 理 结 果"), "三、本年度办理结果");
+        assert_eq!(normalize("(四) 无法提供"), "（四）无法提供");
+        assert_eq!(normalize("1、属于国家秘密"), "1.属于国家秘密");
+        assert_eq!(normalize("１．属于国家秘密"), "1.属于国家秘密");
+        assert_eq!(normalize("3. 危及\"三安全一稳定\""), normalize("3.危及“三安全一稳定”"));
+        assert_eq!(normalize("钩稽&nbsp;关系\u{3000}"), "勾稽关系");
+        assert_eq!(normalize("一. 总体情况"), "一、总体情况");
+    }
+
+    #[test]
+    fn split_number_reads_three_levels() {
+        assert_eq!(split_number("一、本年"), (Some(Numbering::Top(1)), "本年"));
+        assert_eq!(split_number("（七）总计"), (Some(Numbering::Paren(7)), "总计"));
+        assert_eq!(split_number("8.属于"), (Some(Numbering::Arabic(8)), "属于"));
+        assert_eq!(split_number("规章"), (None, "规章"));
+    }
+}

@@ -1,1 +1,213 @@
-//! (being written)
+//! Plain text reports, and the dispatcher between the three text flavours.
+//!
+//! * plain: what people paste or save from Word: table cells separated by tabs (or by runs of two
+//!   or more spaces), one table row per line, narrative paragraphs as lines. Rows may be broken
+//!   across lines or shifted (a row that lost its leading tabs); the assembler copes with both.
+//! * layout: `pdftotext -layout` output (column positions by spaces, page footers, labels one
+//!   character per line): [`super::layout::read_layout`].
+//! * crawl: a crawler's text, the whole report on one or a few very long lines with the table
+//!   cells run together: [`super::crawl::read_crawl`].
+
+use gongkai_domain::report::Report;
+
+use super::assemble::assemble;
+use super::decode::is_blank;
+use super::doc::{Block, Doc, GridRow};
+
+/// The kind of text a report arrived as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFlavour {
+    /// Tab- or space-separated cells, one row per line.
+    Plain,
+    /// `pdftotext -layout`.
+    Layout,
+    /// A crawler's run-together text.
+    Crawl,
+}
+
+/// Read a report from text of any flavour (see [`flavour`]).
+pub fn read_text(text: &str, source: Option<&str>) -> Report {
+    match flavour(text) {
+        TextFlavour::Plain => read_plain(text, source),
+        TextFlavour::Layout => super::layout::read_layout(text, source),
+        TextFlavour::Crawl => super::crawl::read_crawl(text, source),
+    }
+}
+
+/// Decide the flavour from the text's shape, in one pass over its lines.
+///
+/// Crawl: a line of more than 2,000 bytes, or a table 三 label followed directly by digits.
+/// Layout: no tab-separated rows, and page footers (`-3-`) or labels broken one character per
+/// line or most lines indented by runs of spaces. Otherwise plain.
+pub fn flavour(text: &str) -> TextFlavour {
+    let (mut lines, mut tabbed, mut indented, mut footers, mut single_chars, mut spaced) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+    let mut longest = 0usize;
+    for line in text.lines() {
+        let t = line.trim_matches(is_blank);
+        if t.is_empty() {
+            continue;
+        }
+        lines += 1;
+        longest = longest.max(line.len());
+        if line.contains('\t') {
+            tabbed += 1;
+        }
+        if line.starts_with("   ") {
+            indented += 1;
+        }
+        if line.trim_start().contains("   ") {
+            spaced += 1;
+        }
+        if is_page_footer(t) {
+            footers += 1;
+        }
+        let mut chars = t.chars();
+        if chars.next().is_some_and(|c| c > '\u{2E80}') && chars.next().is_none() {
+            single_chars += 1;
+        }
+    }
+    if longest > 2000 || crawl_digits(text) {
+        return TextFlavour::Crawl;
+    }
+    if tabbed >= 5 {
+        return TextFlavour::Plain;
+    }
+    if lines >= 10 && (footers >= 1 || single_chars >= 4) && (indented + spaced) * 5 >= lines {
+        return TextFlavour::Layout;
+    }
+    if lines >= 10 && indented * 5 >= lines * 2 {
+        return TextFlavour::Layout;
+    }
+    TextFlavour::Plain
+}
+
+/// `本年新收政府信息公开申请数量21710000218`: a table 三 label with its digits run on.
+fn crawl_digits(text: &str) -> bool {
+    const KEY: &str = "申请数量";
+    let mut rest = text;
+    while let Some(i) = rest.find(KEY) {
+        let after = &rest[i + KEY.len()..];
+        if after.as_bytes().first().is_some_and(u8::is_ascii_digit) && after.bytes().take_while(u8::is_ascii_digit).count() >= 5 {
+            return true;
+        }
+        rest = after;
+    }
+    false
+}
+
+/// A page footer or header line: `-3-`, `— 3 —`, `第 3 页`, `第3页 共5页`, `3 / 5`.
+pub fn is_page_footer(t: &str) -> bool {
+    let s: String = t.chars().filter(|c| !is_blank(*c)).collect();
+    const DASHES: [char; 5] = ['-', '—', '–', '－', '―'];
+    let inner = s.trim_matches(DASHES);
+    if s.starts_with(DASHES) && s.ends_with(DASHES) && !inner.is_empty() && inner.len() <= 4 && inner.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    if let Some(r) = s.strip_prefix('第') {
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && r[digits..].starts_with('页') {
+            return true;
+        }
+    }
+    if let Some((a, b)) = s.split_once('/') {
+        return !a.is_empty() && !b.is_empty() && a.len() <= 3 && b.len() <= 3 && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit());
+    }
+    false
+}
+
+/// The plain flavour: every line is a paragraph or a table row.
+pub fn read_plain(text: &str, source: Option<&str>) -> Report {
+    assemble(&plain_doc(text), source)
+}
+
+/// Plain text → `Doc`. Lines with tabs are grid rows (one cell per tab); lines with runs of two or
+/// more blanks between words are grid rows split on those runs; page footers are dropped; other
+/// non-empty lines are paragraphs. Consecutive rows form one table.
+pub fn plain_doc(text: &str) -> Doc {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut rows: Vec<GridRow> = Vec::new();
+    let mut table_line = 0u32;
+    let flush = |rows: &mut Vec<GridRow>, blocks: &mut Vec<Block>, line: u32| {
+        if !rows.is_empty() {
+            blocks.push(Block::Table { rows: std::mem::take(rows), line });
+        }
+    };
+    let mut n = 0u32;
+    for raw in text.split('\n') {
+        n = n.saturating_add(1);
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let t = line.trim_matches(is_blank);
+        if t.is_empty() {
+            continue;
+        }
+        if is_page_footer(t) {
+            continue;
+        }
+        let cells: Option<Vec<String>> = if line.contains('\t') {
+            Some(line.split('\t').map(|c| c.trim_matches(is_blank).to_owned()).collect())
+        } else {
+            split_spaced(t)
+        };
+        match cells {
+            Some(cells) => {
+                if rows.is_empty() {
+                    table_line = n;
+                }
+                rows.push(GridRow { cells, line: n });
+            }
+            None => {
+                flush(&mut rows, &mut blocks, table_line);
+                blocks.push(Block::Para { text: t.to_owned(), line: n });
+            }
+        }
+    }
+    flush(&mut rows, &mut blocks, table_line);
+    Doc { blocks }
+}
+
+/// Split a line on runs of two or more blanks; `None` when it has no such run (a paragraph).
+fn split_spaced(t: &str) -> Option<Vec<String>> {
+    let mut cells = Vec::new();
+    let mut start = 0;
+    let mut run_start: Option<usize> = None;
+    let mut run_len = 0;
+    for (i, c) in t.char_indices() {
+        if is_blank(c) {
+            if run_start.is_none() {
+                run_start = Some(i);
+                run_len = 0;
+            }
+            run_len += 1;
+        } else if let Some(rs) = run_start.take() {
+            if run_len >= 2 {
+                cells.push(t[start..rs].to_owned());
+                start = i;
+            }
+        }
+    }
+    if cells.is_empty() {
+        return None;
+    }
+    cells.push(t[start..].trim_matches(is_blank).to_owned());
+    Some(cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn footers_are_recognised() {
+        assert!(is_page_footer("-3-"));
+        assert!(is_page_footer("— 12 —"));
+        assert!(is_page_footer("第 3 页"));
+        assert!(!is_page_footer("2024"));
+        assert!(!is_page_footer("-185"));
+    }
+
+    #[test]
+    fn spaced_cells_split_on_runs() {
+        assert_eq!(split_spaced("规章  0  0   0"), Some(vec!["规章".into(), "0".into(), "0".into(), "0".into()]));
+        assert_eq!(split_spaced("结果 维持"), None);
+    }
+}

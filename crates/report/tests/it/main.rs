@@ -1,2 +1,8 @@
 //! The report crate's one integration-test binary; one module per area.
 mod render;
+mod read_crawl;
+mod read_core;
+mod read_text;
+mod read_layout;
+mod read_html;
+mod round_trip;

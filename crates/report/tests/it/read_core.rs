@@ -1,0 +1,1 @@
+//! Decoding, sniffing, label matching.
