@@ -1,1 +1,3 @@
 //! gongkai-app (see the crate description).
+
+pub mod clock;

@@ -1,0 +1,2 @@
+//! The CLI's one integration-test binary: runs the built `gongkai` with a fresh data directory.
+mod clock;
