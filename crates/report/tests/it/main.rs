@@ -6,3 +6,5 @@ mod read_text;
 mod read_layout;
 mod read_html;
 mod round_trip;
+mod compare;
+mod aggregate;
