@@ -238,6 +238,7 @@ async fn evaluate_timeline(
     tx: &mut Tx,
     agency: &Agency,
     case_officer: Option<UserId>,
+    channel: Channel,
     received_on: NaiveDate,
     events: &[Event],
     closing: Option<&Closing>,
@@ -257,7 +258,7 @@ async fn evaluate_timeline(
             }
         }
     }
-    this.rules.evaluate(agency, received_on, events).map_err(StoreError::Rule)
+    this.rules.evaluate(agency, channel, events).map_err(StoreError::Rule)
 }
 
 /// A validated application ready to insert.
@@ -428,6 +429,7 @@ async fn prepare_batch(
             tx,
             agency,
             a.case_officer,
+            a.channel,
             a.received_on,
             &events,
             a.closing.as_ref(),
@@ -752,6 +754,7 @@ impl Storage for This {
             &mut tx,
             &agency,
             before.case_officer,
+            before.channel,
             before.received_on,
             &events,
             closing.as_ref(),

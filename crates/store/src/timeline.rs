@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::model::{Agency, CaseState, Closing, Event, EventKind};
+use crate::model::{Agency, CaseState, Channel, Closing, Event, EventKind};
 
 /// What the deadline engine derives from a timeline; stored with the application for querying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,13 +22,13 @@ pub trait DeadlineRules: Send + Sync + std::fmt::Debug {
     fn evaluate(
         &self,
         agency: &Agency,
-        received_on: NaiveDate,
+        channel: Channel,
         events: &[Event],
     ) -> Result<Evaluation, String>;
 
     /// A human explanation of the clock (for `case show`), in Chinese; one line per step.
-    fn explain(&self, agency: &Agency, received_on: NaiveDate, events: &[Event]) -> Vec<String> {
-        match self.evaluate(agency, received_on, events) {
+    fn explain(&self, agency: &Agency, channel: Channel, events: &[Event]) -> Vec<String> {
+        match self.evaluate(agency, channel, events) {
             Ok(e) => vec![match e.due_on {
                 Some(d) => format!("状态：{}；答复期限：{d}", e.state.label()),
                 None => format!("状态：{}", e.state.label()),
@@ -123,10 +123,13 @@ impl DeadlineRules for WeekdayRules {
     fn evaluate(
         &self,
         _agency: &Agency,
-        received_on: NaiveDate,
+        _channel: Channel,
         events: &[Event],
     ) -> Result<Evaluation, String> {
-        let mut start = received_on;
+        let Some(first) = events.first() else {
+            return Err("时间线为空".into());
+        };
+        let mut start = first.on;
         let mut allowed: u32 = 20;
         let mut used: u32 = 0;
         let mut pauses = 0u32;

@@ -1,0 +1,637 @@
+//! The ledger (台账): the spreadsheet of cases offices keep today, imported and exported as CSV or
+//! XLSX with Chinese headers. Every row is validated (fields, then the deadline engine) and errors
+//! are listed by row and column; nothing is imported when any row fails unless the caller asks to
+//! skip invalid rows. Export writes the same format, so an export imports back unchanged.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use chrono::NaiveDate;
+use gongkai_store::{
+    Agency, Applicant, ApplicantKind, Application, Channel, Closing, DeadlineRules, Event,
+    EventDetail, EventKind, NewApplication, Outcome, Party, Storage,
+};
+
+use crate::records::Records;
+
+/// The ledger's columns, in order.
+pub const HEADERS: [&str; 14] = [
+    "编号",
+    "申请人",
+    "申请人类型",
+    "申请方式",
+    "收到日期",
+    "申请内容",
+    "补正通知日期",
+    "补正收到日期",
+    "征求意见开始日期",
+    "征求意见结束日期",
+    "延期日期",
+    "答复日期",
+    "办理结果",
+    "备注",
+];
+
+const REQUIRED: [&str; 5] = ["申请人", "申请人类型", "申请方式", "收到日期", "申请内容"];
+
+const NUMBER: usize = 0;
+const APPLICANT: usize = 1;
+const KIND: usize = 2;
+const CHANNEL: usize = 3;
+const RECEIVED: usize = 4;
+const CONTENT: usize = 5;
+const CORR_REQ: usize = 6;
+const CORR_RECV: usize = 7;
+const CONS_START: usize = 8;
+const CONS_END: usize = 9;
+const EXTENDED: usize = 10;
+const REPLIED: usize = 11;
+const OUTCOME: usize = 12;
+const REMARKS: usize = 13;
+
+/// One problem with one cell (or row) of a ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerError {
+    /// Row number as the spreadsheet shows it (the header is row 1).
+    pub row: usize,
+    /// Column header, if the problem is in one column.
+    pub column: Option<String>,
+    /// What is wrong, in Chinese.
+    pub message: String,
+}
+
+impl fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "第 {} 行，“{c}”列：{}", self.row, self.message),
+            None => write!(f, "第 {} 行：{}", self.row, self.message),
+        }
+    }
+}
+
+/// The result of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOutcome {
+    /// Applications imported.
+    pub imported: usize,
+    /// Rows skipped with `--skip-invalid`, with their errors.
+    pub skipped: Vec<LedgerError>,
+}
+
+/// Which file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerFormat {
+    /// Comma-separated, UTF-8 (GB18030 accepted on input).
+    Csv,
+    /// Excel workbook, first sheet.
+    Xlsx,
+}
+
+impl LedgerFormat {
+    /// From the file extension.
+    pub fn from_path(path: &Path) -> anyhow::Result<LedgerFormat> {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("csv") | Some("txt") => Ok(LedgerFormat::Csv),
+            Some("xlsx") | Some("xlsm") => Ok(LedgerFormat::Xlsx),
+            _ => bail!("无法识别台账文件类型 {}（应为 .csv 或 .xlsx）", path.display()),
+        }
+    }
+}
+
+/// Reads a ledger file into rows of cells (row 0 = header).
+pub fn read_table(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
+    match LedgerFormat::from_path(path)? {
+        LedgerFormat::Csv => {
+            let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
+            Ok(parse_csv(&decode_text(&bytes)))
+        }
+        LedgerFormat::Xlsx => read_xlsx(path),
+    }
+}
+
+/// UTF-8 (with or without BOM), else GB18030 (what Excel saves on Chinese Windows).
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    }
+}
+
+/// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.
+pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        any = true;
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    field.push('"');
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => quoted = true,
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                any = false;
+            }
+            _ => field.push(c),
+        }
+    }
+    if any {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn read_xlsx(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
+    use calamine::{Data, Reader};
+    let mut wb = calamine::open_workbook_auto(path)
+        .with_context(|| format!("无法打开 Excel 文件 {}", path.display()))?;
+    let Some(name) = wb.sheet_names().first().cloned() else {
+        bail!("Excel 文件 {} 中没有工作表", path.display());
+    };
+    let range = wb.worksheet_range(&name).with_context(|| format!("无法读取工作表“{name}”"))?;
+    let mut rows = Vec::new();
+    // Keep absolute row numbers: pad rows above the used range.
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    for _ in 0..first_row {
+        rows.push(Vec::new());
+    }
+    for r in range.rows() {
+        let mut out: Vec<String> = vec![String::new(); first_col as usize];
+        for c in r {
+            out.push(match c {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Int(i) => i.to_string(),
+                Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(d) => excel_date(d.as_f64()).map(|d| d.to_string()).unwrap_or_default(),
+                Data::DateTimeIso(s) => s.chars().take(10).collect(),
+                Data::DurationIso(s) => s.clone(),
+                Data::Error(e) => format!("#错误 {e:?}"),
+            });
+        }
+        rows.push(out);
+    }
+    Ok(rows)
+}
+
+/// An Excel serial date (1900 system) to a date.
+fn excel_date(serial: f64) -> Option<NaiveDate> {
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_days(chrono::Days::new(serial.floor().max(0.0) as u64))
+}
+
+/// Accepts 2025-01-20, 2025/1/20, 2025.1.20, 2025年1月20日 and 20250120.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let t = s.trim();
+    if t.len() == 8 && t.chars().all(|c| c.is_ascii_digit()) {
+        return NaiveDate::parse_from_str(t, "%Y%m%d").ok();
+    }
+    let norm: String = t
+        .replace(['年', '月', '/', '.', '－'], "-")
+        .replace('日', "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let parts: Vec<&str> = norm.split('-').collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let y = parts[0].parse().ok()?;
+    let m = parts[1].parse().ok()?;
+    let d = parts[2].parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Parses a 申请方式, accepting common wordings.
+pub fn parse_channel(s: &str) -> Option<Channel> {
+    let t = s.trim();
+    Channel::from_label(t).or_else(|| Channel::from_code(t)).or(match t {
+        "当面" | "现场" | "当面申请" | "现场申请" | "当面提交申请" => Some(Channel::InPerson),
+        "挂号信" | "邮寄申请" | "信函" | "邮寄（需签收）" | "EMS" | "快递" => Some(Channel::RegisteredPost),
+        "平常信函" | "普通信件" => Some(Channel::OrdinaryLetter),
+        "网上申请" | "网络申请" | "互联网" | "网上" | "在线申请" | "政府网站" => Some(Channel::Online),
+        "传真申请" => Some(Channel::Fax),
+        "邮件" | "电子邮件申请" | "Email" | "email" | "E-mail" => Some(Channel::Email),
+        "其他方式" => Some(Channel::Other),
+        _ => None,
+    })
+}
+
+/// A ledger row parsed into an application (not yet checked by the deadline engine).
+#[derive(Debug, Clone)]
+pub struct ParsedRow {
+    /// Spreadsheet row number.
+    pub row: usize,
+    /// The application.
+    pub application: NewApplication,
+}
+
+fn event_column(kind: EventKind) -> usize {
+    match kind {
+        EventKind::CorrectionRequested => CORR_REQ,
+        EventKind::CorrectionReceived => CORR_RECV,
+        EventKind::ConsultationStarted => CONS_START,
+        EventKind::ConsultationAnswered => CONS_END,
+        EventKind::ExtensionApproved => EXTENDED,
+        EventKind::Replied => REPLIED,
+        _ => RECEIVED,
+    }
+}
+
+/// Parses and validates the rows (fields only). Returns the good rows and every error.
+pub fn parse_rows(
+    table: &[Vec<String>],
+    agency: &Agency,
+) -> anyhow::Result<(Vec<ParsedRow>, Vec<LedgerError>)> {
+    let Some(header) = table.iter().position(|r| r.iter().any(|c| !c.trim().is_empty())) else {
+        bail!("台账为空：没有表头");
+    };
+    // Map our columns to the file's columns.
+    let mut index = [usize::MAX; 14];
+    let mut unknown = Vec::new();
+    for (i, h) in table[header].iter().enumerate() {
+        let h = h.trim();
+        if h.is_empty() {
+            continue;
+        }
+        match HEADERS.iter().position(|x| *x == h) {
+            Some(k) if index[k] == usize::MAX => index[k] = i,
+            Some(_) => bail!("第 {} 行：表头“{h}”出现了两次", header + 1),
+            None => unknown.push(h.to_string()),
+        }
+    }
+    if !unknown.is_empty() {
+        bail!(
+            "第 {} 行：无法识别的表头 {}（可用的列：{}）",
+            header + 1,
+            unknown.iter().map(|u| format!("“{u}”")).collect::<Vec<_>>().join("、"),
+            HEADERS.join("、")
+        );
+    }
+    let missing: Vec<&str> =
+        REQUIRED.iter().copied().filter(|h| HEADERS.iter().position(|x| x == h).is_some_and(|k| index[k] == usize::MAX)).collect();
+    if !missing.is_empty() {
+        bail!("第 {} 行：缺少必需的列 {}", header + 1, missing.join("、"));
+    }
+
+    let mut good = Vec::new();
+    let mut errors = Vec::new();
+    for (r, cells) in table.iter().enumerate().skip(header + 1) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let row = r + 1;
+        let cell = |k: usize| -> &str {
+            if index[k] == usize::MAX { "" } else { cells.get(index[k]).map(|s| s.trim()).unwrap_or("") }
+        };
+        let mut errs: Vec<LedgerError> = Vec::new();
+        let mut err = |k: usize, message: String| {
+            errs.push(LedgerError { row, column: Some(HEADERS[k].to_string()), message });
+        };
+        for k in [APPLICANT, CONTENT] {
+            if cell(k).is_empty() {
+                err(k, "不能为空".into());
+            }
+        }
+        let kind = match ApplicantKind::from_label(cell(KIND)) {
+            Some(k) => Some(k),
+            None => {
+                err(
+                    KIND,
+                    format!(
+                        "“{}”不是有效的申请人类型（应为 自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他 之一）",
+                        cell(KIND)
+                    ),
+                );
+                None
+            }
+        };
+        let channel = match parse_channel(cell(CHANNEL)) {
+            Some(c) => Some(c),
+            None => {
+                err(
+                    CHANNEL,
+                    format!(
+                        "“{}”不是有效的申请方式（如 当面提交、邮寄、平信、网络、传真、电子邮件、其他）",
+                        cell(CHANNEL)
+                    ),
+                );
+                None
+            }
+        };
+        let mut date = |k: usize, required: bool| -> Option<NaiveDate> {
+            let v = cell(k);
+            if v.is_empty() {
+                if required {
+                    err(k, "不能为空".into());
+                }
+                return None;
+            }
+            let d = parse_date(v);
+            if d.is_none() {
+                err(k, format!("“{v}”不是有效日期（应为 2025-01-20 这样的格式）"));
+            }
+            d
+        };
+        let received = date(RECEIVED, true);
+        let corr_req = date(CORR_REQ, false);
+        let corr_recv = date(CORR_RECV, false);
+        let cons_start = date(CONS_START, false);
+        let cons_end = date(CONS_END, false);
+        let extended = date(EXTENDED, false);
+        let replied = date(REPLIED, false);
+        let outcome_text = cell(OUTCOME);
+        let outcome = if outcome_text.is_empty() {
+            None
+        } else {
+            match Outcome::from_ledger(outcome_text) {
+                Some(o) => Some(o),
+                None => {
+                    err(
+                        OUTCOME,
+                        format!("“{outcome_text}”不是年报表三的办理结果（如 予以公开、部分公开、属于国家秘密、本机关不掌握相关政府信息、重复申请、其他）"),
+                    );
+                    None
+                }
+            }
+        };
+        if !outcome_text.is_empty() && cell(REPLIED).is_empty() {
+            err(REPLIED, "填写了办理结果，但没有答复日期".into());
+        }
+        if outcome_text.is_empty() && !cell(REPLIED).is_empty() {
+            err(OUTCOME, "填写了答复日期，但没有办理结果".into());
+        }
+        if !cell(CORR_RECV).is_empty() && cell(CORR_REQ).is_empty() {
+            err(CORR_RECV, "有补正收到日期，但没有补正通知日期".into());
+        }
+        if !cell(CONS_END).is_empty() && cell(CONS_START).is_empty() {
+            err(CONS_END, "有征求意见结束日期，但没有开始日期".into());
+        }
+        let (Some(kind), Some(channel), Some(received), true) = (kind, channel, received, errs.is_empty())
+        else {
+            errors.extend(errs);
+            continue;
+        };
+        let mut events: Vec<Event> = Vec::new();
+        let third_party = EventDetail { party: Some(Party::ThirdParty), ..EventDetail::default() };
+        for (kind, on) in [
+            (EventKind::CorrectionRequested, corr_req),
+            (EventKind::CorrectionReceived, corr_recv),
+            (EventKind::ConsultationStarted, cons_start),
+            (EventKind::ConsultationAnswered, cons_end),
+            (EventKind::ExtensionApproved, extended),
+            (EventKind::Replied, replied),
+        ] {
+            if let Some(on) = on {
+                let mut e = Event::new(kind, on);
+                if matches!(kind, EventKind::ConsultationStarted | EventKind::ConsultationAnswered) {
+                    e.detail = third_party.clone();
+                }
+                events.push(e);
+            }
+        }
+        // Dates decide the order; the column order breaks ties (a stable sort).
+        events.sort_by_key(|e| e.on);
+        for e in &events {
+            if e.on < received {
+                errors.push(LedgerError {
+                    row,
+                    column: Some(HEADERS[event_column(e.kind)].to_string()),
+                    message: format!("{} 早于收到日期 {received}", e.on),
+                });
+            }
+        }
+        if errors.last().is_some_and(|e| e.row == row) {
+            continue;
+        }
+        let number = cell(NUMBER);
+        good.push(ParsedRow {
+            row,
+            application: NewApplication {
+                agency: agency.id,
+                number: (!number.is_empty()).then(|| number.to_string()),
+                applicant: Applicant {
+                    kind,
+                    name: cell(APPLICANT).to_string(),
+                    id_document: String::new(),
+                    contact: String::new(),
+                    address: String::new(),
+                },
+                channel,
+                content: cell(CONTENT).to_string(),
+                requested_form: String::new(),
+                delivery: String::new(),
+                case_officer: None,
+                received_on: received,
+                events,
+                closing: outcome.map(|o| Closing {
+                    outcome: o,
+                    reply_type: String::new(),
+                    legal_basis: String::new(),
+                    reply_letter_ref: String::new(),
+                }),
+                remarks: cell(REMARKS).to_string(),
+            },
+        });
+    }
+    Ok((good, errors))
+}
+
+/// Checks each parsed row with the deadline engine and the numbering; returns the errors.
+fn check_rows(
+    rules: &dyn DeadlineRules,
+    agency: &Agency,
+    rows: &[ParsedRow],
+    taken: &mut HashSet<String>,
+) -> Vec<LedgerError> {
+    let mut errors = Vec::new();
+    for p in rows {
+        let a = &p.application;
+        if let Some(n) = &a.number
+            && !taken.insert(n.clone())
+        {
+            errors.push(LedgerError {
+                row: p.row,
+                column: Some(HEADERS[NUMBER].to_string()),
+                message: format!("编号“{n}”重复（台账内或数据库中已有）"),
+            });
+            continue;
+        }
+        let mut events = vec![Event::new(EventKind::Received, a.received_on)];
+        events.extend(a.events.iter().cloned());
+        if let Err(m) = rules.evaluate(agency, a.channel, &events) {
+            // Point at the column of the event the engine names, if any.
+            let column = [EventKind::CorrectionReceived, EventKind::CorrectionRequested, EventKind::ConsultationAnswered, EventKind::ConsultationStarted, EventKind::ExtensionApproved, EventKind::Replied]
+                .into_iter()
+                .find(|k| m.contains(k.code()) || m.contains(k.label()))
+                .map(|k| HEADERS[event_column(k)].to_string());
+            errors.push(LedgerError { row: p.row, column, message: m });
+        }
+    }
+    errors
+}
+
+/// Imports a ledger file into an agency: all rows or none (or only the valid ones with
+/// `skip_invalid`, reporting the others).
+pub async fn import_ledger(
+    rec: &Records,
+    path: &Path,
+    agency: &Agency,
+    skip_invalid: bool,
+) -> anyhow::Result<ImportOutcome> {
+    let table = read_table(path)?;
+    let (rows, mut errors) = parse_rows(&table, agency)?;
+    let mut taken: HashSet<String> = rec
+        .store
+        .list_cases(&gongkai_store::CaseFilter { agencies: vec![agency.id], ..Default::default() })
+        .await?
+        .into_iter()
+        .map(|c| c.number)
+        .collect();
+    errors.extend(check_rows(rec.engine.as_ref(), agency, &rows, &mut taken));
+    errors.sort_by_key(|e| e.row);
+    if !errors.is_empty() && !skip_invalid {
+        let list: Vec<String> = errors.iter().take(200).map(ToString::to_string).collect();
+        let more = if errors.len() > 200 { format!("\n……共 {} 处错误", errors.len()) } else { String::new() };
+        bail!("台账有 {} 处错误，未导入任何记录：\n{}{more}", errors.len(), list.join("\n"));
+    }
+    let bad: HashSet<usize> = errors.iter().map(|e| e.row).collect();
+    let apps: Vec<NewApplication> =
+        rows.into_iter().filter(|r| !bad.contains(&r.row)).map(|r| r.application).collect();
+    let imported = apps.len();
+    if imported > 0 {
+        rec.store.import_applications(&rec.ctx(), apps).await?;
+    }
+    Ok(ImportOutcome { imported, skipped: errors })
+}
+
+/// The ledger row of an application (the inverse of [`parse_rows`]).
+pub fn row_of(a: &Application) -> [String; 14] {
+    let first = |k: EventKind| -> String {
+        a.events.iter().find(|e| e.kind == k).map(|e| e.on.to_string()).unwrap_or_default()
+    };
+    let consult_end = a
+        .events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::ConsultationAnswered | EventKind::ConsultationExpired))
+        .map(|e| e.on.to_string())
+        .unwrap_or_default();
+    [
+        a.number.clone(),
+        a.applicant.name.clone(),
+        a.applicant.kind.label().to_string(),
+        a.channel.label().to_string(),
+        a.received_on.to_string(),
+        a.content.clone(),
+        first(EventKind::CorrectionRequested),
+        first(EventKind::CorrectionReceived),
+        first(EventKind::ConsultationStarted),
+        consult_end,
+        first(EventKind::ExtensionApproved),
+        a.closed_on.map(|d| d.to_string()).unwrap_or_default(),
+        a.closing.as_ref().map(|c| c.outcome.label().to_string()).unwrap_or_default(),
+        a.remarks.clone(),
+    ]
+}
+
+/// Writes an agency's applications as a ledger (format from the extension).
+pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path) -> anyhow::Result<usize> {
+    let apps = rec.store.applications(agency.id).await?;
+    let rows: Vec<[String; 14]> = apps.iter().map(row_of).collect();
+    write_ledger(path, &rows)?;
+    Ok(rows.len())
+}
+
+/// Writes rows under the standard header.
+pub fn write_ledger(path: &Path, rows: &[[String; 14]]) -> anyhow::Result<()> {
+    match LedgerFormat::from_path(path)? {
+        LedgerFormat::Csv => {
+            let mut out = String::from("\u{feff}");
+            out.push_str(&HEADERS.join(","));
+            out.push_str("\r\n");
+            for r in rows {
+                let cells: Vec<String> = r.iter().map(|c| csv_field(c)).collect();
+                out.push_str(&cells.join(","));
+                out.push_str("\r\n");
+            }
+            std::fs::write(path, out).with_context(|| format!("无法写入 {}", path.display()))?;
+        }
+        LedgerFormat::Xlsx => {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.set_name("台账").map_err(|e| anyhow::anyhow!("{e}"))?;
+            let bold = rust_xlsxwriter::Format::new().set_bold();
+            for (c, h) in HEADERS.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, *h, &bold).map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    if !v.is_empty() {
+                        ws.write_string(r as u32 + 1, c as u16, v).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    }
+                }
+            }
+            wb.save(path).map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_handles_quotes_commas_and_line_breaks() {
+        let t = parse_csv("a,\"b,1\",\"say \"\"hi\"\"\"\r\n\"x\ny\",,z\n");
+        assert_eq!(t, vec![vec!["a", "b,1", "say \"hi\""], vec!["x\ny", "", "z"]]);
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    }
+
+    #[test]
+    fn dates_are_read_in_the_usual_office_spellings() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 20);
+        for s in ["2025-01-20", "2025/1/20", "2025.1.20", "2025年1月20日", "20250120"] {
+            assert_eq!(parse_date(s), d, "{s}");
+        }
+        assert_eq!(parse_date("2025-02-30"), None);
+        assert_eq!(excel_date(45677.0), d);
+    }
+
+    #[test]
+    fn gb18030_csv_is_decoded() {
+        let (bytes, _, _) = encoding_rs::GB18030.encode("编号,申请人");
+        assert_eq!(decode_text(&bytes), "编号,申请人");
+    }
+}
