@@ -359,16 +359,23 @@ impl Calendar {
             let date = self.date_at(i)?;
             let info = self.day(date)?;
             if day.kind.is_day_off_block() {
+                // One note per run of days off, even where festivals meet (国庆节 + 中秋节).
                 let mut j = i;
-                while j < b && self.days.get(j + 1).is_some_and(|d| d.kind.is_day_off_block() && d.name == day.name) {
+                while j < b && self.days.get(j + 1).is_some_and(|d| d.kind.is_day_off_block()) {
                     j += 1;
                 }
+                let mut what: Vec<String> = Vec::new();
+                for k in i..=j {
+                    let label = match self.day(self.date_at(k)?)?.reason {
+                        DayReason::RegionalHoliday { name, region } => format!("{region}地方假日（{name}）"),
+                        DayReason::Holiday { festival, .. } => festival.to_owned(),
+                        _ => continue,
+                    };
+                    if !what.contains(&label) {
+                        what.push(label);
+                    }
+                }
                 let end = self.date_at(j)?;
-                let what = match info.reason {
-                    DayReason::RegionalHoliday { name, region } => format!("{region}地方假日（{name}）"),
-                    DayReason::Holiday { festival, .. } => format!("{festival}假期"),
-                    _ => String::new(),
-                };
                 let span = if i == j {
                     month_day_zh(date)
                 } else if end.year() == date.year() {
@@ -376,6 +383,8 @@ impl Calendar {
                 } else {
                     format!("{}至{}年{}", month_day_zh(date), end.year(), month_day_zh(end))
                 };
+                let what = what.join("、");
+                let what = if what.ends_with('）') { what } else { format!("{what}假期") };
                 notes.push(Note { date, text: format!("{what} {span}不计") });
                 i = j + 1;
                 continue;

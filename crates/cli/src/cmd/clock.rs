@@ -29,16 +29,14 @@ pub enum CalendarCommand {
     /// 某日是否为工作日，以及原因（节假日、调休上班、周末）
     Day {
         /// 日期，YYYY-MM-DD
-        #[arg(value_parser = parse_date)]
-        date: NaiveDate,
+        date: String,
         #[command(flatten)]
         common: Common,
     },
     /// DATE 之后的第 N 个工作日（DATE 当日不计），附推算说明
     Add {
         /// 起算日期，YYYY-MM-DD
-        #[arg(value_parser = parse_date)]
-        date: NaiveDate,
+        date: String,
         /// 工作日数
         n: u32,
         #[command(flatten)]
@@ -80,8 +78,8 @@ pub struct DeadlineArgs {
     /// 时间线 JSON 文件；`-` 表示从标准输入读取
     file: String,
     /// 以哪一天为“今天”（默认：北京时间的今天）
-    #[arg(long, value_parser = parse_date)]
-    today: Option<NaiveDate>,
+    #[arg(long)]
+    today: Option<String>,
     /// 设置文件（YAML）；默认读取数据目录下的 settings.yaml，没有则用默认设置
     #[arg(long)]
     settings: Option<PathBuf>,
@@ -112,11 +110,12 @@ pub struct FeeArgs {
     format: Format,
 }
 
-fn parse_date(s: &str) -> Result<NaiveDate, String> {
+/// Dates are parsed here rather than by clap so that a bad one gets the Chinese `错误：` and exit 1.
+fn parse_date(s: &str) -> anyhow::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .ok()
         .filter(|_| s.len() == 10)
-        .ok_or_else(|| format!("日期无效：“{s}”（应为 YYYY-MM-DD 格式的真实日期，例如 2025-01-20）"))
+        .ok_or_else(|| anyhow::anyhow!("日期无效：“{s}”（应为 YYYY-MM-DD 格式的真实日期，例如 2025-01-20）"))
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
@@ -144,6 +143,7 @@ fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 fn calendar(cmd: CalendarCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         CalendarCommand::Day { date, common } => {
+            let date = parse_date(&date)?;
             let cal = load_calendar(common.region.as_deref())?;
             let day = cal.day(date)?;
             match common.format {
@@ -162,6 +162,7 @@ fn calendar(cmd: CalendarCommand) -> anyhow::Result<ExitCode> {
             }
         }
         CalendarCommand::Add { date, n, common } => {
+            let date = parse_date(&date)?;
             let cal = load_calendar(common.region.as_deref())?;
             let (due, lines) = cal.explain_add(date, WorkingDays::new(n))?;
             let provisional = cal.is_provisional(date, due);
@@ -208,12 +209,13 @@ fn read_input(file: &str) -> anyhow::Result<String> {
 }
 
 fn deadline(args: DeadlineArgs) -> anyhow::Result<ExitCode> {
+    let today = args.today.as_deref().map(parse_date).transpose()?;
     let text = read_input(&args.file)?;
     let timeline = Timeline::from_json(&text).with_context(|| format!("时间线 {} 无效", display_name(&args.file)))?;
     let (store, dir) = store()?;
     let settings = load_settings(&dir, args.settings.as_deref())?;
     let cal = store.calendar(args.common.region.as_deref())?;
-    let today = args.today.unwrap_or_else(|| SystemClock.today());
+    let today = today.unwrap_or_else(|| SystemClock.today());
     let report = explain(&timeline, &cal, &settings, today)?;
     match args.common.format {
         Format::Json => print_json(&report)?,

@@ -204,6 +204,12 @@ fn bad_timelines_get_clear_chinese_errors() {
         let err = gk.err(&["deadline", &t, "--today", "2025-03-01"]);
         assert!(err.contains(expected), "{text}\n→ {err}");
     }
+    let err = gk.err(&["deadline", &gk.file("ok.json", "{}"), "--today", "2025-02-30"]);
+    assert!(err.contains("日期无效：“2025-02-30”"), "{err}");
+    let err = gk.err(&["calendar", "day", "2025-13-01"]);
+    assert!(err.contains("日期无效：“2025-13-01”"), "{err}");
+    let err = gk.err(&["calendar", "day", "2018-05-01"]);
+    assert!(err.contains("超出日历支持的范围"), "{err}");
     let err = gk.err(&["deadline", "missing.json"]);
     assert!(err.contains("无法读取文件 missing.json"), "{err}");
     let t = gk.file("t.json", r#"{"events": [{"type": "received", "date": "2025-01-20", "channel": "in_person"}]}"#);

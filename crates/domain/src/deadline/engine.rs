@@ -376,11 +376,13 @@ fn run<S: Sink>(
                     pauses.push((s, e));
                     if S::ON {
                         let n = cal.count_between(s.max(base), e)?.get();
-                        let how = if matches!(ev.kind, EventKind::ConsultationAnswered { .. }) { "收到意见" } else { "期满未答复" };
+                        let how = if matches!(ev.kind, EventKind::ConsultationAnswered { .. }) {
+                            format!("收到{}意见", party.name_zh())
+                        } else {
+                            format!("征求{}意见期满，未提出意见", party.name_zh())
+                        };
                         let capped = if d > cap { format!("；超过15个工作日（{cap}之后）的时间不再扣除") } else { String::new() };
-                        say(sink, d, EVENT, || {
-                            format!("{d} {}{how}：暂停期间 {s} 至 {e} 扣除{n}个工作日{capped}", party.name_zh())
-                        });
+                        say(sink, d, EVENT, || format!("{d} {how}：暂停期间 {s} 至 {e} 扣除{n}个工作日{capped}"));
                     }
                 }
             }

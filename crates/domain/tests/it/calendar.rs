@@ -126,3 +126,11 @@ fn a_region_adds_local_holidays() {
     assert_eq!(cal.add(d("2025-03-03"), WorkingDays::new(20)).unwrap(), d("2025-04-01"));
     assert!(Region::new("../x", CalendarFile::embedded().unwrap()).is_err());
 }
+
+#[test]
+fn adjoining_festivals_are_one_block() {
+    let cal = Calendar::national().unwrap();
+    let notes = cal.notes(d("2025-09-30"), d("2025-10-10")).unwrap();
+    let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(texts, ["国庆节、中秋节假期 10月1日至10月8日不计"]);
+}
