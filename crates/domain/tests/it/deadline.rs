@@ -523,3 +523,19 @@ proptest! {
         }
     }
 }
+
+// ---- settings are data ----
+
+#[test]
+fn settings_default_and_reject_unknown_keys() {
+    let s: Settings = serde_json::from_str("{}").unwrap();
+    assert_eq!(s, Settings::default());
+    assert!(!s.start_day_counts && s.fee_wait_pauses_clock);
+    assert_eq!(s.township_report_due.to_string(), "01-31");
+    let s: Settings = serde_json::from_str(r#"{"fee_wait_pauses_clock": false, "township_report_due": "02-28"}"#).unwrap();
+    assert!(!s.fee_wait_pauses_clock);
+    assert_eq!((s.township_report_due.month(), s.township_report_due.day()), (2, 28));
+    assert!(serde_json::from_str::<Settings>(r#"{"start_day_count": true}"#).unwrap_err().to_string().contains("unknown field"));
+    let e = serde_json::from_str::<Settings>(r#"{"township_report_due": "02-30"}"#).unwrap_err().to_string();
+    assert!(e.contains("日期“02-30”无效"), "{e}");
+}
