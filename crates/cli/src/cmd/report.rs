@@ -1,15 +1,523 @@
-//! Placeholder until this command family lands in this session.
+//! `gongkai report …`: check, render, compare and aggregate annual reports.
+//!
+//! Exit codes of `report check`: 0 = no errors, 1 = errors found, 2 = an input could not be read
+//! (2 wins over 1). The other subcommands exit 1 on failure, 2 when an input cannot be read.
 
+use std::fmt::Write as _;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use anyhow::Context as _;
+use clap::{Args, Subcommand, ValueEnum};
+use gongkai_domain::report::check::{CheckOptions, check, counts};
+use gongkai_domain::report::json::report_json;
+use gongkai_domain::report::{Finding, Report, Severity};
+use gongkai_report::aggregate::aggregate_with;
+use gongkai_report::compare::compare;
+use gongkai_report::read::{decode, read_path};
+use gongkai_report::render::{OutputFormat, render};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// (not yet available)
-    ReportPending,
+    /// 检查年度报告：勾稽关系、完整性、格式和表述（文件或目录，可多个）
+    Check(CheckArgs),
+    /// 转换格式：txt、md、html、docx、xlsx、json
+    Render(RenderArgs),
+    /// 比对两份报告（通常为相邻两个年度）：逐项增减、结转核对、正文重复
+    Compare(CompareArgs),
+    /// 汇总多份同一年度、同一格式的报告
+    Aggregate(AggregateArgs),
 }
 
-pub fn run(_cmd: Command) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("该命令尚未实现")
+/// Output of `report check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// 类似编译器的文字输出
+    Human,
+    /// JSON：{"reports":[…]}
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// 报告文件或目录（目录会递归读取其中的每个文件，隐藏文件除外）
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// 上一年度的报告，用于跨年度检查（结转数、现行有效件数、正文重复）
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+    /// 只输出汇总表，不逐条列出问题
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// 报告文件
+    pub file: PathBuf,
+    /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
+    #[arg(long)]
+    pub to: Option<OutputFormat>,
+    /// 输出文件；“-”或省略表示标准输出（仅限文字格式）
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Output of `report compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormat {
+    /// 文字
+    Text,
+    /// 可打印的网页
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// 较早的报告
+    pub old: PathBuf,
+    /// 较新的报告
+    pub new: PathBuf,
+    /// 输出格式；省略时按 -o 的扩展名，否则为 text
+    #[arg(long, value_enum)]
+    pub to: Option<CompareFormat>,
+    /// 输出文件；“-”或省略表示标准输出
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AggregateArgs {
+    /// 报告文件或目录
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// 输出文件（“-”表示标准输出，仅限文字格式）
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
+    #[arg(long)]
+    pub to: Option<OutputFormat>,
+    /// 汇总报告的机关名称
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
+    match cmd {
+        Command::Check(a) => run_check(&a),
+        Command::Render(a) => run_render(&a),
+        Command::Compare(a) => run_compare(&a),
+        Command::Aggregate(a) => run_aggregate(&a),
+    }
+}
+
+// ---- inputs -------------------------------------------------------------------------------------
+
+/// Every file under the given paths (directories recursively, sorted; hidden entries skipped).
+fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut files, &mut problems);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, problems)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<(PathBuf, String)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push((dir.to_path_buf(), format!("无法读取目录：{e}")));
+            return;
+        }
+    };
+    let mut list: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    list.sort();
+    for p in list {
+        if p.is_dir() {
+            walk(&p, files, problems);
+        } else {
+            files.push(p);
+        }
+    }
+}
+
+struct Checked {
+    path: PathBuf,
+    result: Result<(Report, Vec<Finding>), String>,
+}
+
+fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> Vec<Checked> {
+    let bar = if progress && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(files.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {msg}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let opts = CheckOptions::default();
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().max(1));
+    let chunk = files.len().div_ceil(workers).max(1);
+    let mut out: Vec<Checked> = Vec::with_capacity(files.len());
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                let bar = bar.clone();
+                let opts = &opts;
+                s.spawn(move || {
+                    part.iter()
+                        .map(|path| {
+                            let result = read_path(path).map(|r| {
+                                let f = check(&r, previous, opts);
+                                (r, f)
+                            });
+                            bar.inc(1);
+                            Checked { path: path.clone(), result: result.map_err(|e| e.to_string()) }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                Err(_) => out.push(Checked { path: PathBuf::new(), result: Err("内部错误：检查线程异常退出".to_owned()) }),
+            }
+        }
+    });
+    bar.finish_and_clear();
+    out
+}
+
+// ---- check --------------------------------------------------------------------------------------
+
+fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let previous = match &a.previous {
+        None => None,
+        Some(p) => match read_path(p) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("错误：无法读取上一年度报告 {}：{e}", p.display());
+                return Ok(ExitCode::from(2));
+            }
+        },
+    };
+    let (files, problems) = collect_files(&a.paths);
+    let many = files.len() > 1 || a.paths.iter().any(|p| p.is_dir());
+    let checked = check_files(&files, previous.as_ref(), many);
+    let unreadable = !problems.is_empty() || checked.iter().any(|c| c.result.is_err());
+    let errors = checked.iter().any(|c| c.result.as_ref().is_ok_and(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)));
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match a.format {
+        CheckFormat::Json => {
+            let reports: Vec<_> = checked.iter().filter_map(|c| c.result.as_ref().ok()).map(|(r, f)| report_json(r, f)).collect();
+            let mut unread: Vec<_> = problems.iter().map(|(p, m)| json!({"source": p.display().to_string(), "error": m})).collect();
+            unread.extend(
+                checked.iter().filter_map(|c| c.result.as_ref().err().map(|m| json!({"source": c.path.display().to_string(), "error": m}))),
+            );
+            let mut doc = json!({ "reports": reports });
+            if !unread.is_empty() {
+                doc["unreadable"] = serde_json::Value::Array(unread);
+            }
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        }
+        CheckFormat::Human => {
+            for (p, m) in &problems {
+                writeln!(out, "error: {}：{m}\n", p.display())?;
+            }
+            for c in &checked {
+                match &c.result {
+                    Err(m) => writeln!(out, "error: 无法读取 {}：{m}\n", c.path.display())?,
+                    Ok((r, f)) if !a.quiet => out.write_all(human_findings(&c.path, r, f).as_bytes())?,
+                    Ok(_) => {}
+                }
+            }
+            if many {
+                out.write_all(summary_table(&checked).as_bytes())?;
+            } else if let Some(Checked { result: Ok((r, f)), .. }) = checked.first() {
+                let (e, w, i) = counts(f);
+                let name = describe(r);
+                writeln!(out, "{name}：{e} 个错误，{w} 个警告{}", if i > 0 { format!("，{i} 个提示") } else { String::new() })?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::from(if unreadable {
+        2
+    } else if errors {
+        1
+    } else {
+        0
+    }))
+}
+
+fn describe(r: &Report) -> String {
+    let agency = r.agency.as_deref().unwrap_or("（未识别机关）");
+    match r.year {
+        Some(y) => format!("{agency} {y}年度"),
+        None => agency.to_owned(),
+    }
+}
+
+/// The source's lines, for quoting (text-like files only: not PDF, DOCX or binary).
+fn source_lines(path: &Path) -> Option<Vec<String>> {
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.starts_with(b"%PDF") || bytes.starts_with(b"PK") {
+        return None;
+    }
+    let text = decode::decode(&bytes, None).ok()?;
+    let html = text.trim_start().starts_with('<');
+    Some(text.lines().map(|l| if html { strip_tags(l) } else { l.to_owned() }).collect())
+}
+
+fn strip_tags(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in line.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace("&nbsp;", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn quote(line: &str) -> String {
+    let t = line.trim_end();
+    let n = t.chars().count();
+    if n > 100 {
+        // a crawl page's one long line: show its start
+        format!("{}…", t.chars().take(100).collect::<String>())
+    } else {
+        t.replace('\t', "  ")
+    }
+}
+
+fn human_findings(path: &Path, _r: &Report, findings: &[Finding]) -> String {
+    let mut s = String::new();
+    let mut lines: Option<Option<Vec<String>>> = None;
+    for f in findings {
+        let kind = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let _ = writeln!(s, "{kind}[{}]: {}", f.code.code(), f.message);
+        match f.location.line {
+            Some(line) => {
+                let _ = writeln!(s, "  --> {}:{line}", path.display());
+                let src = lines.get_or_insert_with(|| source_lines(path));
+                if let Some(text) = src.as_ref().and_then(|l| l.get(line as usize - 1)).filter(|t| !t.trim().is_empty()) {
+                    let w = line.to_string().len();
+                    let _ = writeln!(s, "{:w$} |", "");
+                    let _ = writeln!(s, "{line} | {}", quote(text));
+                    let _ = writeln!(s, "{:w$} |", "");
+                }
+            }
+            None => {
+                let _ = writeln!(s, "  --> {}", path.display());
+            }
+        }
+        let _ = writeln!(s, "  = 修改建议：{}\n", f.fix);
+    }
+    s
+}
+
+/// Display width: CJK and full-width characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = u32::from(c);
+            if (0x1100..=0x115F).contains(&u)
+                || (0x2E80..=0xA4CF).contains(&u)
+                || (0xAC00..=0xD7A3).contains(&u)
+                || (0xF900..=0xFAFF).contains(&u)
+                || (0xFE30..=0xFE4F).contains(&u)
+                || (0xFF00..=0xFF60).contains(&u)
+                || (0xFFE0..=0xFFE6).contains(&u)
+            {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+fn summary_table(checked: &[Checked]) -> String {
+    let header = ["文件", "机关", "年度", "错误", "警告"];
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    let (mut te, mut tw, mut unread) = (0, 0, 0);
+    for c in checked {
+        let file = c.path.display().to_string();
+        match &c.result {
+            Ok((r, f)) => {
+                let (e, w, _) = counts(f);
+                te += e;
+                tw += w;
+                rows.push([
+                    file,
+                    r.agency.clone().unwrap_or_else(|| "（未识别）".into()),
+                    r.year.map_or_else(|| "—".into(), |y| y.to_string()),
+                    e.to_string(),
+                    w.to_string(),
+                ]);
+            }
+            Err(_) => {
+                unread += 1;
+                rows.push([file, "（无法读取）".into(), "—".into(), "—".into(), "—".into()]);
+            }
+        }
+    }
+    let widths: Vec<usize> =
+        (0..5).map(|i| rows.iter().map(|r| width(&r[i])).chain(std::iter::once(width(header[i]))).max().unwrap_or(0)).collect();
+    let mut s = String::new();
+    let line = |s: &mut String, cells: &[&str]| {
+        let parts: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
+        let _ = writeln!(s, "{}", parts.join("  ").trim_end());
+    };
+    line(&mut s, &header);
+    let _ = writeln!(s, "{}", "-".repeat(widths.iter().sum::<usize>() + 8));
+    for r in &rows {
+        line(&mut s, &r.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let _ = writeln!(
+        s,
+        "\n共 {} 份：{} 个错误，{} 个警告{}",
+        checked.len(),
+        te,
+        tw,
+        if unread > 0 { format!("，{unread} 份无法读取") } else { String::new() }
+    );
+    s
+}
+
+// ---- render / compare / aggregate ---------------------------------------------------------------
+
+fn is_stdout(p: Option<&PathBuf>) -> bool {
+    p.is_none_or(|p| p.as_os_str() == "-")
+}
+
+fn format_from(to: Option<OutputFormat>, output: Option<&PathBuf>) -> anyhow::Result<OutputFormat> {
+    if let Some(f) = to {
+        return Ok(f);
+    }
+    match output.filter(|p| p.as_os_str() != "-").and_then(|p| p.extension()) {
+        Some(ext) => Ok(ext.to_string_lossy().parse()?),
+        None => anyhow::bail!("请用 --to 指定输出格式（txt、md、html、docx、xlsx、json）"),
+    }
+}
+
+fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8]) -> anyhow::Result<()> {
+    if is_stdout(output) {
+        if format_binary {
+            anyhow::bail!("docx、xlsx 为二进制格式，请用 -o 指定输出文件");
+        }
+        let mut out = std::io::stdout().lock();
+        out.write_all(bytes)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let Some(path) = output else { return Ok(()) };
+    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+}
+
+fn read_or_exit(path: &Path) -> Result<Report, ExitCode> {
+    read_path(path).map_err(|e| {
+        eprintln!("错误：无法读取 {}：{e}", path.display());
+        ExitCode::from(2)
+    })
+}
+
+fn run_render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
+    let format = format_from(a.to, a.output.as_ref())?;
+    let report = match read_or_exit(&a.file) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let findings = check(&report, None, &CheckOptions::default());
+    let bytes = render(&report, &findings, format)?;
+    write_output(a.output.as_ref(), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
+    let to = a.to.unwrap_or_else(|| {
+        let ext = a.output.as_ref().and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if matches!(ext.as_deref(), Some("html" | "htm")) { CompareFormat::Html } else { CompareFormat::Text }
+    });
+    let old = match read_or_exit(&a.old) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let new = match read_or_exit(&a.new) {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let c = compare(&old, &new);
+    let text = match to {
+        CompareFormat::Text => c.to_text(),
+        CompareFormat::Html => c.to_html(),
+    };
+    write_output(a.output.as_ref(), false, text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<ExitCode> {
+    let format = format_from(a.to, Some(&a.output))?;
+    let (files, problems) = collect_files(&a.paths);
+    let checked = check_files(&files, None, files.len() > 1);
+    let mut failed = problems.iter().map(|(p, m)| format!("{}：{m}", p.display())).collect::<Vec<_>>();
+    failed.extend(checked.iter().filter_map(|c| c.result.as_ref().err().map(|m| format!("{}：{m}", c.path.display()))));
+    if !failed.is_empty() {
+        eprintln!("错误：以下文件无法读取，未进行汇总（汇总不能缺少单位）：");
+        for f in failed {
+            eprintln!("  {f}");
+        }
+        return Ok(ExitCode::from(2));
+    }
+    let reports: Vec<Report> = checked.into_iter().filter_map(|c| c.result.ok().map(|(r, _)| r)).collect();
+    let agg = aggregate_with(&reports, a.name.as_deref(), &CheckOptions::default())?;
+    let bytes = if format == OutputFormat::Json {
+        let mut v = serde_json::to_string_pretty(&agg.to_json())?;
+        v.push('\n');
+        v.into_bytes()
+    } else {
+        let findings = check(&agg.report, None, &CheckOptions::default());
+        render(&agg.report, &findings, format)?
+    };
+    write_output(Some(&a.output), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes)?;
+    eprint!("{}", agg.to_text().lines().take_while(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect::<String>());
+    if !agg.units_with_errors.is_empty() {
+        eprintln!("注意：{} 个单位的报告有错误，汇总数可能不准，请先核对这些报告", agg.units_with_errors.len());
+    }
+    Ok(ExitCode::SUCCESS)
 }

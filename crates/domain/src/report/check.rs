@@ -386,6 +386,15 @@ fn missing_rows(ctx: &Ctx<'_>, t: TableId, table: &Table, out: &mut Vec<Finding>
 // ---- cells --------------------------------------------------------------------------------------
 
 fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    // Cells the reader already reported as ambiguous (run-together digits with several splits)
+    // are unreadable because of that; one error per row is enough.
+    let ambiguous: Vec<(&str, &str)> = ctx
+        .report
+        .reader_findings
+        .iter()
+        .filter(|f| f.code == CheckCode::AmbiguousCells)
+        .filter_map(|f| Some((f.location.table.as_deref()?, f.location.row.as_deref()?)))
+        .collect();
     for t in TableId::ALL {
         let Some(table) = ctx.report.table(t) else { continue };
         // BLANK_CELL runs: consecutive rows with the same set of blank columns → one finding
@@ -402,6 +411,7 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             };
             for (ci, c) in block.columns.iter().enumerate() {
                 match cell(row, ci) {
+                    Value::Unreadable(_) if ambiguous.contains(&(t.id(), row.id)) => {}
                     Value::Unreadable(s) => out.push(Finding::new(
                         CheckCode::UnreadableValue,
                         format!("{}“{}”行“{}”列的内容“{}”不是数字", table_label(t), ctx.rl(t, row.id), ctx.cl(t, row.id, c.id), s),

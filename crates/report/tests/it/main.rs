@@ -8,3 +8,4 @@ mod read_html;
 mod round_trip;
 mod compare;
 mod aggregate;
+mod shared_manifest;
