@@ -24,6 +24,7 @@ pub fn assemble(doc: &Doc, source: Option<&str>) -> Report {
     let year = detect_year(&items);
     let format = detect_format(&items).unwrap_or_else(|| year.map_or(FormatVersion::V2021, FormatVersion::for_year));
     let mut a = Assembler::new(format);
+    a.exact_sections = exact_sections(&items);
     for it in &items {
         a.item(it);
     }
@@ -138,6 +139,23 @@ fn flatten(doc: &Doc) -> Vec<Item<'_>> {
         }
     }
     items
+}
+
+/// The sections whose heading the document prints in the format's exact wording. A heading
+/// that only resembles a section's title does not count as that section when the exact one is
+/// printed elsewhere (a narrative sub-heading 三、主动公开工作情况 before the real 二、主动公开政府信息情况).
+fn exact_sections(items: &[Item<'_>]) -> [bool; 6] {
+    let mut found = [false; 6];
+    for it in items {
+        let mut cells = it.cells.iter().filter(|c| !c.is_empty());
+        let (Some(c), None) = (cells.next(), cells.next()) else { continue };
+        if let Some(m) = label::match_section(c, None).filter(|m| m.quality == Quality::Exact) {
+            if let Some(i) = SECTION_INDEX.iter().position(|id| *id == m.spec.id) {
+                found[i] = true;
+            }
+        }
+    }
+    found
 }
 
 // ---- format and year ---------------------------------------------------------------------------
@@ -270,6 +288,7 @@ struct Assembler<'a> {
     last_line: u32,
     /// Where the reader was in a table when the input ended: table and the last row read.
     last_table: Option<(TableId, u32)>,
+    exact_sections: [bool; 6],
 }
 
 fn tix(t: TableId) -> usize {
@@ -306,6 +325,7 @@ impl<'a> Assembler<'a> {
             findings: Vec::new(),
             last_line: 0,
             last_table: None,
+            exact_sections: [false; 6],
         }
     }
 
@@ -340,7 +360,9 @@ impl<'a> Assembler<'a> {
             }
         }
         if let Some(m) = section {
-            if m.quality == Quality::Exact || !self.is_row_label(raw) {
+            let idx = SECTION_INDEX.iter().position(|id| *id == m.spec.id).unwrap_or(0);
+            let superseded = m.quality == Quality::Variant && self.exact_sections[idx];
+            if !superseded && (m.quality == Quality::Exact || !self.is_row_label(raw)) {
                 return self.open_section(&m, raw, line);
             }
         }
@@ -412,7 +434,7 @@ impl<'a> Assembler<'a> {
         if let Some(p) = &self.pending {
             let joined = normalize(&format!("{}{}", p.label, raw));
             if let Some(m) = label::match_row_norm(self.format, p.m.table, &joined, self.group) {
-                if m.row.id == p.m.row.id || m.quality == Quality::Exact {
+                if m.quality == Quality::Exact && p.m.quality != Quality::Exact {
                     let label = format!("{}{}", p.label, trim_cell(raw));
                     self.pending = Some(Pending { m, label, line: p.line });
                     return true;
@@ -601,11 +623,14 @@ impl<'a> Assembler<'a> {
             if !has_values {
                 return;
             }
-            if let Some(p) = self.pending.take() {
-                return self.emit(p.m, &p.label, values, p.line, value_end, cells.len());
-            }
             let n = values.iter().filter(|c| !c.is_empty()).count();
+            if n < 12 {
+                if let Some(p) = self.pending.take() {
+                    return self.emit(p.m, &p.label, values, p.line, value_end, cells.len());
+                }
+            }
             if self.ctx == Some(TableId::T4) || n >= 12 {
+                self.flush_pending();
                 self.enter(TableId::T4, line);
                 return self.emit_t4(values, line, value_end, cells.len());
             }
@@ -639,6 +664,11 @@ impl<'a> Assembler<'a> {
                 }
                 return;
             }
+            // a row of several headings and no numbers is a header row (or its fragments)
+            if labels.len() >= 3 {
+                self.flush_pending();
+                return;
+            }
             if labels.len() == 1 {
                 if let Some(b) = label::match_t2_caption(self.format, labels[0]) {
                     self.flush_pending();
@@ -653,7 +683,7 @@ impl<'a> Assembler<'a> {
         let order: &[TableId] = match self.ctx {
             Some(TableId::T2) => &[TableId::T2, TableId::T3],
             Some(TableId::T3) => &[TableId::T3, TableId::T2],
-            Some(TableId::T4) => &[TableId::T4, TableId::T3, TableId::T2],
+            Some(TableId::T4) => &[TableId::T4],
             None => &[TableId::T3, TableId::T2],
         };
         for &t in order {
@@ -664,6 +694,10 @@ impl<'a> Assembler<'a> {
                 continue;
             }
             if let Some((m, leaf)) = self.match_labels(t, &norms, &labels) {
+                // text printed after the leaf label stands in value cells (`3件`): unreadable values
+                let leaf_pos = cells[..label_end].iter().rposition(|c| std::ptr::eq(*c, leaf)).unwrap_or(label_end);
+                let values = if leaf_pos + 1 < label_end { &cells[leaf_pos + 1..] } else { values };
+                let has_values = values.iter().any(|c| !c.is_empty());
                 if Some(t) != self.ctx {
                     self.flush_pending();
                     self.enter(t, line);
@@ -857,10 +891,13 @@ impl<'a> Assembler<'a> {
         let value_end = if t == TableId::T3 { value_end } else { None };
         let cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, line, table_name(t), loc) };
         let Some(table) = self.tables[tix(t)].as_mut() else { return };
-        if table.row(m.row.id).is_some() {
-            return; // printed twice: the first one stands
+        let row = Row { id: m.row.id, label: label.to_owned(), cells, line: Some(line) };
+        match table.row_mut(m.row.id) {
+            // printed twice: the first one with numbers stands (a label alone left an empty row)
+            Some(old) if old.cells.iter().all(|c| matches!(c, Value::Blank | Value::Absent)) => *old = row,
+            Some(_) => return,
+            None => table.rows.push(row),
         }
-        table.rows.push(Row { id: m.row.id, label: label.to_owned(), cells, line: Some(line) });
         self.last_table = Some((t, line));
     }
 
@@ -881,6 +918,12 @@ impl<'a> Assembler<'a> {
     /// Compare a table 二 header row (信息内容 …) with the current block's columns.
     fn check_t2_header(&mut self) {
         let Some((headers, line)) = self.t2_header.take() else { return };
+        // headers that are exactly some block's columns name that block
+        let norms: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
+        if let Some(b) = self.spec.t2.blocks.iter().position(|b| b.columns.len() == norms.len() && b.columns.iter().zip(&norms).all(|(c, n)| normalize(c.text) == *n)) {
+            self.block = Some(b);
+            return;
+        }
         let Some(block) = self.block.and_then(|b| self.spec.t2.blocks.get(b)) else { return };
         for (printed, col) in headers.iter().zip(block.columns) {
             if label::t2_header_format(printed).is_some_and(|f| f != self.format) {
@@ -1078,7 +1121,7 @@ fn name_before(s: &str, end: usize) -> Option<String> {
     let head = head.trim_end_matches(is_blank);
     let start = head.char_indices().rev().take_while(|(_, c)| ('\u{4E00}'..='\u{9FFF}').contains(c)).last().map_or(head.len(), |(i, _)| i);
     let mut run = &head[start..];
-    for w in ["首页", "年报", "公开", "位置", "报告"] {
+    for w in ["首页", "年报", "公开", "位置", "报告", "公布", "发布", "现将", "编制", "印发", "标题", "来源"] {
         if let Some(p) = run.rfind(w) {
             run = &run[p + w.len()..];
         }
@@ -1092,18 +1135,21 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
     let preamble = &paras[..preamble_end];
     let mut title: Option<String> = None;
     let mut standalone: Option<String> = None;
-    for (_, _, p) in preamble.iter().take(40) {
-        let head: String = p.chars().take(120).collect();
+    for (_, _, p) in preamble.iter().take(60) {
+        if p.chars().count() > 60 {
+            continue;
+        }
+        let head: &str = p;
         // X关于2024年…报告 / X2024年…报告 / 2024年X政府信息公开…
         if let Some(pos) = head.find("关于") {
-            if let Some(n) = name_before(&head, pos) {
+            if let Some(n) = name_before(head, pos) {
                 title = pick(title, n);
                 continue;
             }
         }
-        if let Some((_, ystart, yend)) = years(&head).next() {
+        if let Some((_, ystart, yend)) = years(head).next() {
             if head.contains("报告") || head.contains("政府信息公开") || head.contains("政务公开") {
-                if let Some(n) = name_before(&head, ystart) {
+                if let Some(n) = name_before(head, ystart) {
                     title = pick(title, n);
                     continue;
                 }
@@ -1204,9 +1250,11 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
     (agency, date)
 }
 
+/// The first candidate stands, unless a later one is its fuller form (民主镇人民政府 →
+/// 岚皋县民主镇人民政府).
 fn pick(old: Option<String>, new: String) -> Option<String> {
     match old {
-        Some(o) if o.chars().count() >= new.chars().count() => Some(o),
+        Some(o) if !(new.ends_with(&o) && new.len() > o.len() && new.chars().count() <= o.chars().count() + 6) => Some(o),
         _ => Some(new),
     }
 }
@@ -1285,7 +1333,7 @@ fn parse_date_prefix(s: &str) -> Option<NaiveDate> {
         let sep = rest.chars().next()?;
         let parts: Vec<&str> = rest[sep.len_utf8()..].splitn(2, [sep, '月']).collect();
         let m: u32 = parts.first()?.parse().ok()?;
-        let d_str: String = parts.get(1)?.chars().take_while(char::is_ascii_digit).collect();
+        let d_str: String = parts.get(1)?.chars().take_while(char::is_ascii_digit).take(2).collect();
         let d: u32 = d_str.parse().ok()?;
         return NaiveDate::from_ymd_opt(y, m, d);
     }

@@ -235,7 +235,10 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     // 1. exact title, whole or as a prefix
     for (i, s) in SECTIONS.iter().enumerate() {
         if body == s.title || (body.starts_with(s.title) && !short_continuation(&body[s.title.len()..])) {
-            let quality = if usize::from(n) == i + 1 { Quality::Exact } else { Quality::Variant };
+            // A report that renumbers its sections (narrative parts first) keeps the wording:
+            // the number alone is not a title difference.
+            let _ = n;
+            let quality = Quality::Exact;
             let end = raw_offset(raw, number.chars().count() + 1 + s.title.chars().count());
             return Some(SectionMatch { spec: &SECTIONS[i], number, quality, end });
         }
@@ -273,7 +276,7 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     }
     // 4. an unfamiliar title under the number the reader expects next
     let i = usize::from(n).checked_sub(1)?;
-    if expected == Some(i) && i < 6 && body.chars().count() <= 24 && !body.contains(['。', '，', '；']) {
+    if expected == Some(i) && i < 6 && body.chars().count() <= 24 && !body.contains(['。', '，', '；']) && similarity(body_trim, SECTIONS[i].title) >= 0.3 {
         return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Variant, end: raw.len() });
     }
     None
@@ -399,8 +402,17 @@ pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: 
     let (num, body) = split_number(norm);
     // 1. exact, with or without the number
     let body_trim = body.trim_end_matches(['。', '；', '，', '：']);
-    if let Some(&i) = labels.exact.get(&(table, norm.to_owned())).or_else(|| labels.exact.get(&(table, body_trim.to_owned()))) {
+    if let Some(&i) = labels.exact.get(&(table, norm.to_owned())) {
         return Some(hit(i, Quality::Exact));
+    }
+    if let Some(&i) = labels.exact.get(&(table, body_trim.to_owned())) {
+        // A bare 其他 / 总计 is a column header as often as a row: it needs its number or its group.
+        let e = &labels.rows[i];
+        let short = body_trim.chars().count() < 3;
+        if !short || (num.is_some() && num == e.num) || (e.row.parent.is_some() && e.row.parent == group) {
+            return Some(hit(i, Quality::Exact));
+        }
+        return None;
     }
     if table == TableId::T2 {
         if let Some((_, id)) = T2_VARIANTS.iter().find(|(v, _)| *v == body_trim) {
