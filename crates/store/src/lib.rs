@@ -40,10 +40,13 @@ pub use timeline::{DeadlineRules, Evaluation, WeekdayRules};
 pub enum StoreError {
     /// The database could not be reached or answered with an error.
     #[error("数据库错误：{0}")]
-    Db(#[from] sqlx::Error),
+    Db(sqlx::Error),
     /// A migration failed.
     #[error("数据库迁移失败：{0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
+    /// The database has not been migrated to this version of gongkai.
+    #[error("数据库尚未迁移到当前版本（缺少 {0}）：请先运行 gongkai migrate --database …")]
+    NotMigrated(String),
     /// The URL is not `sqlite:` or `postgres://`.
     #[error("无法识别的数据库地址：{0}（应为 sqlite:路径 或 postgres://…）")]
     BadUrl(String),
@@ -64,10 +67,27 @@ pub enum StoreError {
     Corrupt(String),
     /// Reading or writing an export file failed.
     #[error("读写文件失败：{0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     /// An export file is not in the expected format.
     #[error("导入文件格式错误：{0}")]
     Format(String),
+}
+
+// Conversions without `source`, so that a message chain does not repeat the cause.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Db(e)
+    }
+}
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Migrate(e)
+    }
+}
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
 }
 
 /// Result alias.
@@ -315,8 +335,38 @@ impl Store {
         };
         if opts.migrate {
             store.migrate().await?;
+        } else {
+            store.check_migrated().await?;
         }
         Ok(store)
+    }
+
+    /// Fails with [`StoreError::NotMigrated`] unless every migration compiled in is applied.
+    pub async fn check_migrated(&self) -> Result<()> {
+        let names = Store::migration_names(self.backend());
+        let applied: Vec<i64> = match self {
+            Store::Sqlite(s) => {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(&s.pool)
+                    .await
+            }
+            Store::Postgres(s) => {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(&s.pool)
+                    .await
+            }
+        }
+        .unwrap_or_default();
+        let m = match self {
+            Store::Sqlite(_) => &sqlite::MIGRATOR,
+            Store::Postgres(_) => &postgres::MIGRATOR,
+        };
+        for (mig, name) in m.iter().zip(names) {
+            if !applied.contains(&mig.version) {
+                return Err(StoreError::NotMigrated(name));
+            }
+        }
+        Ok(())
     }
 
     /// Closes the pool, waiting for connections to finish.

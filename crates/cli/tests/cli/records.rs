@@ -1,0 +1,183 @@
+//! `gongkai init`, `case …`, `audit verify`, `export`, `import`, `backup`, run as a user would.
+#![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+struct Gk {
+    dir: TempDir,
+}
+
+impl Gk {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("GONGKAI_DATA_DIR", self.dir.path().join("data"))
+            .env("GONGKAI_ADMIN_PASSWORD", "correct horse")
+            .env("GONGKAI_USER", "测试员")
+            .env_remove("GONGKAI_DATABASE")
+            .env_remove("XDG_DATA_HOME")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "gongkai {args:?} failed:\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "gongkai {args:?} should have failed");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let p = self.path(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    }
+}
+
+const LEDGER: &str = "编号,申请人,申请人类型,申请方式,收到日期,申请内容,补正通知日期,补正收到日期,征求意见开始日期,征求意见结束日期,延期日期,答复日期,办理结果,备注
+A1,张三,自然人,网络,2025-01-20,某项目批复,,,,,,2025-02-10,予以公开,
+A2,某公司,商业企业,当面提交,2025-01-22,\"文件,含逗号\",2025-01-24,2025-02-05,,,,,,
+A3,李四,自然人,邮寄,2025-12-20,征地补偿,,,2025-12-22,2025-12-30,2026-01-10,2026-02-10,部分公开,跨年
+";
+
+fn setup(gk: &Gk) {
+    gk.ok(&["init", "--agency", "某某县人民政府", "--level", "county", "--admin", "admin"]);
+    let out = gk.ok(&[
+        "init", "--agency", "某某县民政局", "--level", "department", "--parent", "某某县人民政府", "--admin", "admin",
+    ]);
+    assert!(out.contains("已添加机关“某某县民政局”"), "{out}");
+}
+
+#[test]
+fn init_import_list_show_and_verify() {
+    let gk = Gk::new();
+    setup(&gk);
+    let ledger = gk.write("台账.csv", LEDGER);
+    let out = gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
+    assert!(out.contains("已导入 3 件申请"), "{out}");
+
+    let list = gk.ok(&["case", "list", "--today", "2025-02-10", "--due-within", "30"]);
+    assert!(list.contains("A2") && !list.contains("A1"), "{list}");
+    let all = gk.ok(&["case", "list", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&all).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 3);
+
+    let show = gk.ok(&["case", "show", "A2", "--today", "2025-02-10"]);
+    assert!(show.contains("答复期限：2025-03-04"), "{show}");
+    assert!(show.contains("收到补正材料"), "{show}");
+
+    let verify = gk.ok(&["audit", "verify"]);
+    assert!(verify.contains("哈希链校验通过"), "{verify}");
+    let err = gk.fails(&["case", "show", "不存在"]);
+    assert!(err.contains("未找到"), "{err}");
+}
+
+#[test]
+fn a_bad_ledger_imports_nothing_and_names_row_and_column() {
+    let gk = Gk::new();
+    setup(&gk);
+    let bad = gk.write(
+        "bad.csv",
+        "编号,申请人,申请人类型,申请方式,收到日期,申请内容,答复日期,办理结果\nB1,王五,自然人,网络,2025-01-20,内容,2025-01-10,予以公开\nB2,赵六,自然人,网络,2025-01-20,内容,,\n",
+    );
+    let err = gk.fails(&["case", "import", &bad, "--agency", "某某县民政局"]);
+    assert!(err.contains("第 2 行，“答复日期”列"), "{err}");
+    assert!(err.contains("未导入任何记录"), "{err}");
+    let list = gk.ok(&["case", "list"]);
+    assert!(list.contains("没有符合条件的案件"), "{list}");
+    let out = gk.ok(&["case", "import", &bad, "--agency", "某某县民政局", "--skip-invalid"]);
+    assert!(out.contains("已导入 1 件") && out.contains("跳过了 1 处"), "{out}");
+}
+
+#[test]
+fn ledger_export_round_trips_through_xlsx_and_csv() {
+    let gk = Gk::new();
+    setup(&gk);
+    gk.ok(&["init", "--agency", "测试镇", "--level", "township", "--parent", "某某县人民政府", "--admin", "admin"]);
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
+    let xlsx = gk.path("out.xlsx").display().to_string();
+    let csv1 = gk.path("out1.csv").display().to_string();
+    let csv2 = gk.path("out2.csv").display().to_string();
+    gk.ok(&["case", "export", "--agency", "某某县民政局", "--to", &xlsx]);
+    gk.ok(&["case", "export", "--agency", "某某县民政局", "--to", &csv1]);
+    gk.ok(&["case", "import", &xlsx, "--agency", "测试镇"]);
+    gk.ok(&["case", "export", "--agency", "测试镇", "--to", &csv2]);
+    let a = std::fs::read_to_string(&csv1).unwrap();
+    assert_eq!(a, std::fs::read_to_string(&csv2).unwrap());
+    // and the exported CSV is the imported ledger, with a BOM and CRLF for Excel
+    assert_eq!(a.trim_start_matches('\u{feff}').replace("\r\n", "\n"), LEDGER);
+}
+
+#[test]
+fn whole_database_export_import_and_backup() {
+    let gk = Gk::new();
+    setup(&gk);
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
+    let dump = gk.path("dump.jsonl").display().to_string();
+    gk.ok(&["export", "--to", &dump]);
+    let copy = format!("sqlite:{}", gk.path("copy.db").display());
+    gk.ok(&["import", &dump, "--database", &copy]);
+    let again = gk.path("again.jsonl").display().to_string();
+    gk.ok(&["export", "--to", &again, "--database", &copy]);
+    assert_eq!(std::fs::read(&dump).unwrap(), std::fs::read(&again).unwrap());
+    let err = gk.fails(&["import", &dump, "--database", &copy]);
+    assert!(err.contains("不是空库"), "{err}");
+
+    let bk = gk.path("backup.db");
+    gk.ok(&["backup", "--to", &bk.display().to_string()]);
+    let url = format!("sqlite:{}", bk.display());
+    assert!(gk.ok(&["audit", "verify", "--database", &url]).contains("校验通过"));
+    assert!(Path::new(&bk).exists());
+
+    if let Ok(pg) = std::env::var("GONGKAI_TEST_POSTGRES_URL") {
+        // A PostgreSQL database needs `migrate` first; import into a fresh schema.
+        let schema = format!("cli_{}", std::process::id());
+        let url = if pg.contains('?') { format!("{pg}&options=-csearch_path%3D{schema}") } else { format!("{pg}?options=-csearch_path%3D{schema}") };
+        let status = Command::new("psql").arg(&pg).args(["-qc", &format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")]).status();
+        if status.map(|s| s.success()).unwrap_or(false) {
+            let err = gk.fails(&["case", "list", "--database", &url]);
+            assert!(err.contains("gongkai migrate"), "{err}");
+            gk.ok(&["migrate", "--database", &url]);
+            gk.ok(&["import", &dump, "--database", &url]);
+            assert!(gk.ok(&["audit", "verify", "--database", &url]).contains("校验通过"));
+            assert!(gk.ok(&["case", "list", "--database", &url]).contains("A3"));
+            let _ = Command::new("psql").arg(&pg).args(["-qc", &format!("DROP SCHEMA {schema} CASCADE")]).status();
+        } else {
+            panic!("GONGKAI_TEST_POSTGRES_URL is set but psql cannot reach it");
+        }
+    } else {
+        eprintln!("跳过 PostgreSQL 部分：未设置 GONGKAI_TEST_POSTGRES_URL");
+    }
+}
+
+#[test]
+fn unknown_database_urls_are_refused_clearly() {
+    let gk = Gk::new();
+    let err = gk.fails(&["case", "list", "--database", "mysql://x"]);
+    assert!(err.contains("无法识别的数据库地址"), "{err}");
+}
