@@ -230,7 +230,8 @@ impl Report {
         fn sections(r: &Report) -> Vec<(Option<&str>, &str, &str)> {
             r.sections.iter().map(|s| (s.id.as_deref(), s.title.as_str(), s.text.as_str())).collect()
         }
-        fn tables(r: &Report) -> Vec<(TableId, Vec<(&str, &[Value])>)> {
+        type RowValues<'a> = (&'a str, &'a [Value]);
+        fn tables(r: &Report) -> Vec<(TableId, Vec<RowValues<'_>>)> {
             r.tables.iter().map(|t| (t.id, t.rows.iter().map(|row| (row.id, row.cells.as_slice())).collect())).collect()
         }
         self.agency == other.agency

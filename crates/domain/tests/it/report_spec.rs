@@ -2,6 +2,8 @@
 //! Reads ../shared in place: skips (with a message) where it is absent, fails where
 //! GONGKAI_REQUIRE_SHARED=1 promises it.
 
+#![expect(clippy::expect_used, reason = "test helpers")]
+
 use std::path::PathBuf;
 
 use gongkai_domain::report::spec::{FORMAT_2021, T3_COLUMNS, T4_COLUMNS, TableSpec};
