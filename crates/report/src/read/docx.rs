@@ -21,8 +21,11 @@ use std::io::{Cursor, Read};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
+use gongkai_domain::report::Report;
+
+use super::ReadError;
+use super::assemble::assemble;
 use super::doc::{Block, Doc, GridRow};
-use super::error::ReadError;
 
 /// The most `word/document.xml` may decompress to (zip-bomb guard): 64 MiB.
 pub const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;
@@ -30,8 +33,16 @@ pub const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;
 /// Most columns a `w:gridSpan` or `w:gridBefore` may add.
 const MAX_SPAN: usize = 256;
 
+/// Most empty cells added to make one table rectangular.
+const MAX_PADDING: usize = 1_000_000;
+
 /// The OLE compound file signature (legacy Office files, and encrypted OOXML).
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Read a Word document into a report.
+pub fn read(bytes: &[u8], source: Option<&str>) -> Result<Report, ReadError> {
+    Ok(assemble(&to_doc(bytes)?, source))
+}
 
 /// Read a Word document into a [`Doc`].
 pub fn to_doc(bytes: &[u8]) -> Result<Doc, ReadError> {
@@ -458,6 +469,8 @@ impl Parser {
             return;
         }
         if t.rows.iter().any(|r| r.cells.iter().any(|c| !c.is_empty())) {
+            let mut budget = MAX_PADDING;
+            super::html::pad_rows(&mut t.rows, &mut budget);
             let line = t.rows.first().map_or(t.line, |r| r.line);
             self.blocks.push(Block::Table { rows: t.rows, line });
         }

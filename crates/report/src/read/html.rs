@@ -8,6 +8,11 @@
 //! - `<script>`, `<style>`, `<textarea>`, comments and the `<head>` are skipped;
 //! - entities are decoded (`&nbsp;` `&amp;` `&#NNN;` `&#xHH;` and the common named ones);
 //! - block elements (`p`, `div`, `br`, `h1`-`h6`, `li`, `tr`, …) end a paragraph;
+//! - a paragraph made only of link text (menus, breadcrumbs' links, "related reports" lists,
+//!   attachment links) or form options is dropped: site navigation is full of words such as
+//!   政府信息公开年报 and other years' report titles that must not be taken for the report's own
+//!   headings or year. Navigation with plain text (当前位置：…) stays as paragraphs, and the
+//!   assembler ignores what precedes the report's title and sections;
 //! - tables become grids with `rowspan`/`colspan` expanded (text top-left, covered cells empty).
 //!   A table that contains another table is a layout table (Word-export pages nest them): its
 //!   own cells become paragraphs and the inner tables are emitted as tables, in reading order;
@@ -21,7 +26,10 @@ use std::borrow::Cow;
 
 use memchr::{memchr, memchr2, memmem};
 
-use super::error::ReadError;
+use gongkai_domain::report::Report;
+
+use super::ReadError;
+use super::assemble::assemble;
 use super::doc::{Block, Doc, GridRow};
 
 /// Upper bound for `colspan` (the HTML standard caps it at 1000; no report table comes close).
@@ -33,6 +41,11 @@ const MAX_ROWSPAN: usize = 65_534;
 const MAX_COVERED_CELLS: usize = 4_000_000;
 /// How far into the page a `<meta>` charset declaration is looked for.
 const CHARSET_SCAN: usize = 64 * 1024;
+
+/// Read an HTML page (any encoding) into a report.
+pub fn read(bytes: &[u8], source: Option<&str>) -> Result<Report, ReadError> {
+    Ok(assemble(&to_doc(bytes)?, source))
+}
 
 /// Read an HTML page (any encoding) into a [`Doc`].
 pub fn to_doc(bytes: &[u8]) -> Result<Doc, ReadError> {
@@ -106,6 +119,10 @@ struct TextBuf {
     /// into paragraphs; data cells turn it into a space.
     pending_break: bool,
     line: u32,
+    /// The scanner is inside a link (`<a>`) or a form option.
+    in_link: bool,
+    /// Some visible text came from outside links: the paragraph is not a menu entry.
+    plain: bool,
 }
 
 impl TextBuf {
@@ -125,6 +142,7 @@ impl TextBuf {
     }
 
     fn start(&mut self, line: u32) {
+        self.plain |= !self.in_link;
         if self.text.is_empty() {
             self.line = line;
         } else if self.pending_break {
@@ -157,6 +175,7 @@ impl TextBuf {
     fn take(&mut self) -> Option<(String, u32)> {
         self.pending_space = false;
         self.pending_break = false;
+        self.plain = false;
         if self.text.is_empty() { None } else { Some((std::mem::take(&mut self.text), self.line)) }
     }
 }
@@ -279,7 +298,21 @@ impl TableBuilder {
             }
             rows.push(GridRow { cells, line: raw.line });
         }
+        pad_rows(&mut rows, budget);
         Block::Table { rows, line: self.line }
+    }
+}
+
+/// Pad every row to the table's width so that the grid is rectangular (within the budget).
+pub(crate) fn pad_rows(rows: &mut [GridRow], budget: &mut usize) {
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let need: usize = rows.iter().map(|r| width - r.cells.len()).sum();
+    if need > *budget {
+        return;
+    }
+    *budget -= need;
+    for r in rows {
+        r.cells.resize(width, String::new());
     }
 }
 
@@ -455,7 +488,12 @@ impl Scanner<'_> {
     }
 
     fn flush_para(&mut self) {
-        if let Some((text, line)) = self.para.take() {
+        let menu = !self.para.plain;
+        // a link never closed must not swallow the rest of the page
+        self.para.in_link = false;
+        if let Some((text, line)) = self.para.take()
+            && !menu
+        {
             self.blocks.push(Block::Para { text, line });
         }
     }
@@ -690,6 +728,11 @@ impl Scanner<'_> {
                 }
             }
             b"thead" | b"tbody" | b"tfoot" | b"colgroup" | b"col" => {}
+            b"a" => self.para.in_link = true,
+            b"option" => {
+                self.block_break();
+                self.para.in_link = true;
+            }
             _ if is_block(name) => self.block_break(),
             _ => {}
         }
@@ -719,6 +762,7 @@ impl Scanner<'_> {
                     }
                 }
             }
+            b"a" => self.para.in_link = false,
             _ if is_block(name) => {
                 let _ = self.line_at(at);
                 self.block_break();

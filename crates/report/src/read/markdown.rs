@@ -18,9 +18,16 @@
 //!
 //! Every paragraph and row carries the source line it came from.
 
+use gongkai_domain::report::Report;
 use gongkai_domain::report::spec::{FormatVersion, RowSpec};
 
+use super::assemble::assemble;
 use super::doc::{Block, Doc, GridRow};
+
+/// Read Markdown text into a report.
+pub fn read(text: &str, source: Option<&str>) -> Report {
+    assemble(&to_doc(text), source)
+}
 
 /// Read Markdown text into a [`Doc`].
 pub fn to_doc(text: &str) -> Doc {

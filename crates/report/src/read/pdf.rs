@@ -13,7 +13,10 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::error::ReadError;
+use gongkai_domain::report::Report;
+
+use super::ReadError;
+use super::text::read_text;
 
 /// How long `pdftotext` may run on one file.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
@@ -24,6 +27,17 @@ const MAX_OUTPUT: u64 = super::decode::MAX_INPUT as u64;
 /// The program run; the environment variable `GONGKAI_PDFTOTEXT` may name another binary.
 fn program() -> std::ffi::OsString {
     std::env::var_os("GONGKAI_PDFTOTEXT").unwrap_or_else(|| "pdftotext".into())
+}
+
+/// Read a PDF held in memory into a report: its `pdftotext -layout` text through the text
+/// readers.
+pub fn read(bytes: &[u8], source: Option<&str>) -> Result<Report, ReadError> {
+    Ok(read_text(&read_pdf_bytes(bytes)?, source))
+}
+
+/// Read a PDF file into a report.
+pub fn read_file(path: &Path, source: Option<&str>) -> Result<Report, ReadError> {
+    Ok(read_text(&read_pdf(path)?, source))
 }
 
 /// The `pdftotext -layout` text of a PDF file.
