@@ -681,8 +681,11 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
         }
     for s in &r.sections {
         let id = s.id.as_deref();
+        // document numbers never span lines; the narrative may (PDF text breaks lines anywhere)
+        for l in s.title.lines().chain(s.text.lines()) {
+            doc_numbers(&normalize(l), id, s.line, out);
+        }
         let chars = normalize(&format!("{}\n{}", s.title, s.text));
-        doc_numbers(&chars, id, s.line, out);
         narrative_numbers(ctx, &chars, id, s.line, out);
     }
     // LATE_PUBLICATION
@@ -907,8 +910,12 @@ fn narrative_numbers(ctx: &Ctx<'_>, s: &[char], section: Option<&str>, line: Opt
             continue;
         }
         let table = if st.what == "review" || st.what == "litigation" { TableId::T4 } else { TableId::T3 };
-        let quote = snippet(s, st.from.saturating_sub(6), st.to);
-        let quote = quote.trim_start_matches(|c: char| is_clause_end(c) || !is_cjk(c) && !c.is_ascii_digit());
+        // quote from the subject (“全市共…”, “我局共…”): back over Chinese characters only
+        let mut from = st.from;
+        while from > 0 && st.from - from < 8 && is_cjk(s[from - 1]) {
+            from -= 1;
+        }
+        let quote = snippet(s, from, st.to);
         out.push(Finding::new(
             CheckCode::NarrativeMismatch,
             format!("正文称“{quote}”，数字为 {}，但{table_text}为 {expected}", st.value),
@@ -951,7 +958,7 @@ fn received_after(s: &[char], from: usize, window_from: usize) -> Option<Stated>
             if NOT_THIS_YEAR.iter().any(|x| contains(span, x)) {
                 return None;
             }
-            return Some(Stated { what: "received", value: n, from: window_from, to: end + 1 });
+            return Some(Stated { what: "received", value: n, from: from - 2, to: end + 1 });
         }
         i += 1;
     }
