@@ -250,15 +250,11 @@ pub fn split_cells(run: &str, shape: RowShape, spaces: Spaces) -> RowSplits {
     if let Some(s) = done(enumerate(&r, shape, true, true), true) {
         return s;
     }
-    if soft && r.groups == shape.cells {
-        if let Some(s) = done(enumerate(&r, shape, true, false), false) {
-            return s;
-        }
+    if soft && r.groups == shape.cells && let Some(s) = done(enumerate(&r, shape, true, false), false) {
+        return s;
     }
-    if soft {
-        if let Some(s) = done(enumerate(&r, shape, false, true), true) {
-            return s;
-        }
+    if soft && let Some(s) = done(enumerate(&r, shape, false, true), true) {
+        return s;
     }
     if shape.sum_groups.is_empty() {
         return RowSplits { candidates: Vec::new(), complete: true, sums_hold: true };
@@ -266,10 +262,8 @@ pub fn split_cells(run: &str, shape: RowShape, spaces: Spaces) -> RowSplits {
     if let Some(s) = done(enumerate(&r, shape, true, false), false) {
         return s;
     }
-    if soft {
-        if let Some(s) = done(enumerate(&r, shape, false, false), false) {
-            return s;
-        }
+    if soft && let Some(s) = done(enumerate(&r, shape, false, false), false) {
+        return s;
     }
     RowSplits { candidates: Vec::new(), complete: true, sums_hold: false }
 }
@@ -500,10 +494,8 @@ pub fn split_values(run: &str, kinds: &[CellKind]) -> (Vec<Vec<Value>>, bool) {
         Some(i) => (&run[..i], Some(&run[i + 1..])),
         None => (run, None),
     };
-    if let Some(f) = frac {
-        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) || kinds.last() != Some(&CellKind::Amount) {
-            return (Vec::new(), true);
-        }
+    if let Some(f) = frac && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) || kinds.last() != Some(&CellKind::Amount)) {
+        return (Vec::new(), true);
     }
     let mut chars: Vec<u8> = Vec::with_capacity(int_part.len());
     let mut breaks: Vec<bool> = Vec::with_capacity(int_part.len());
@@ -548,7 +540,7 @@ pub fn split_values(run: &str, kinds: &[CellKind]) -> (Vec<Vec<Value>>, bool) {
             !digits.is_empty()
                 && digits.len() <= MAX_CELL_DIGITS
                 && !digits.contains(&b'-')
-                && !(digits.len() > 1 && digits[0] == b'0')
+                && (digits.len() <= 1 || digits[0] != b'0')
                 && !self.brk[pos + 1..pos + len].iter().any(|b| *b)
         }
         fn go(&mut self, pos: usize, c: usize) {
@@ -573,11 +565,9 @@ pub fn split_values(run: &str, kinds: &[CellKind]) -> (Vec<Vec<Value>>, bool) {
                         .enumerate()
                         .map(|(i, &(p, l))| {
                             let mut text = String::from_utf8_lossy(&self.s[p..p + l]).into_owned();
-                            if i + 1 == k {
-                                if let Some(f) = self.frac {
-                                    text.push('.');
-                                    text.push_str(f);
-                                }
+                            if i + 1 == k && let Some(f) = self.frac {
+                                text.push('.');
+                                text.push_str(f);
                             }
                             text.parse::<Decimal>().map_or(Value::Unreadable(text), Value::from_decimal)
                         })
@@ -631,20 +621,14 @@ pub(crate) fn marker_at(s: &str) -> Option<(Marker, usize)> {
     let (i1, c1) = it.next()?;
     let c2 = it.next();
     let end = |(i, c): (usize, char)| i + c.len_utf8();
-    if let Some(n) = cn_numeral(c0) {
-        if c1 == '、' {
-            return Some((Marker::Top(n), end((i1, c1))));
-        }
+    if let Some(n) = cn_numeral(c0) && c1 == '、' {
+        return Some((Marker::Top(n), end((i1, c1))));
     }
-    if matches!(c0, '（' | '(') {
-        if let (Some(n), Some(close @ (_, '）' | ')'))) = (cn_numeral(c1), c2) {
-            return Some((Marker::Paren(n), end(close)));
-        }
+    if matches!(c0, '（' | '(') && let (Some(n), Some(close @ (_, '）' | ')'))) = (cn_numeral(c1), c2) {
+        return Some((Marker::Paren(n), end(close)));
     }
-    if let Some(d) = c0.to_digit(10) {
-        if matches!(c1, '.' | '．' | '、') && c2.is_some_and(|(_, c)| !c.is_ascii_digit()) {
-            return Some((Marker::Num(u8::try_from(d).unwrap_or(0)), end((i1, c1))));
-        }
+    if let Some(d) = c0.to_digit(10) && matches!(c1, '.' | '．' | '、') && c2.is_some_and(|(_, c)| !c.is_ascii_digit()) {
+        return Some((Marker::Num(u8::try_from(d).unwrap_or(0)), end((i1, c1))));
     }
     None
 }
@@ -656,10 +640,8 @@ pub(crate) fn markers(s: &str) -> Vec<(usize, Marker)> {
     for (i, c) in s.char_indices() {
         // 十一、 is not 一、; a digit inside a number is not a marker either.
         let glued = prev.is_some_and(|p| cn_numeral(p).is_some() || p.is_ascii_digit() || p == '.');
-        if !glued && (cn_numeral(c).is_some() || matches!(c, '（' | '(') || c.is_ascii_digit()) {
-            if let Some((m, _)) = marker_at(&s[i..]) {
-                out.push((i, m));
-            }
+        if !glued && (cn_numeral(c).is_some() || matches!(c, '（' | '(') || c.is_ascii_digit()) && let Some((m, _)) = marker_at(&s[i..]) {
+            out.push((i, m));
         }
         prev = Some(c);
     }
@@ -744,7 +726,7 @@ fn fmt_values(c: &[Value]) -> String {
 }
 
 fn list_candidates(items: &[String]) -> String {
-    const SHOWN: usize = 6;
+    const SHOWN: usize = 20;
     let mut s = items.iter().take(SHOWN).map(|c| format!("“{c}”")).collect::<Vec<_>>().join("、");
     if items.len() > SHOWN {
         let _ = write!(s, "等共 {} 种", items.len());
@@ -766,15 +748,18 @@ fn location(table: TableId, row: &str, line: u32) -> Location {
 
 /// The AMBIGUOUS_CELLS finding for a run more than one split explains.
 pub(crate) fn ambiguous_finding(table: TableId, row: &RawRow, candidates: &[String]) -> Finding {
+    let why = if table == TableId::T2 {
+        format!("可以拆成 {} 种不同的数值组合：{}；表二各栏之间没有合计关系可供判断", candidates.len(), list_candidates(candidates))
+    } else {
+        format!("有 {} 种拆分都符合表格自身的勾稽关系：{}", candidates.len(), list_candidates(candidates))
+    };
     Finding::new(
         CheckCode::AmbiguousCells,
         format!(
-            "表{}“{}”一行的数字连在一起（“{}”），有 {} 种拆分都符合表格自身的勾稽关系：{}。无法确定各单元格的数值，已按无法识别处理",
+            "表{}“{}”一行的数字连在一起（“{}”），{why}。无法确定各单元格的数值，已按无法识别处理",
             table.number(),
             squash(&row.label),
             row.run.trim(),
-            candidates.len(),
-            list_candidates(candidates)
         ),
         location(table, row.id, row.line),
         AMBIGUOUS_FIX,
@@ -970,6 +955,9 @@ pub(crate) struct Extracted {
     pub format: Option<FormatVersion>,
     pub tables: Vec<(TableId, Vec<Row>, Option<u32>)>,
     pub findings: Vec<Finding>,
+    /// The report's title, when the reader found it apart from other text (crawler text runs it
+    /// into the preamble).
+    pub title: Option<String>,
 }
 
 impl Extracted {
@@ -981,6 +969,16 @@ impl Extracted {
             doc.blocks.push(Block::Table { rows: grid(*id, rows), line: line.unwrap_or(1) });
         }
         let mut report = super::assemble::assemble(&doc, source);
+        // The title names the agency; the preamble after it often names others
+        // (《福建省人民政府办公厅关于…》), so the title, read alone, decides when it names one.
+        if let Some(title) = self.title {
+            let alone = Doc { blocks: vec![Block::Para { text: title, line: 1 }] };
+            let meta = super::assemble::assemble(&alone, None);
+            if meta.agency.is_some() {
+                report.agency = meta.agency;
+                report.level = meta.level;
+            }
+        }
         if let Some(f) = self.format {
             report.format = f;
         }
@@ -1200,6 +1198,7 @@ pub(crate) fn extract_crawl(text: &str) -> Extracted {
     let pre = &text[..first];
     match title_range(pre) {
         Some((s, e)) => {
+            ex.title = Some(squash_spaces(&pre[s..e]));
             ex.doc.blocks.push(para(&pre[s..e]));
             let rest = pre[e..].trim_matches(is_blank);
             if !rest.is_empty() {

@@ -106,10 +106,8 @@ fn cut_line(line: &str) -> Cut<'_> {
     for (i, c) in text.char_indices() {
         if is_blank(c) {
             blanks += 1;
-            if blanks >= 2 {
-                if let Some((s, x)) = chunk_start.take() {
-                    chunks.push(Chunk { text: &text[s..last_non_blank_end], x });
-                }
+            if blanks >= 2 && let Some((s, x)) = chunk_start.take() {
+                chunks.push(Chunk { text: &text[s..last_non_blank_end], x });
             }
         } else {
             blanks = 0;
@@ -252,10 +250,8 @@ fn t4_rows(lines: &[(u32, &str)], findings: &mut Vec<Finding>) -> Vec<Row> {
         .max_by_key(|(_, c)| c.numbers.len());
     let Some((no, cut)) = best else { return Vec::new() };
     let label = "政府信息公开行政复议、行政诉讼情况".to_owned();
-    if cut.numbers.len() == 15 {
-        if let Some(cells) = cut.numbers.iter().map(|t| t.replace(',', "").parse::<i64>().ok().map(Value::Int)).collect::<Option<Vec<_>>>() {
-            return vec![Row { id: T4_ROW, label, cells, line: Some(no) }];
-        }
+    if cut.numbers.len() == 15 && let Some(cells) = cut.numbers.iter().map(|t| t.replace(',', "").parse::<i64>().ok().map(Value::Int)).collect::<Option<Vec<_>>>() {
+        return vec![Row { id: T4_ROW, label, cells, line: Some(no) }];
     }
     let raw = [RawRow { id: T4_ROW, label, run: cut.numbers.join(" "), line: no }];
     crawl::decide_counts(TableId::T4, &raw, Spaces::Hard, findings)
@@ -366,11 +362,9 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
         }
         if let Some(m) = label::match_section(l, Some(expected)) {
             let idx = crate::read::crawl::section_index(m.spec.id);
-            if let Some(idx) = idx {
-                if heads.last().is_none_or(|(_, last)| idx > *last) {
-                    heads.push((i, idx));
-                    expected = idx + 1;
-                }
+            if let Some(idx) = idx && heads.last().is_none_or(|(_, last)| idx > *last) {
+                heads.push((i, idx));
+                expected = idx + 1;
             }
         }
     }
@@ -394,14 +388,12 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
     let mut in_table = false;
     let mut head_iter = heads.iter().peekable();
     for (i, &(no, l)) in lines.iter().enumerate() {
-        if let Some(&&(hi, sec)) = head_iter.peek() {
-            if hi == i {
-                head_iter.next();
-                para.flush(&mut ex.doc.blocks);
-                ex.doc.blocks.push(Block::Para { text: crawl::squash_spaces(l), line: no });
-                in_table = table_secs.contains(&sec);
-                continue;
-            }
+        if let Some(&&(hi, sec)) = head_iter.peek() && hi == i {
+            head_iter.next();
+            para.flush(&mut ex.doc.blocks);
+            ex.doc.blocks.push(Block::Para { text: crawl::squash_spaces(l), line: no });
+            in_table = table_secs.contains(&sec);
+            continue;
         }
         if in_table {
             continue;
