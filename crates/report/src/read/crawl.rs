@@ -1116,7 +1116,10 @@ fn pieces(region: &str, decimals: bool) -> Vec<Piece> {
                 prefix = run.chars().next_back();
                 run = run[..run.len() - 1].trim_end_matches(is_blank);
             }
-            out.push(Piece { label: std::mem::take(&mut label), run: run.to_owned() });
+            if !run.is_empty() || !label.trim_matches(is_blank).is_empty() {
+                out.push(Piece { label: std::mem::take(&mut label), run: run.to_owned() });
+            }
+            label.clear();
             if let Some(p) = prefix {
                 label.push(p);
             }
