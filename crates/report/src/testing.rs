@@ -53,7 +53,11 @@ impl Rng {
 
     /// A count that is usually 0 and otherwise up to `max`.
     fn sparse(&mut self, zero_percent: u64, max: i64) -> i64 {
-        if self.chance(zero_percent) { 0 } else { self.range(1, max.max(1)) }
+        if self.chance(zero_percent) {
+            0
+        } else {
+            self.range(1, max.max(1))
+        }
     }
 }
 
@@ -64,7 +68,7 @@ pub struct SampleOptions {
     pub blanks: bool,
     /// Give the fee amounts decimals.
     pub decimals: bool,
-    /// Add a preamble before 一、总体情况.
+    /// Add an introductory paragraph after the title, before 一、总体情况.
     pub preamble: bool,
     /// Print the date (落款 with 成文日期).
     pub date: bool,
@@ -74,17 +78,36 @@ impl SampleOptions {
     /// The options a seed implies (each feature in a good share of seeds).
     pub fn for_seed(seed: u64) -> Self {
         let mut rng = Rng::new(seed.rotate_left(17) ^ 0xA5A5);
-        SampleOptions { blanks: rng.chance(30), decimals: rng.chance(50), preamble: rng.chance(70), date: rng.chance(60) }
+        SampleOptions {
+            blanks: rng.chance(30),
+            decimals: rng.chance(50),
+            preamble: rng.chance(70),
+            date: rng.chance(60),
+        }
     }
 
     /// Whole numbers only, no blanks, no preamble, no date.
-    pub const PLAIN: SampleOptions = SampleOptions { blanks: false, decimals: false, preamble: false, date: false };
+    pub const PLAIN: SampleOptions = SampleOptions {
+        blanks: false,
+        decimals: false,
+        preamble: false,
+        date: false,
+    };
 }
 
-const COUNTIES: &[&str] = &["岚皋", "洪泽", "沭阳", "平和", "安远", "青田", "凤台", "宁陵", "太和", "永和", "定远", "临泽", "通渭", "宜川", "紫阳", "旬阳"];
-const TOWNS: &[&str] = &["民主", "城关", "花园", "石门", "龙泉", "双河", "新华", "红星", "和平", "长安", "蔺河", "四季"];
-const CITIES: &[&str] = &["淮安", "宿迁", "安康", "商洛", "信阳", "泉州", "汉中", "衢州", "赣州", "宜宾"];
-const PROVINCES: &[&str] = &["陕西", "江苏", "福建", "河南", "浙江", "江西", "四川", "安徽"];
+const COUNTIES: &[&str] = &[
+    "岚皋", "洪泽", "沭阳", "平和", "安远", "青田", "凤台", "宁陵", "太和", "永和", "定远", "临泽",
+    "通渭", "宜川", "紫阳", "旬阳",
+];
+const TOWNS: &[&str] = &[
+    "民主", "城关", "花园", "石门", "龙泉", "双河", "新华", "红星", "和平", "长安", "蔺河", "四季",
+];
+const CITIES: &[&str] = &[
+    "淮安", "宿迁", "安康", "商洛", "信阳", "泉州", "汉中", "衢州", "赣州", "宜宾",
+];
+const PROVINCES: &[&str] = &[
+    "陕西", "江苏", "福建", "河南", "浙江", "江西", "四川", "安徽",
+];
 const DEPARTMENTS: &[&str] = &[
     "发展和改革局",
     "教育局",
@@ -96,7 +119,8 @@ const DEPARTMENTS: &[&str] = &[
     "住房和城乡建设局",
     "人力资源和社会保障局",
 ];
-const PROVINCE_DEPARTMENTS: &[&str] = &["科学技术厅", "教育厅", "民政厅", "交通运输厅", "生态环境厅"];
+const PROVINCE_DEPARTMENTS: &[&str] =
+    &["科学技术厅", "教育厅", "民政厅", "交通运输厅", "生态环境厅"];
 
 fn agency(rng: &mut Rng, level: AgencyLevel) -> String {
     let county = *rng.pick(COUNTIES);
@@ -119,7 +143,11 @@ fn agency(rng: &mut Rng, level: AgencyLevel) -> String {
         AgencyLevel::Department => match rng.range(0, 2) {
             0 => format!("{county}县{}", rng.pick(DEPARTMENTS)),
             1 => format!("{city}市{}", rng.pick(DEPARTMENTS)),
-            _ => format!("{}省{}", rng.pick(PROVINCES), rng.pick(PROVINCE_DEPARTMENTS)),
+            _ => format!(
+                "{}省{}",
+                rng.pick(PROVINCES),
+                rng.pick(PROVINCE_DEPARTMENTS)
+            ),
         },
     }
 }
@@ -168,7 +196,11 @@ fn tables_only(rng: &mut Rng, options: SampleOptions) -> Report {
         let day = u32::try_from(rng.range(1, 28)).unwrap_or(15);
         report.date = NaiveDate::from_ymd_opt(i32::from(year) + 1, month, day);
     }
-    report.tables = vec![t2(rng, format, level, options), t3(rng, format, level), t4(rng, level)];
+    report.tables = vec![
+        t2(rng, format, level, options),
+        t3(rng, format, level),
+        t4(rng, level),
+    ];
     if options.blanks {
         plant_blanks(rng, &mut report);
     }
@@ -180,11 +212,15 @@ fn t2(rng: &mut Rng, format: FormatVersion, level: AgencyLevel, options: SampleO
     let s = scale(level);
     let mut table = Table::filled(spec, &Value::Int(0));
     for row in &mut table.rows {
-        let Some((block, _)) = spec.row(row.id) else { continue };
+        let Some((block, _)) = spec.row(row.id) else {
+            continue;
+        };
         for (i, c) in block.columns.iter().enumerate() {
             let v = match (row.id, c.id, c.kind) {
                 ("regulations", _, _) if !level.may_make_regulations() => Value::Int(0),
-                (_, _, CellKind::Amount) => amount(rng, level, options.decimals, c.id == "procurement_amount"),
+                (_, _, CellKind::Amount) => {
+                    amount(rng, level, options.decimals, c.id == "procurement_amount")
+                }
                 (_, _, CellKind::SignedCount) => Value::Int(rng.range(-s, s)),
                 (_, "valid" | "published_total", _) => Value::Int(rng.range(5, 40 * s)),
                 ("admin_licensing" | "admin_penalty", _, _) => Value::Int(rng.sparse(20, 100 * s)),
@@ -200,7 +236,11 @@ fn amount(rng: &mut Rng, level: AgencyLevel, decimals: bool, yuan: bool) -> Valu
     if level == AgencyLevel::Township && !yuan && rng.chance(70) {
         return Value::Int(0);
     }
-    let whole = if yuan { rng.range(0, 90_000_000) } else { rng.range(0, scale(level) * 300) };
+    let whole = if yuan {
+        rng.range(0, 90_000_000)
+    } else {
+        rng.range(0, scale(level) * 300)
+    };
     if !decimals {
         return Value::Int(whole);
     }
@@ -222,10 +262,18 @@ fn t3(rng: &mut Rng, format: FormatVersion, level: AgencyLevel) -> Table {
     };
     // Natural persons apply most; the legal-person columns are mostly empty.
     for col in 0..T3_TOTAL {
-        let (zero, max) = if col == 0 { (30, s) } else { (85, (s / 4).max(1)) };
+        let (zero, max) = if col == 0 {
+            (30, s)
+        } else {
+            (85, (s / 4).max(1))
+        };
         let mut results = 0;
         for leaf in &leaves {
-            let v = if *leaf == "granted" || *leaf == "unable_not_held" { rng.sparse(zero, max) } else { rng.sparse(zero + 10, max / 2 + 1) };
+            let v = if *leaf == "granted" || *leaf == "unable_not_held" {
+                rng.sparse(zero, max)
+            } else {
+                rng.sparse(zero + 10, max / 2 + 1)
+            };
             set(&mut table, leaf, col, v);
             results += v;
         }
@@ -237,7 +285,12 @@ fn t3(rng: &mut Rng, format: FormatVersion, level: AgencyLevel) -> Table {
         }
         set(&mut table, "carried_over", col, carried_over);
         set(&mut table, "carried_forward", col, carried_forward);
-        set(&mut table, "new_received", col, results + carried_forward - carried_over);
+        set(
+            &mut table,
+            "new_received",
+            col,
+            results + carried_forward - carried_over,
+        );
     }
     for row in &mut table.rows {
         let total: i64 = row.cells[..T3_TOTAL].iter().filter_map(Value::as_int).sum();
@@ -257,7 +310,16 @@ fn t4(rng: &mut Rng, level: AgencyLevel) -> Table {
     }
     let spec = FormatVersion::V2021.spec().table(TableId::T4);
     let label = spec.blocks[0].rows[0].text.to_owned();
-    Table { id: TableId::T4, rows: vec![Row { id: T4_ROW, label, cells, line: None }], line: None }
+    Table {
+        id: TableId::T4,
+        rows: vec![Row {
+            id: T4_ROW,
+            label,
+            cells,
+            line: None,
+        }],
+        line: None,
+    }
 }
 
 /// Blank out zero cells: either the five legal-person columns of table 三 throughout (as some
@@ -270,7 +332,11 @@ fn plant_blanks(rng: &mut Rng, report: &mut Report) {
                 if *cell != Value::Int(0) {
                     continue;
                 }
-                let blank = if legal_columns { table.id == TableId::T3 && (1..T3_TOTAL).contains(&i) } else { rng.chance(20) };
+                let blank = if legal_columns {
+                    table.id == TableId::T3 && (1..T3_TOTAL).contains(&i)
+                } else {
+                    rng.chance(20)
+                };
                 if blank {
                     *cell = Value::Blank;
                 }
@@ -280,7 +346,10 @@ fn plant_blanks(rng: &mut Rng, report: &mut Report) {
 }
 
 fn count(report: &Report, table: TableId, row: &str, column: &str) -> i64 {
-    report.value(table, row, column).and_then(Value::as_int).unwrap_or(0)
+    report
+        .value(table, row, column)
+        .and_then(Value::as_int)
+        .unwrap_or(0)
 }
 
 /// The narrative sections, written after the tables so that the numbers they state agree.
@@ -292,17 +361,27 @@ fn finish(mut report: Report, rng: &mut Rng, options: SampleOptions) -> Report {
     let concluded = count(&report, TableId::T3, "results_total", "total");
     let reviews = count(&report, TableId::T4, T4_ROW, "review_total");
     let mut sections = Vec::new();
-    if options.preamble {
-        sections.push(Section {
-            text: format!(
-                "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》要求编制。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{short}办公室联系。"
-            ),
-            ..Section::default()
-        });
-    }
+    // Readers keep the title in the preamble (the text before 一), so a report carries its title
+    // there; the renderers print it as the title.
+    let title = format!("{short}{year}年政府信息公开工作年度报告");
+    let preamble = if options.preamble {
+        format!(
+            "{title}\n本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和《中华人民共和国政府信息公开工作年度报告格式》要求编制。本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{short}办公室联系。"
+        )
+    } else {
+        title
+    };
+    sections.push(Section {
+        text: preamble,
+        ..Section::default()
+    });
     let openers = [
-        format!("{year}年，{short}坚持以公开为常态、不公开为例外，认真贯彻落实《条例》，持续深化政务公开，各项工作有序推进。"),
-        format!("{year}年，{short}严格落实《条例》各项规定，围绕中心工作推进决策、执行、管理、服务、结果公开。"),
+        format!(
+            "{year}年，{short}坚持以公开为常态、不公开为例外，认真贯彻落实《条例》，持续深化政务公开，各项工作有序推进。"
+        ),
+        format!(
+            "{year}年，{short}严格落实《条例》各项规定，围绕中心工作推进决策、执行、管理、服务、结果公开。"
+        ),
     ];
     let publication = [
         "通过政府门户网站、政务新媒体等渠道及时发布政策文件、工作动态和通知公告，做好政策解读和回应关切。",
@@ -314,17 +393,24 @@ fn finish(mut report: Report, rng: &mut Rng, options: SampleOptions) -> Report {
         "（一）主动公开情况".to_owned(),
         (*rng.pick(&publication)).to_owned(),
         "（二）依申请公开情况".to_owned(),
-        format!("本年度共收到政府信息公开申请{new_received}件，上年结转{carried_over}件，办结{concluded}件，均在法定期限内答复。"),
+        format!(
+            "本年度共收到政府信息公开申请{new_received}件，上年结转{carried_over}件，办结{concluded}件，均在法定期限内答复。"
+        ),
         "（三）政府信息管理情况".to_owned(),
-        "健全政府信息公开审查机制，落实初审、复审、终审三级审核，防止泄露国家秘密和个人隐私。".to_owned(),
+        "健全政府信息公开审查机制，落实初审、复审、终审三级审核，防止泄露国家秘密和个人隐私。"
+            .to_owned(),
         "（四）政府信息公开平台建设情况".to_owned(),
         "加强政府网站和政务新媒体的内容保障与安全管理，及时更新栏目内容。".to_owned(),
         "（五）监督保障情况".to_owned(),
-        format!("将政务公开工作纳入年度考核，本年度发生涉及政府信息公开的行政复议{reviews}件，未发生责任追究情况。"),
+        format!(
+            "将政务公开工作纳入年度考核，本年度发生涉及政府信息公开的行政复议{reviews}件，未发生责任追究情况。"
+        ),
     ];
     if rng.chance(20) {
         // Characters that must be escaped in HTML and XML.
-        s1.push("推动“互联网+政务服务”与科研院所R&D信息公开相结合，做到<应公开、尽公开>。".to_owned());
+        s1.push(
+            "推动“互联网+政务服务”与科研院所R&D信息公开相结合，做到<应公开、尽公开>。".to_owned(),
+        );
     }
     let problems = [
         "存在的问题：一是政策解读形式还不够丰富；二是基层政务公开标准化规范化水平有待提高。",
@@ -337,7 +423,10 @@ fn finish(mut report: Report, rng: &mut Rng, options: SampleOptions) -> Report {
     let fee = if rng.chance(75) {
         "本年度未收取政府信息公开信息处理费。".to_owned()
     } else {
-        format!("本年度依据《政府信息公开信息处理费管理办法》收取信息处理费{}元。", rng.range(100, 5000))
+        format!(
+            "本年度依据《政府信息公开信息处理费管理办法》收取信息处理费{}元。",
+            rng.range(100, 5000)
+        )
     };
     let mut s6 = vec![fee];
     if rng.chance(50) {
@@ -348,17 +437,34 @@ fn finish(mut report: Report, rng: &mut Rng, options: SampleOptions) -> Report {
         let text = match s.id {
             "s1" => s1.join("\n"),
             "s5" => format!("{}\n{}", rng.pick(&problems), rng.pick(&measures)),
-            "s6" => s6.join("\n"),
+            "s6" => {
+                // Readers keep the 落款 (agency and date) at the end of the last section.
+                if let Some(d) = report.date {
+                    use chrono::Datelike;
+                    s6.push(short.clone());
+                    s6.push(format!("{}年{}月{}日", d.year(), d.month(), d.day()));
+                }
+                s6.join("\n")
+            }
             _ => String::new(),
         };
-        sections.push(Section { id: Some(s.id.to_owned()), number: s.number.to_owned(), title: s.title.to_owned(), text, line: None });
+        sections.push(Section {
+            id: Some(s.id.to_owned()),
+            number: s.number.to_owned(),
+            title: s.title.to_owned(),
+            text,
+            line: None,
+        });
     }
     report.sections = sections;
     report
 }
 
 fn add(report: &mut Report, table: TableId, row: &str, column: &str, delta: i64) {
-    let v = report.value(table, row, column).and_then(Value::as_int).unwrap_or(0);
+    let v = report
+        .value(table, row, column)
+        .and_then(Value::as_int)
+        .unwrap_or(0);
     report.set(table, row, column, Value::Int(v + delta));
 }
 
@@ -367,7 +473,10 @@ fn add(report: &mut Report, table: TableId, row: &str, column: &str, delta: i64)
 /// seed; every other relation still holds, and the narrative agrees with the tables.
 pub fn sample_inconsistent_report(seed: u64) -> (Report, CheckCode) {
     let mut rng = Rng::new(seed);
-    let options = SampleOptions { blanks: false, ..SampleOptions::for_seed(seed) };
+    let options = SampleOptions {
+        blanks: false,
+        ..SampleOptions::for_seed(seed)
+    };
     let mut report = tables_only(&mut rng, options);
     let t = TableId::T3;
     let code = match seed % 5 {
@@ -401,7 +510,10 @@ pub fn sample_inconsistent_report(seed: u64) -> (Report, CheckCode) {
                 add(&mut report, t, "denied_state_secret", col, -1);
                 add(&mut report, t, "granted", col, 1);
             }
-            let v = report.value(t, "denied_state_secret", "natural_person").and_then(Value::as_int).unwrap_or(0);
+            let v = report
+                .value(t, "denied_state_secret", "natural_person")
+                .and_then(Value::as_int)
+                .unwrap_or(0);
             if v >= 0 {
                 // it was above 0: push it below
                 for col in ["natural_person", "total"] {
@@ -420,7 +532,10 @@ mod tests {
     use super::*;
 
     fn int(r: &Report, t: TableId, row: &str, col: &str) -> i64 {
-        r.value(t, row, col).and_then(Value::number).and_then(Decimal::as_int).unwrap_or(-999)
+        r.value(t, row, col)
+            .and_then(Value::number)
+            .and_then(Decimal::as_int)
+            .unwrap_or(-999)
     }
 
     #[test]
@@ -432,21 +547,35 @@ mod tests {
             let t3 = r.table(TableId::T3).unwrap();
             assert_eq!(t3.rows.len(), spec.data_rows().count());
             for row in &t3.rows {
-                let sum: i64 = row.cells[..6].iter().map(|v| v.number().unwrap().as_int().unwrap()).sum();
-                assert_eq!(sum, row.cells[6].number().unwrap().as_int().unwrap(), "seed {seed} row {}", row.id);
+                let sum: i64 = row.cells[..6]
+                    .iter()
+                    .map(|v| v.number().unwrap().as_int().unwrap())
+                    .sum();
+                assert_eq!(
+                    sum,
+                    row.cells[6].number().unwrap().as_int().unwrap(),
+                    "seed {seed} row {}",
+                    row.id
+                );
             }
             for col in ["natural_person", "commercial", "total"] {
-                let leaves: i64 = t3_result_leaves(r.format).map(|l| int(&r, TableId::T3, l.id, col)).sum();
+                let leaves: i64 = t3_result_leaves(r.format)
+                    .map(|l| int(&r, TableId::T3, l.id, col))
+                    .sum();
                 assert_eq!(leaves, int(&r, TableId::T3, "results_total", col));
                 assert_eq!(
-                    int(&r, TableId::T3, "new_received", col) + int(&r, TableId::T3, "carried_over", col),
-                    int(&r, TableId::T3, "results_total", col) + int(&r, TableId::T3, "carried_forward", col),
+                    int(&r, TableId::T3, "new_received", col)
+                        + int(&r, TableId::T3, "carried_over", col),
+                    int(&r, TableId::T3, "results_total", col)
+                        + int(&r, TableId::T3, "carried_forward", col),
                 );
                 assert!(int(&r, TableId::T3, "new_received", col) >= 0);
             }
             for g in ["review", "lit_direct", "lit_after"] {
-                let parts: i64 =
-                    ["upheld", "corrected", "other", "pending"].iter().map(|p| int(&r, TableId::T4, T4_ROW, &format!("{g}_{p}"))).sum();
+                let parts: i64 = ["upheld", "corrected", "other", "pending"]
+                    .iter()
+                    .map(|p| int(&r, TableId::T4, T4_ROW, &format!("{g}_{p}")))
+                    .sum();
                 assert_eq!(parts, int(&r, TableId::T4, T4_ROW, &format!("{g}_total")));
             }
             assert_eq!(r.sections.iter().filter(|s| s.id.is_some()).count(), 6);
@@ -459,10 +588,22 @@ mod tests {
         let all: Vec<Report> = (0..200).map(sample_report).collect();
         assert!(all.iter().any(|r| r.format == FormatVersion::V2019));
         assert!(all.iter().any(|r| r.format == FormatVersion::V2021));
-        for l in [AgencyLevel::Township, AgencyLevel::County, AgencyLevel::City, AgencyLevel::Province, AgencyLevel::Department] {
+        for l in [
+            AgencyLevel::Township,
+            AgencyLevel::County,
+            AgencyLevel::City,
+            AgencyLevel::Province,
+            AgencyLevel::Department,
+        ] {
             assert!(all.iter().any(|r| r.level == Some(l)), "{l:?}");
         }
-        let cells = || all.iter().flat_map(|r| r.tables.iter().flat_map(|t| t.rows.iter().flat_map(|row| row.cells.iter())));
+        let cells = || {
+            all.iter().flat_map(|r| {
+                r.tables
+                    .iter()
+                    .flat_map(|t| t.rows.iter().flat_map(|row| row.cells.iter()))
+            })
+        };
         assert!(cells().any(Value::is_blank));
         assert!(cells().any(|v| matches!(v, Value::Dec(_))));
     }

@@ -68,11 +68,22 @@ pub fn document_xml(report: &Report) -> String {
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>\n"
     );
-    para(&mut out, "Title", None, &layout::title(report));
     let mut last_was_table = false;
+    let mut first_signature = true;
     for piece in layout::pieces(report) {
         last_was_table = false;
         match piece {
+            Piece::Title(h) => para(&mut out, "Title", None, &h),
+            // GB/T 9704 7.3.5.1: 成文日期右空四字; a blank line before the 落款.
+            Piece::Signature(p) => {
+                let space = if first_signature {
+                    Some("<w:spacing w:before=\"560\"/>")
+                } else {
+                    None
+                };
+                first_signature = false;
+                para(&mut out, "Signature", space, &p);
+            }
             Piece::Heading(h) => para(&mut out, "Heading1", None, &h),
             Piece::Para(p) if layout::is_subheading(p) => para(&mut out, "Heading2", None, p),
             Piece::Para(p) => para(&mut out, "Normal", None, p),
@@ -81,14 +92,6 @@ pub fn document_xml(report: &Report) -> String {
                 last_was_table = true;
             }
         }
-    }
-    if let Some(date) = layout::date_cn(report) {
-        // GB/T 9704 7.3.5.1: 成文日期右空四字, 发文机关署名 centred above it.
-        if let Some(a) = &report.agency {
-            para(&mut out, "Signature", Some("<w:spacing w:before=\"560\"/>"), a);
-        }
-        para(&mut out, "Signature", None, &date);
-        last_was_table = false;
     }
     if last_was_table {
         out.push_str("<w:p/>\n");
@@ -105,7 +108,11 @@ pub fn document_xml(report: &Report) -> String {
 }
 
 fn para(out: &mut String, style: &str, extra_ppr: Option<&str>, text: &str) {
-    let _ = write!(out, "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{}</w:pPr>", extra_ppr.unwrap_or(""));
+    let _ = write!(
+        out,
+        "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{}</w:pPr>",
+        extra_ppr.unwrap_or("")
+    );
     run(out, text);
     out.push_str("</w:p>\n");
 }
@@ -126,12 +133,17 @@ fn widths(g: &Grid) -> Vec<u32> {
         TableId::T3 => {
             let labels = [mm(10), mm(17), mm(45)];
             let data = (TEXT_W - labels.iter().sum::<u32>()) / (cols - 3);
-            labels.into_iter().chain(std::iter::repeat_n(data, g.cols - 3)).collect()
+            labels
+                .into_iter()
+                .chain(std::iter::repeat_n(data, g.cols - 3))
+                .collect()
         }
         TableId::T2 => {
             let first = mm(45);
             let rest = (TEXT_W - first) / (cols - 1).max(1);
-            std::iter::once(first).chain(std::iter::repeat_n(rest, g.cols - 1)).collect()
+            std::iter::once(first)
+                .chain(std::iter::repeat_n(rest, g.cols - 1))
+                .collect()
         }
         TableId::T4 => vec![TEXT_W / cols; g.cols],
     }
@@ -151,7 +163,7 @@ fn table(out: &mut String, g: &Grid) {
     }
     out.push_str("</w:tblGrid>\n");
     let cover = g.coverage();
-    for r in 0..g.rows {
+    for (r, cover_row) in cover.iter().enumerate() {
         out.push_str("<w:tr><w:trPr><w:cantSplit/>");
         if r < g.header_rows {
             out.push_str("<w:tblHeader/>");
@@ -159,7 +171,7 @@ fn table(out: &mut String, g: &Grid) {
         out.push_str("</w:trPr>");
         let mut k = 0;
         while k < g.cols {
-            let Some(i) = cover[r][k] else {
+            let Some(i) = cover_row[k] else {
                 cell(out, widths[k], 1, None, "", Kind::Data, false, size);
                 k += 1;
                 continue;
@@ -182,8 +194,20 @@ fn table(out: &mut String, g: &Grid) {
     out.push_str("</w:tbl>\n");
 }
 
-#[expect(clippy::too_many_arguments, reason = "one table cell's properties, called from one place")]
-fn cell(out: &mut String, w: u32, span: usize, vmerge: Option<&str>, text: &str, kind: Kind, vertical: bool, size: u32) {
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one table cell's properties, called from one place"
+)]
+fn cell(
+    out: &mut String,
+    w: u32,
+    span: usize,
+    vmerge: Option<&str>,
+    text: &str,
+    kind: Kind,
+    vertical: bool,
+    size: u32,
+) {
     let _ = write!(out, "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>");
     if span > 1 {
         let _ = write!(out, "<w:gridSpan w:val=\"{span}\"/>");
@@ -194,18 +218,26 @@ fn cell(out: &mut String, w: u32, span: usize, vmerge: Option<&str>, text: &str,
     if vertical {
         out.push_str("<w:textDirection w:val=\"tbRlV\"/>");
     }
-    out.push_str("<w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>");
+    out.push_str(
+        "<w:vAlign w:val=\"center\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>",
+    );
     match kind {
         Kind::Label | Kind::Caption if !vertical => out.push_str("<w:jc w:val=\"left\"/>"),
         _ => {}
     }
-    let _ = write!(out, "<w:rPr><w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/></w:rPr></w:pPr>");
+    let _ = write!(
+        out,
+        "<w:rPr><w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/></w:rPr></w:pPr>"
+    );
     if !text.is_empty() {
         out.push_str("<w:r><w:rPr>");
         if kind == Kind::Caption {
             out.push_str("<w:b/>");
         }
-        let _ = write!(out, "<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/></w:rPr><w:t xml:space=\"preserve\">");
+        let _ = write!(
+            out,
+            "<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/></w:rPr><w:t xml:space=\"preserve\">"
+        );
         out.push_str(&xml_text(text));
         out.push_str("</w:t></w:r>");
     }
@@ -230,7 +262,9 @@ fn xml_text(s: &str) -> String {
 }
 
 fn fonts(east_asia: &str, ascii: &str) -> String {
-    format!("<w:rFonts w:ascii=\"{ascii}\" w:eastAsia=\"{east_asia}\" w:hAnsi=\"{ascii}\" w:cs=\"{ascii}\" w:hint=\"eastAsia\"/>")
+    format!(
+        "<w:rFonts w:ascii=\"{ascii}\" w:eastAsia=\"{east_asia}\" w:hAnsi=\"{ascii}\" w:cs=\"{ascii}\" w:hint=\"eastAsia\"/>"
+    )
 }
 
 /// `word/styles.xml` (exposed for snapshot tests).
@@ -264,7 +298,11 @@ pub fn styles_xml() -> String {
 /// A footer with the page number "— 1 —" in 4号 宋体, 半角 digits; GB/T 9704 7.5: 单页码居右空
 /// 一字, 双页码居左空一字 (one 4号 character = 280 twips).
 fn footer_xml(even: bool) -> String {
-    let (jc, ind) = if even { ("left", "w:left=\"280\"") } else { ("right", "w:right=\"280\"") };
+    let (jc, ind) = if even {
+        ("left", "w:left=\"280\"")
+    } else {
+        ("right", "w:right=\"280\"")
+    };
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:ind {ind}/><w:jc w:val="{jc}"/></w:pPr><w:r><w:t xml:space="preserve">— </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>
@@ -277,7 +315,7 @@ fn core_xml(report: &Report) -> String {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><dc:language>zh-CN</dc:language></cp:coreProperties>
 "#,
-        xml_text(&layout::title(report)),
+        xml_text(&layout::printed_title(report)),
         xml_text(report.agency.as_deref().unwrap_or("gongkai")),
     )
 }

@@ -18,7 +18,7 @@ h2 { font-family: "黑体", SimHei, sans-serif; font-size: 16pt; font-weight: no
 p { margin: 0; text-indent: 2em; text-align: justify; }
 p.sub { font-family: "楷体_GB2312", "楷体", KaiTi, STKaiti, serif; }
 p.signature { text-align: right; text-indent: 0; }
-p.signature:first-of-type { margin-top: 28pt; }
+p:not(.signature) + p.signature { margin-top: 28pt; }
 table { border-collapse: collapse; width: 100%; margin: 8pt 0 16pt; font-size: 10.5pt; line-height: 1.3; }
 th, td { border: 1px solid #000; padding: 2pt 3pt; vertical-align: middle; }
 th { font-weight: normal; text-align: center; }
@@ -35,15 +35,20 @@ section.findings li { margin: 4pt 0; }
 
 /// The report as a UTF-8 HTML page; `findings`, if any, follow the report in a list.
 pub fn render(report: &Report, findings: &[Finding]) -> String {
-    let title = layout::title(report);
+    let title = layout::printed_title(report);
     let mut out = String::with_capacity(32 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(out, "<title>{}</title>", esc(&title));
-    let _ = writeln!(out, "<style>\n{STYLE}</style>\n</head>\n<body>\n<article class=\"report\">");
-    let _ = writeln!(out, "<h1>{}</h1>", esc(&title));
+    let _ = writeln!(
+        out,
+        "<style>\n{STYLE}</style>\n</head>\n<body>\n<article class=\"report\">"
+    );
     for piece in layout::pieces(report) {
         match piece {
+            Piece::Title(h) => {
+                let _ = writeln!(out, "<h1>{}</h1>", esc(&h));
+            }
             Piece::Heading(h) => {
                 let _ = writeln!(out, "<h2>{}</h2>", esc(&h));
             }
@@ -53,14 +58,11 @@ pub fn render(report: &Report, findings: &[Finding]) -> String {
             Piece::Para(p) => {
                 let _ = writeln!(out, "<p>{}</p>", esc(p));
             }
+            Piece::Signature(p) => {
+                let _ = writeln!(out, "<p class=\"signature\">{}</p>", esc(&p));
+            }
             Piece::Table(g) => table(&mut out, &g),
         }
-    }
-    if let Some(date) = layout::date_cn(report) {
-        if let Some(a) = &report.agency {
-            let _ = writeln!(out, "<p class=\"signature\">{}</p>", esc(a));
-        }
-        let _ = writeln!(out, "<p class=\"signature\">{}</p>", esc(&date));
     }
     out.push_str("</article>\n");
     if !findings.is_empty() {

@@ -4,8 +4,8 @@
 //! `Doc` grids look like. One layout keeps the formats in step with each other and with the
 //! readers.
 
-use gongkai_domain::report::spec::{RowSpec, TableSpec, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, T4_ROW};
-use gongkai_domain::report::{FormatVersion, Report, Table, TableId, Value};
+use gongkai_domain::report::spec::{RowSpec, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, T4_ROW, TableSpec};
+use gongkai_domain::report::{FormatVersion, Report, Section, Table, TableId, Value};
 
 /// What a cell holds, for styling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,16 +47,46 @@ pub(crate) struct Grid {
 
 impl Grid {
     fn new(id: TableId, cols: usize) -> Self {
-        Grid { id, rows: 0, cols, header_rows: 0, cells: Vec::new() }
+        Grid {
+            id,
+            rows: 0,
+            cols,
+            header_rows: 0,
+            cells: Vec::new(),
+        }
     }
 
-    fn push(&mut self, row: usize, col: usize, rowspan: usize, colspan: usize, kind: Kind, text: impl Into<String>) {
-        self.cells.push(Cell { text: text.into(), value: None, row, col, rowspan, colspan, kind });
+    fn push(
+        &mut self,
+        row: usize,
+        col: usize,
+        rowspan: usize,
+        colspan: usize,
+        kind: Kind,
+        text: impl Into<String>,
+    ) {
+        self.cells.push(Cell {
+            text: text.into(),
+            value: None,
+            row,
+            col,
+            rowspan,
+            colspan,
+            kind,
+        });
         self.rows = self.rows.max(row + rowspan);
     }
 
     fn push_value(&mut self, row: usize, col: usize, colspan: usize, value: &Value) {
-        self.cells.push(Cell { text: value.to_string(), value: Some(value.clone()), row, col, rowspan: 1, colspan, kind: Kind::Data });
+        self.cells.push(Cell {
+            text: value.to_string(),
+            value: Some(value.clone()),
+            row,
+            col,
+            rowspan: 1,
+            colspan,
+            kind: Kind::Data,
+        });
         self.rows = self.rows.max(row + 1);
     }
 
@@ -77,14 +107,33 @@ impl Grid {
         out
     }
 
+    /// The expanded rows without their trailing positions that a merged cell covers (its text
+    /// stands further left or higher up): tab-separated text and Markdown print no empty cells
+    /// there, so a reader need not guess whether they are cells.
+    pub fn trimmed(&self) -> Vec<Vec<&str>> {
+        let cover = self.coverage();
+        let mut rows = self.expanded();
+        for (r, row) in rows.iter_mut().enumerate() {
+            let mut end = row.len();
+            while end > 1
+                && cover[r][end - 1]
+                    .is_some_and(|i| self.cells[i].col < end - 1 || self.cells[i].row < r)
+            {
+                end -= 1;
+            }
+            row.truncate(end);
+        }
+        rows
+    }
+
     /// For each position, the cell covering it (index into `cells`), for renderers that must
     /// emit continuation cells (DOCX vMerge).
     pub fn coverage(&self) -> Vec<Vec<Option<usize>>> {
         let mut out = vec![vec![None; self.cols]; self.rows];
         for (i, c) in self.cells.iter().enumerate() {
-            for r in c.row..(c.row + c.rowspan).min(self.rows) {
-                for k in c.col..(c.col + c.colspan).min(self.cols) {
-                    out[r][k] = Some(i);
+            for row in out.iter_mut().skip(c.row).take(c.rowspan) {
+                for slot in row.iter_mut().skip(c.col).take(c.colspan) {
+                    *slot = Some(i);
                 }
             }
         }
@@ -94,7 +143,10 @@ impl Grid {
 
 /// The grids of the tables the report has, in report order.
 pub(crate) fn grids(report: &Report) -> Vec<Grid> {
-    TableId::ALL.iter().filter_map(|&id| report.table(id).map(|t| grid(report.format, t))).collect()
+    TableId::ALL
+        .iter()
+        .filter_map(|&id| report.table(id).map(|t| grid(report.format, t)))
+        .collect()
 }
 
 /// The grid of one table.
@@ -108,17 +160,30 @@ pub(crate) fn grid(format: FormatVersion, table: &Table) -> Grid {
 }
 
 fn cell_at(table: &Table, row: &str, i: usize) -> Value {
-    table.row(row).and_then(|r| r.cells.get(i)).cloned().unwrap_or(Value::Blank)
+    table
+        .row(row)
+        .and_then(|r| r.cells.get(i))
+        .cloned()
+        .unwrap_or(Value::Blank)
 }
 
 /// Table 二: one table of (1 + widest block) columns; per block a caption row, a heading row and
 /// its rows; a block narrower than the table lets its last column span the rest, as printed.
 fn t2(spec: &TableSpec, table: &Table) -> Grid {
-    let width = 1 + spec.blocks.iter().map(|b| b.columns.len()).max().unwrap_or(1);
+    let width = 1 + spec
+        .blocks
+        .iter()
+        .map(|b| b.columns.len())
+        .max()
+        .unwrap_or(1);
     let mut g = Grid::new(TableId::T2, width);
     let mut r = 0;
     for block in spec.blocks {
-        let rows: Vec<_> = block.rows.iter().filter_map(|rs| table.row(rs.id).map(|row| (rs, row))).collect();
+        let rows: Vec<_> = block
+            .rows
+            .iter()
+            .filter_map(|rs| table.row(rs.id).map(|row| (rs, row)))
+            .collect();
         if rows.is_empty() {
             continue;
         }
@@ -136,7 +201,12 @@ fn t2(spec: &TableSpec, table: &Table) -> Grid {
         for (rs, row) in rows {
             g.push(r, 0, 1, 1, Kind::Label, rs.text);
             for i in 0..n {
-                g.push_value(r, 1 + i, span(i), &row.cells.get(i).cloned().unwrap_or(Value::Blank));
+                g.push_value(
+                    r,
+                    1 + i,
+                    span(i),
+                    &row.cells.get(i).cloned().unwrap_or(Value::Blank),
+                );
             }
             r += 1;
         }
@@ -145,7 +215,8 @@ fn t2(spec: &TableSpec, table: &Table) -> Grid {
 }
 
 /// The corner note of table 三 (the printed 勾稽关系).
-pub(crate) const T3_CORNER: &str = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+pub(crate) const T3_CORNER: &str =
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
 
 /// Table 三: three label columns (一…四 / （一）…（七） / 1.…) and seven data columns under the
 /// three heading rows 申请人情况 → 自然人 · 法人或其他组织 (five) · 总计. A group heading such as
@@ -165,7 +236,11 @@ fn t3(spec: &TableSpec, table: &Table) -> Grid {
     let find = |id: &str| all.iter().copied().find(|r| r.id == id);
     // The printed rows: those the report has. A group heading the report has as a row (a
     // collapsed （六） in a 2021 report) is printed as a data row.
-    let printed: Vec<&RowSpec> = all.iter().copied().filter(|rs| table.row(rs.id).is_some()).collect();
+    let printed: Vec<&RowSpec> = all
+        .iter()
+        .copied()
+        .filter(|rs| table.row(rs.id).is_some())
+        .collect();
     let ancestors = |rs: &RowSpec| {
         let mut chain = Vec::new();
         let mut p = rs.parent.and_then(find);
@@ -184,7 +259,10 @@ fn t3(spec: &TableSpec, table: &Table) -> Grid {
                 continue;
             }
             opened.push(a.id);
-            let span = printed.iter().filter(|p| ancestors(p).iter().any(|x| x.id == a.id)).count();
+            let span = printed
+                .iter()
+                .filter(|p| ancestors(p).iter().any(|x| x.id == a.id))
+                .count();
             g.push(r, usize::from(a.level), span, 1, Kind::Label, a.text);
         }
         let col = usize::from(rs.level).min(2);
@@ -204,13 +282,13 @@ fn t4(table: &Table) -> Grid {
     let mut g = Grid::new(TableId::T4, T4_COLUMNS.len());
     g.push(0, 0, 1, 5, Kind::Head, T4_GROUPS[0].1);
     g.push(0, 5, 1, 10, Kind::Head, "行政诉讼");
-    for i in 0..5 {
-        g.push(1, i, 2, 1, Kind::Head, T4_COLUMNS[i].text);
+    for (i, c) in T4_COLUMNS.iter().enumerate().take(5) {
+        g.push(1, i, 2, 1, Kind::Head, c.text);
     }
     g.push(1, 5, 1, 5, Kind::Head, T4_GROUPS[1].1);
     g.push(1, 10, 1, 5, Kind::Head, T4_GROUPS[2].1);
-    for i in 5..15 {
-        g.push(2, i, 1, 1, Kind::Head, T4_COLUMNS[i].text);
+    for (i, c) in T4_COLUMNS.iter().enumerate().skip(5) {
+        g.push(2, i, 1, 1, Kind::Head, c.text);
     }
     g.header_rows = 3;
     if table.row(T4_ROW).is_some() {
@@ -236,13 +314,19 @@ pub(crate) fn title(report: &Report) -> String {
 
 /// A section heading as printed: 〈number〉、〈title〉 (or the title alone).
 pub(crate) fn heading(number: &str, title: &str) -> String {
-    if number.is_empty() { title.to_owned() } else { format!("{number}、{title}") }
+    if number.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{number}、{title}")
+    }
 }
 
 /// The date in Chinese official style: 2025年1月20日.
 pub(crate) fn date_cn(report: &Report) -> Option<String> {
     use chrono::Datelike;
-    report.date.map(|d| format!("{}年{}月{}日", d.year(), d.month(), d.day()))
+    report
+        .date
+        .map(|d| format!("{}年{}月{}日", d.year(), d.month(), d.day()))
 }
 
 /// A section's paragraphs (its text split at line breaks, empty lines dropped).
@@ -250,32 +334,98 @@ pub(crate) fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     text.split('\n').map(str::trim).filter(|p| !p.is_empty())
 }
 
-/// What is printed, in order: the preamble and sections with their tables. Tables of sections the
-/// report lacks are printed after the sections, so nothing is lost.
+/// What is printed, in order: the title, the preamble and sections with their tables. Tables of
+/// sections the report lacks are printed after the sections, so nothing is lost.
 pub(crate) enum Piece<'a> {
+    Title(String),
+    /// 落款: the agency's name and the date, right-aligned at the end.
+    Signature(String),
     Heading(String),
     Para(&'a str),
     Table(Grid),
 }
 
-/// Whether a paragraph of a narrative is a second-level heading （一）… (printed in 楷体 in DOCX).
-pub(crate) fn is_subheading(p: &str) -> bool {
-    p.starts_with('（') && p.chars().count() <= 30 && p.chars().nth(2) == Some('）') && !p.ends_with('。')
+/// Whether a section is the preamble (the text before 一、总体情况).
+fn is_preamble(s: &Section) -> bool {
+    s.id.is_none() && s.number.is_empty() && s.title.is_empty()
 }
 
-/// The body of a report in printing order.
+/// Whether a paragraph of the preamble is the report's title as printed (readers keep the title
+/// in the preamble's text, so a report read from a source carries its own title).
+fn is_title(p: &str) -> bool {
+    p.contains("报告")
+        && p.contains("政府信息公开")
+        && p.chars().count() <= 80
+        && !p.ends_with('。')
+}
+
+/// The title as it will be printed: the preamble's title paragraph, or one made from the
+/// metadata.
+pub(crate) fn printed_title(report: &Report) -> String {
+    report
+        .sections
+        .first()
+        .filter(|s| is_preamble(s))
+        .and_then(|s| paragraphs(&s.text).find(|p| is_title(p)))
+        .map_or_else(|| title(report), str::to_owned)
+}
+
+/// Whether a paragraph of a narrative is a second-level heading （一）… (printed in 楷体 in DOCX).
+pub(crate) fn is_subheading(p: &str) -> bool {
+    p.starts_with('（')
+        && p.chars().count() <= 30
+        && p.chars().nth(2) == Some('）')
+        && !p.ends_with('。')
+}
+
+/// The body of a report in printing order, title first.
 pub(crate) fn pieces(report: &Report) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut grids: Vec<Option<Grid>> = grids(report).into_iter().map(Some).collect();
-    let mut take = |id: TableId| grids.iter_mut().find(|g| g.as_ref().is_some_and(|g| g.id == id)).and_then(Option::take);
-    for s in &report.sections {
-        if !(s.number.is_empty() && s.title.is_empty()) {
+    let mut take = |id: TableId| {
+        grids
+            .iter_mut()
+            .find(|g| g.as_ref().is_some_and(|g| g.id == id))
+            .and_then(Option::take)
+    };
+    let has_own_title = report
+        .sections
+        .first()
+        .filter(|s| is_preamble(s))
+        .is_some_and(|s| paragraphs(&s.text).any(is_title));
+    if !has_own_title {
+        out.push(Piece::Title(title(report)));
+    }
+    let mut title_done = false;
+    // Readers keep the 落款 in the last section's text: print it as the signature.
+    let date = date_cn(report);
+    let last = report.sections.len().saturating_sub(1);
+    let signature_start = report.sections.last().and_then(|s| {
+        let paras: Vec<&str> = paragraphs(&s.text).collect();
+        let n = paras.len();
+        if n == 0 || date.as_deref() != paras.last().copied() {
+            return None;
+        }
+        let agency_line = n >= 2 && report.agency.as_deref() == Some(paras[n - 2]);
+        Some(if agency_line { n - 2 } else { n - 1 })
+    });
+    for (i, s) in report.sections.iter().enumerate() {
+        if !is_preamble(s) {
             out.push(Piece::Heading(heading(&s.number, &s.title)));
         }
-        for p in paragraphs(&s.text) {
-            out.push(Piece::Para(p));
+        for (k, p) in paragraphs(&s.text).enumerate() {
+            if i == last && signature_start.is_some_and(|start| k >= start) {
+                out.push(Piece::Signature(p.to_owned()));
+            } else if i == 0 && has_own_title && !title_done && is_title(p) {
+                title_done = true;
+                out.push(Piece::Title(p.to_owned()));
+            } else {
+                out.push(Piece::Para(p));
+            }
         }
-        let table = s.id.as_deref().and_then(|id| TableId::ALL.into_iter().find(|t| t.section() == id));
+        let table =
+            s.id.as_deref()
+                .and_then(|id| TableId::ALL.into_iter().find(|t| t.section() == id));
         if let Some(g) = table.and_then(&mut take) {
             out.push(Piece::Table(g));
         }
@@ -288,6 +438,12 @@ pub(crate) fn pieces(report: &Report) -> Vec<Piece<'_>> {
             }
             out.push(Piece::Table(g));
         }
+    }
+    if let (Some(date), None) = (date, signature_start) {
+        if let Some(a) = &report.agency {
+            out.push(Piece::Signature(a.clone()));
+        }
+        out.push(Piece::Signature(date));
     }
     out
 }

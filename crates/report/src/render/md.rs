@@ -9,18 +9,24 @@ use super::layout::{self, Piece};
 /// The report as Markdown (UTF-8).
 pub fn render(report: &Report) -> String {
     let mut out = String::with_capacity(8 * 1024);
-    out.push_str("# ");
-    out.push_str(&inline(&layout::title(report)));
-    out.push_str("\n\n");
     for piece in layout::pieces(report) {
         match piece {
+            Piece::Title(h) => {
+                out.push_str("# ");
+                out.push_str(&inline(&h));
+            }
             Piece::Heading(h) => {
                 out.push_str("## ");
                 out.push_str(&inline(&h));
             }
             Piece::Para(p) => out.push_str(&inline(p)),
+            Piece::Signature(p) => out.push_str(&inline(&p)),
             Piece::Table(g) => {
-                for (i, row) in g.expanded().iter().enumerate() {
+                // The header row is full width; body rows may be shorter (GFM fills them).
+                let full = g.expanded();
+                let trimmed = g.trimmed();
+                for (i, row) in trimmed.iter().enumerate() {
+                    let row = if i == 0 { &full[0] } else { row };
                     out.push('|');
                     for c in row {
                         out.push(' ');
@@ -38,14 +44,6 @@ pub fn render(report: &Report) -> String {
             }
         }
         out.push_str("\n\n");
-    }
-    if let Some(date) = layout::date_cn(report) {
-        if let Some(a) = &report.agency {
-            out.push_str(&inline(a));
-            out.push_str("\n\n");
-        }
-        out.push_str(&date);
-        out.push('\n');
     }
     out
 }

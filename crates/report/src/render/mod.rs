@@ -37,7 +37,14 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// Every format, in the order the CLI lists them.
-    pub const ALL: [OutputFormat; 6] = [Self::Txt, Self::Md, Self::Html, Self::Docx, Self::Xlsx, Self::Json];
+    pub const ALL: [OutputFormat; 6] = [
+        Self::Txt,
+        Self::Md,
+        Self::Html,
+        Self::Docx,
+        Self::Xlsx,
+        Self::Json,
+    ];
 
     /// The id used by `--to` and as the file extension.
     pub fn id(self) -> &'static str {
@@ -86,7 +93,10 @@ impl FromStr for OutputFormat {
             "text" => "txt",
             other => other,
         };
-        Self::ALL.into_iter().find(|f| f.id() == alias).ok_or_else(|| UnknownFormat(s.to_owned()))
+        Self::ALL
+            .into_iter()
+            .find(|f| f.id() == alias)
+            .ok_or_else(|| UnknownFormat(s.to_owned()))
     }
 }
 
@@ -108,7 +118,11 @@ pub enum RenderError {
 ///
 /// txt, md and docx show the report only; html lists the findings after the report; json carries
 /// them in the contract; xlsx lists them on its 说明 sheet.
-pub fn render(report: &Report, findings: &[Finding], format: OutputFormat) -> Result<Vec<u8>, RenderError> {
+pub fn render(
+    report: &Report,
+    findings: &[Finding],
+    format: OutputFormat,
+) -> Result<Vec<u8>, RenderError> {
     match format {
         OutputFormat::Txt => Ok(txt::render(report).into_bytes()),
         OutputFormat::Md => Ok(md::render(report).into_bytes()),
@@ -131,6 +145,9 @@ mod tests {
         }
         assert_eq!("markdown".parse::<OutputFormat>(), Ok(OutputFormat::Md));
         let e = "pdf".parse::<OutputFormat>().unwrap_err();
-        assert_eq!(e.to_string(), "不支持的输出格式“pdf”，可选：txt、md、html、docx、xlsx、json");
+        assert_eq!(
+            e.to_string(),
+            "不支持的输出格式“pdf”，可选：txt、md、html、docx、xlsx、json"
+        );
     }
 }

@@ -11,14 +11,14 @@ use super::layout::{self, Piece};
 /// The report as tab-separated plain text (UTF-8, `\n` line ends).
 pub fn render(report: &Report) -> String {
     let mut out = String::with_capacity(8 * 1024);
-    out.push_str(&layout::title(report));
-    out.push_str("\n\n");
     for piece in layout::pieces(report) {
         match piece {
-            Piece::Heading(h) => out.push_str(&h),
+            Piece::Title(h) | Piece::Heading(h) | Piece::Signature(h) => {
+                out.push_str(&one_line(&h))
+            }
             Piece::Para(p) => out.push_str(&one_line(p)),
             Piece::Table(g) => {
-                for row in g.expanded() {
+                for row in g.trimmed() {
                     let cells: Vec<String> = row.iter().map(|c| one_line(c)).collect();
                     out.push_str(&cells.join("\t"));
                     out.push('\n');
@@ -27,14 +27,6 @@ pub fn render(report: &Report) -> String {
             }
         }
         out.push_str("\n\n");
-    }
-    if let Some(date) = layout::date_cn(report) {
-        if let Some(a) = &report.agency {
-            out.push_str(a);
-            out.push('\n');
-        }
-        out.push_str(&date);
-        out.push('\n');
     }
     out
 }

@@ -38,17 +38,53 @@ struct Formats {
 }
 
 fn formats() -> Formats {
-    let base = Format::new().set_font_name("仿宋_GB2312").set_font_size(10.5).set_border(FormatBorder::Thin).set_text_wrap();
+    let base = Format::new()
+        .set_font_name("仿宋_GB2312")
+        .set_font_size(10.5)
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
     Formats {
-        title: Format::new().set_font_name("黑体").set_font_size(14).set_align(FormatAlign::Left),
-        head: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
-        caption: base.clone().set_bold().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
-        label: base.clone().set_align(FormatAlign::Left).set_align(FormatAlign::VerticalCenter),
-        vertical: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_rotation(270),
-        int: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_num_format("0"),
-        dec: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter).set_num_format("0.00########"),
-        text: base.clone().set_align(FormatAlign::Center).set_align(FormatAlign::VerticalCenter),
-        wrap: Format::new().set_font_name("仿宋_GB2312").set_font_size(10.5).set_text_wrap().set_align(FormatAlign::Top),
+        title: Format::new()
+            .set_font_name("黑体")
+            .set_font_size(14)
+            .set_align(FormatAlign::Left),
+        head: base
+            .clone()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
+        caption: base
+            .clone()
+            .set_bold()
+            .set_align(FormatAlign::Left)
+            .set_align(FormatAlign::VerticalCenter),
+        label: base
+            .clone()
+            .set_align(FormatAlign::Left)
+            .set_align(FormatAlign::VerticalCenter),
+        vertical: base
+            .clone()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_rotation(270),
+        int: base
+            .clone()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_num_format("0"),
+        dec: base
+            .clone()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_num_format("0.00########"),
+        text: base
+            .clone()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter),
+        wrap: Format::new()
+            .set_font_name("仿宋_GB2312")
+            .set_font_size(10.5)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top),
     }
 }
 
@@ -77,17 +113,30 @@ fn col(n: usize) -> u16 {
     u16::try_from(n).unwrap_or(u16::MAX)
 }
 
-fn table_sheet(ws: &mut Worksheet, report: &Report, g: &Grid, f: &Formats) -> Result<(), XlsxError> {
+fn table_sheet(
+    ws: &mut Worksheet,
+    report: &Report,
+    g: &Grid,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.set_paper_size(9); // A4
     if g.id != TableId::T2 {
         ws.set_landscape();
     }
     ws.set_print_fit_to_pages(1, 0);
-    let heading = report.format.spec().section(g.id.section()).map(|s| layout::heading(s.number, s.title)).unwrap_or_default();
+    let heading = report
+        .format
+        .spec()
+        .section(g.id.section())
+        .map(|s| layout::heading(s.number, s.title))
+        .unwrap_or_default();
     ws.write_string_with_format(0, 0, &heading, &f.title)?;
     let widths: Vec<f64> = match g.id {
         TableId::T2 => vec![24.0, 16.0, 16.0, 16.0, 16.0],
-        TableId::T3 => [6.0, 10.0, 36.0].into_iter().chain(std::iter::repeat_n(9.0, 7)).collect(),
+        TableId::T3 => [6.0, 10.0, 36.0]
+            .into_iter()
+            .chain(std::iter::repeat_n(9.0, 7))
+            .collect(),
         TableId::T4 => vec![7.0; 15],
     };
     for (i, w) in widths.iter().take(g.cols).enumerate() {
@@ -98,7 +147,10 @@ fn table_sheet(ws: &mut Worksheet, report: &Report, g: &Grid, f: &Formats) -> Re
     }
     for c in &g.cells {
         let (r0, c0) = (GRID_ROW + num(c.row), col(c.col));
-        let (r1, c1) = (r0 + num(c.rowspan.max(1)) - 1, c0 + col(c.colspan.max(1)) - 1);
+        let (r1, c1) = (
+            r0 + num(c.rowspan.max(1)) - 1,
+            c0 + col(c.colspan.max(1)) - 1,
+        );
         let format = match c.kind {
             Kind::Caption => &f.caption,
             Kind::Head => &f.head,
@@ -112,12 +164,19 @@ fn table_sheet(ws: &mut Worksheet, report: &Report, g: &Grid, f: &Formats) -> Re
         };
         if r1 > r0 || c1 > c0 {
             // A merged range: the text (or nothing) first, then the number over it.
-            let text = if c.kind == Kind::Data { "" } else { c.text.as_str() };
+            let text = if c.kind == Kind::Data {
+                ""
+            } else {
+                c.text.as_str()
+            };
             ws.merge_range(r0, c0, r1, c1, text, format)?;
         }
         match (&c.kind, &c.value) {
             (Kind::Data, Some(Value::Int(n))) => {
-                #[expect(clippy::cast_precision_loss, reason = "report counts are far below 2^53")]
+                #[expect(
+                    clippy::cast_precision_loss,
+                    reason = "report counts are far below 2^53"
+                )]
                 ws.write_number_with_format(r0, c0, *n as f64, format)?;
             }
             (Kind::Data, Some(Value::Dec(d))) => {
@@ -141,23 +200,43 @@ fn table_sheet(ws: &mut Worksheet, report: &Report, g: &Grid, f: &Formats) -> Re
     Ok(())
 }
 
-fn info_sheet(ws: &mut Worksheet, report: &Report, findings: &[Finding], f: &Formats) -> Result<(), XlsxError> {
+fn info_sheet(
+    ws: &mut Worksheet,
+    report: &Report,
+    findings: &[Finding],
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.set_paper_size(9);
     ws.set_column_width(0, 16.0)?;
     ws.set_column_width(1, 60.0)?;
     ws.set_column_width(2, 12.0)?;
     ws.set_column_width(3, 24.0)?;
     ws.set_column_width(4, 40.0)?;
-    ws.write_string_with_format(0, 0, &layout::title(report), &f.title)?;
+    ws.write_string_with_format(0, 0, layout::printed_title(report), &f.title)?;
     let spec = report.format.spec();
     let format_name = match report.format {
-        gongkai_domain::report::FormatVersion::V2021 => format!("中华人民共和国政府信息公开工作年度报告格式（{}）", spec.doc_no),
-        gongkai_domain::report::FormatVersion::V2019 => format!("中华人民共和国政府信息公开工作年度报告格式（试行）（{}）", spec.doc_no),
+        gongkai_domain::report::FormatVersion::V2021 => format!(
+            "中华人民共和国政府信息公开工作年度报告格式（{}）",
+            spec.doc_no
+        ),
+        gongkai_domain::report::FormatVersion::V2019 => format!(
+            "中华人民共和国政府信息公开工作年度报告格式（试行）（{}）",
+            spec.doc_no
+        ),
     };
     let rows: [(&str, String); 6] = [
         ("机关名称", report.agency.clone().unwrap_or_default()),
-        ("机关层级", report.level.map(|l| l.label().to_owned()).unwrap_or_default()),
-        ("报告年度", report.year.map(|y| format!("{y}年")).unwrap_or_default()),
+        (
+            "机关层级",
+            report
+                .level
+                .map(|l| l.label().to_owned())
+                .unwrap_or_default(),
+        ),
+        (
+            "报告年度",
+            report.year.map(|y| format!("{y}年")).unwrap_or_default(),
+        ),
         ("报告格式", format_name),
         ("成文日期", layout::date_cn(report).unwrap_or_default()),
         ("来源", report.source.clone().unwrap_or_default()),
@@ -174,7 +253,10 @@ fn info_sheet(ws: &mut Worksheet, report: &Report, findings: &[Finding], f: &For
         ws.write_string_with_format(r, 0, "未发现问题", &f.wrap)?;
         return Ok(());
     }
-    for (i, h) in ["代码", "问题", "严重程度", "位置", "处理建议"].iter().enumerate() {
+    for (i, h) in ["代码", "问题", "严重程度", "位置", "处理建议"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string_with_format(r, col(i), *h, &f.head)?;
     }
     for finding in findings {
