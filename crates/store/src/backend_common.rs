@@ -1244,6 +1244,17 @@ impl Storage for This {
             ));
         }
         documents.sort();
+        let fees = sqlx::query(
+            "SELECT CAST(COALESCE(SUM(e.amount_yuan), 0) AS BIGINT) AS total, \
+                    COUNT(DISTINCT e.application_id) AS cases \
+             FROM application_events e JOIN applications a ON a.id = e.application_id \
+             WHERE a.agency_id = $1 AND e.kind = 'fee_paid' AND e.on_date >= $2 AND e.on_date <= $3",
+        )
+        .bind(agency.0)
+        .bind(year_bounds(year).0)
+        .bind(year_bounds(year).1)
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
         let typed = self.yearly_counts(agency, year).await?;
         Ok(YearTallies {
@@ -1254,6 +1265,8 @@ impl Storage for This {
             appeals,
             documents,
             typed,
+            fees_collected_yuan: fees.try_get("total")?,
+            fee_cases: fees.try_get("cases")?,
         })
     }
 

@@ -25,6 +25,7 @@ use chrono::NaiveDate;
 
 pub mod audit;
 pub mod model;
+pub mod report;
 pub mod timeline;
 
 mod postgres;

@@ -791,6 +791,10 @@ pub struct YearTallies {
     pub documents: Vec<(DocumentKind, i64, i64, i64)>,
     /// Typed-in counts.
     pub typed: Option<YearlyCounts>,
+    /// 信息处理费 paid in the year, in yuan (section 六).
+    pub fees_collected_yuan: i64,
+    /// Applications with a fee payment in the year.
+    pub fee_cases: i64,
 }
 
 /// A cell of table 三 or 四 or 二, for drill-down.

@@ -76,6 +76,8 @@ CREATE TABLE application_events (
     detail         TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (application_id, seq)
 );
+-- Section 六: fees paid in a year.
+CREATE INDEX application_events_by_kind ON application_events (kind, on_date);
 
 CREATE TABLE appeals (
     id             INTEGER PRIMARY KEY,

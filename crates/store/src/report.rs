@@ -1,0 +1,244 @@
+//! The annual report computed from records: tables 二, 三 and 四 from [`YearTallies`], narrative
+//! sections from the stored draft (or generated defaults), in the report model of
+//! `gongkai_domain::report` (whose JSON is the report toolkit's contract).
+//!
+//! Counting rules (docs/STORAGE.md, "The annual report from records"):
+//! - 一 new_received: applications received in the year; 二 carried_over: received before 1 January
+//!   and not concluded before it (whatever year they came from); 三 results: concluded in the year,
+//!   by outcome; 四 carried_forward: received by 31 December and not concluded by then. Each
+//!   application therefore counts once per row group, in the column of its applicant kind, and
+//!   一 + 二 = 三（七）+ 四 holds by construction.
+//! - Table 四: appeals filed by 31 December and not closed before 1 January, with their result as
+//!   of 31 December (尚未审结 if still open then).
+//! - Table 二: documents made / repealed in the year and valid on 31 December; the typed counts.
+
+use gongkai_domain::report::spec::{FormatVersion, T4_ROW, TableId};
+use gongkai_domain::report::{AgencyLevel as RAgencyLevel, Decimal, Report, Section, Table, Value};
+
+use crate::model::{
+    Agency, AgencyLevel, AppealKind, AppealResult, ApplicantKind, Cell, DocumentKind, Outcome,
+    T2Column, T3Row, YearTallies,
+};
+
+/// Narrative text for the sections, by id (`s1` … `s6`); missing ones get generated defaults.
+pub type Narrative = Vec<(String, String)>;
+
+fn level(l: AgencyLevel) -> RAgencyLevel {
+    match l {
+        AgencyLevel::Township => RAgencyLevel::Township,
+        AgencyLevel::County => RAgencyLevel::County,
+        AgencyLevel::City => RAgencyLevel::City,
+        AgencyLevel::Province => RAgencyLevel::Province,
+        AgencyLevel::Department => RAgencyLevel::Department,
+    }
+}
+
+fn t3_column(k: ApplicantKind) -> usize {
+    match k {
+        ApplicantKind::NaturalPerson => 0,
+        ApplicantKind::Commercial => 1,
+        ApplicantKind::Research => 2,
+        ApplicantKind::PublicWelfare => 3,
+        ApplicantKind::LegalService => 4,
+        ApplicantKind::OtherOrg => 5,
+    }
+}
+
+/// Table 四's group prefix for an appeal kind.
+pub fn t4_group(k: AppealKind) -> &'static str {
+    match k {
+        AppealKind::Reconsideration => "review",
+        AppealKind::LitigationDirect => "lit_direct",
+        AppealKind::LitigationAfterReconsideration => "lit_after",
+    }
+}
+
+/// Table 四's column suffix for a result.
+pub fn t4_suffix(r: Option<AppealResult>) -> &'static str {
+    match r {
+        Some(AppealResult::Upheld) => "upheld",
+        Some(AppealResult::Corrected) => "corrected",
+        Some(AppealResult::Other) => "other",
+        Some(AppealResult::Pending) => "pending",
+        None => "total",
+    }
+}
+
+/// Seven counts (six applicant kinds and 总计).
+type Line = [i64; 7];
+
+fn line(v: &[(ApplicantKind, i64)]) -> Line {
+    let mut l = [0; 7];
+    for (k, n) in v {
+        l[t3_column(*k)] += n;
+    }
+    l[6] = l[..6].iter().sum();
+    l
+}
+
+/// Builds the report for `agency` and `year` from its tallies.
+pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative) -> Report {
+    let format = FormatVersion::for_year(u16::try_from(year).unwrap_or(2021));
+    let mut r = Report::new(format);
+    r.agency = Some(agency.name.clone());
+    r.level = Some(level(agency.level));
+    r.year = u16::try_from(year).ok();
+    // Every data cell starts at 0 (not blank): these tables are computed, not typed.
+    for id in TableId::ALL {
+        r.tables.push(Table::filled(format.spec().table(id), &Value::Int(0)));
+    }
+    let set = |r: &mut Report, table, row: &str, col: &str, n: i64| {
+        r.set(table, row, col, Value::Int(n));
+    };
+
+    // Table 三.
+    let cols: Vec<&str> = gongkai_domain::report::spec::T3_COLUMNS.iter().map(|c| c.id).collect();
+    let put = |r: &mut Report, row: &str, l: &Line| {
+        for (i, c) in cols.iter().enumerate() {
+            set(r, TableId::T3, row, c, l[i]);
+        }
+    };
+    put(&mut r, "new_received", &line(&t.new_received));
+    put(&mut r, "carried_over", &line(&t.carried_over));
+    put(&mut r, "carried_forward", &line(&t.carried_forward));
+    let mut total = [0; 7];
+    let mut other_handling = [0; 7];
+    for o in Outcome::ALL {
+        let v: Vec<(ApplicantKind, i64)> =
+            t.concluded.iter().filter(|(oo, _, _)| oo == o).map(|(_, k, n)| (*k, *n)).collect();
+        let l = line(&v);
+        for i in 0..7 {
+            total[i] += l[i];
+        }
+        if o.code().starts_with("oh_") {
+            for i in 0..7 {
+                other_handling[i] += l[i];
+            }
+        }
+        put(&mut r, o.code(), &l);
+    }
+    if format == FormatVersion::V2019 {
+        // The trial format prints （六）其他处理 as one data row.
+        put(&mut r, "other_handling", &other_handling);
+    }
+    put(&mut r, "results_total", &total);
+
+    // Table 四.
+    for kind in AppealKind::ALL {
+        let mut sum = 0;
+        for res in AppealResult::ALL {
+            let n: i64 =
+                t.appeals.iter().filter(|(k, rr, _)| k == kind && rr == res).map(|x| x.2).sum();
+            sum += n;
+            set(&mut r, TableId::T4, T4_ROW, &format!("{}_{}", t4_group(*kind), t4_suffix(Some(*res))), n);
+        }
+        set(&mut r, TableId::T4, T4_ROW, &format!("{}_total", t4_group(*kind)), sum);
+    }
+
+    // Table 二.
+    for (kind, made, repealed, valid) in &t.documents {
+        let row = match kind {
+            DocumentKind::Regulation => "regulations",
+            DocumentKind::NormativeDocument => "normative_docs",
+        };
+        set(&mut r, TableId::T2, row, "made", *made);
+        set(&mut r, TableId::T2, row, "repealed", *repealed);
+        set(&mut r, TableId::T2, row, "valid", *valid);
+    }
+    if let Some(c) = &t.typed {
+        set(&mut r, TableId::T2, "admin_licensing", "decisions", c.admin_licensing);
+        set(&mut r, TableId::T2, "admin_penalty", "decisions", c.admin_penalty);
+        set(&mut r, TableId::T2, "admin_coercion", "decisions", c.admin_coercion);
+        if let Ok(d) = c.admin_fees_wan.parse::<Decimal>() {
+            r.set(TableId::T2, "admin_fees", "fee_amount", Value::from_decimal(d));
+        }
+    }
+
+    // Narrative.
+    let received = line(&t.new_received)[6];
+    let concluded = total[6];
+    let defaults = [
+        (
+            "s1",
+            format!(
+                "{year}年，本机关依照《中华人民共和国政府信息公开条例》做好政府信息公开工作。本年度新收政府信息公开申请{received}件，办结{concluded}件。"
+            ),
+        ),
+        ("s2", String::new()),
+        ("s3", String::new()),
+        ("s4", String::new()),
+        ("s5", "（待填写：上年度问题的整改情况，本年度存在的主要问题及改进措施。）".to_string()),
+        (
+            "s6",
+            if t.fee_cases == 0 {
+                "本年度未收取信息处理费。".to_string()
+            } else {
+                format!(
+                    "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度对{}件申请收取信息处理费{}元。",
+                    t.fee_cases, t.fees_collected_yuan
+                )
+            },
+        ),
+    ];
+    for s in format.spec().sections.iter() {
+        let text = narrative
+            .iter()
+            .find(|(id, _)| id == s.id)
+            .map(|(_, t)| t.clone())
+            .or_else(|| defaults.iter().find(|(id, _)| *id == s.id).map(|(_, t)| t.clone()))
+            .unwrap_or_default();
+        r.sections.push(Section {
+            id: Some(s.id.to_string()),
+            number: s.number.to_string(),
+            title: s.title.to_string(),
+            text,
+            line: None,
+        });
+    }
+    r
+}
+
+/// The store [`Cell`] behind a report cell given by the report's ids (`t3`, row, column), for
+/// drill-down. `None` for typed-in or computed-only cells.
+pub fn cell_of(table: TableId, row: &str, column: &str) -> Option<Cell> {
+    match table {
+        TableId::T3 => {
+            let col = if column == "total" {
+                None
+            } else {
+                Some(ApplicantKind::from_code(column)?)
+            };
+            let row = match row {
+                "new_received" => T3Row::NewReceived,
+                "carried_over" => T3Row::CarriedOver,
+                "results_total" => T3Row::ResultsTotal,
+                "carried_forward" => T3Row::CarriedForward,
+                other => T3Row::Result(Outcome::from_code(other)?),
+            };
+            Some(Cell::T3 { row, column: col })
+        }
+        TableId::T4 => {
+            let (group, suffix) = column.rsplit_once('_')?;
+            let kind = AppealKind::ALL.iter().copied().find(|k| t4_group(*k) == group)?;
+            let result = match suffix {
+                "total" => None,
+                s => Some(AppealResult::ALL.iter().copied().find(|r| t4_suffix(Some(*r)) == s)?),
+            };
+            Some(Cell::T4 { kind, result })
+        }
+        TableId::T2 => {
+            let kind = match row {
+                "regulations" => DocumentKind::Regulation,
+                "normative_docs" => DocumentKind::NormativeDocument,
+                _ => return None,
+            };
+            let column = match column {
+                "made" => T2Column::Made,
+                "repealed" => T2Column::Repealed,
+                "valid" => T2Column::Valid,
+                _ => return None,
+            };
+            Some(Cell::T2 { kind, column })
+        }
+    }
+}
