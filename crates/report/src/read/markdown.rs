@@ -6,8 +6,9 @@
 //! loose paragraph between fragments and lose labels or columns. This reader
 //!
 //! - merges the fragments of one table: pipe tables separated only by loose lines (no `#`
-//!   heading, no section heading such as `三、…`, no sentence) are one table; the loose lines
-//!   are kept as paragraphs after it;
+//!   heading, no section heading such as `三、…`, no sentence) are one table. The loose lines
+//!   between fragments are label debris (pieces of the labels the converter cut out of their
+//!   cells, stray digits) and are dropped: read as paragraphs they would be taken for labels;
 //! - drops separator rows (`|---|`);
 //! - turns loose `label number…` lines (`行政许可 97`) into one-row tables, so a table block the
 //!   converter printed as text is not lost;
@@ -85,6 +86,7 @@ fn group(lines: Vec<Line>) -> Vec<Block> {
         if let Some((rows, line)) = table.take() {
             blocks.push(Block::Table { rows, line });
         }
+        // loose lines after the last fragment were not between fragments: keep them
         for (text, line) in between.drain(..) {
             blocks.push(Block::Para { text, line });
         }
@@ -101,7 +103,11 @@ fn group(lines: Vec<Line>) -> Vec<Block> {
             Line::Row(row) => {
                 close_loose(&mut blocks, &mut loose);
                 match &mut table {
-                    Some((rows, _)) => rows.push(row),
+                    Some((rows, _)) => {
+                        // the loose lines were between two fragments: label debris
+                        between.clear();
+                        rows.push(row);
+                    }
                     None => {
                         let line = row.line;
                         table = Some((vec![row], line));
@@ -111,6 +117,7 @@ fn group(lines: Vec<Line>) -> Vec<Block> {
             Line::Loose(row) => {
                 if let Some((rows, _)) = &mut table {
                     // a labelled line between fragments is a row of the table
+                    between.clear();
                     rows.push(row);
                 } else {
                     match &mut loose {
@@ -444,8 +451,8 @@ mod tests {
         let t = tables(&doc);
         assert_eq!(t.len(), 2);
         assert_eq!(t[0].len(), 2);
-        // the loose lines follow the merged table
-        assert!(matches!(&doc.blocks[1], Block::Para { text, line: 4 } if text == "（二）部分"));
+        // the label debris between the fragments is gone; the heading that ends the table stays
+        assert!(matches!(&doc.blocks[1], Block::Para { text, line: 9 } if text == "三、政府信息公开行政复议"));
     }
 
     #[test]

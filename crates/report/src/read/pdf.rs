@@ -1,5 +1,5 @@
 //! PDF → text with poppler's `pdftotext -layout`, which keeps the table layout the layout reader
-//! (`read::layout`) needs. The text then goes through the text readers like any other text.
+//! (`read::layout`) needs; the text then goes through that reader.
 //!
 //! `pdftotext` runs as a child process with a timeout (a hostile or broken PDF must not hang a
 //! folder check) and an output cap. Failures become clear errors: the tool missing (with how to
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use gongkai_domain::report::Report;
 
 use super::ReadError;
-use super::text::read_text;
+use super::layout::read_layout;
 
 /// How long `pdftotext` may run on one file.
 pub const TIMEOUT: Duration = Duration::from_secs(60);
@@ -29,15 +29,15 @@ fn program() -> std::ffi::OsString {
     std::env::var_os("GONGKAI_PDFTOTEXT").unwrap_or_else(|| "pdftotext".into())
 }
 
-/// Read a PDF held in memory into a report: its `pdftotext -layout` text through the text
-/// readers.
+/// Read a PDF held in memory into a report: its `pdftotext -layout` text through the layout
+/// reader (always that one: pdftotext's output is layout text whatever its shape suggests).
 pub fn read(bytes: &[u8], source: Option<&str>) -> Result<Report, ReadError> {
-    Ok(read_text(&read_pdf_bytes(bytes)?, source))
+    Ok(read_layout(&read_pdf_bytes(bytes)?, source))
 }
 
 /// Read a PDF file into a report.
 pub fn read_file(path: &Path, source: Option<&str>) -> Result<Report, ReadError> {
-    Ok(read_text(&read_pdf(path)?, source))
+    Ok(read_layout(&read_pdf(path)?, source))
 }
 
 /// The `pdftotext -layout` text of a PDF file.

@@ -9,3 +9,5 @@ mod round_trip;
 mod compare;
 mod aggregate;
 mod shared_manifest;
+mod read_md;
+mod check_fixtures;
