@@ -10,4 +10,3 @@ mod compare;
 mod aggregate;
 mod shared_manifest;
 mod read_md;
-mod check_fixtures;
