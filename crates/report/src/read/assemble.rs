@@ -149,11 +149,10 @@ fn exact_sections(items: &[Item<'_>]) -> [bool; 6] {
     for it in items {
         let mut cells = it.cells.iter().filter(|c| !c.is_empty());
         let (Some(c), None) = (cells.next(), cells.next()) else { continue };
-        if let Some(m) = label::match_section(c, None).filter(|m| m.quality == Quality::Exact) {
-            if let Some(i) = SECTION_INDEX.iter().position(|id| *id == m.spec.id) {
+        if let Some(m) = label::match_section(c, None).filter(|m| m.quality == Quality::Exact)
+            && let Some(i) = SECTION_INDEX.iter().position(|id| *id == m.spec.id) {
                 found[i] = true;
             }
-        }
     }
     found
 }
@@ -236,11 +235,10 @@ fn detect_year(items: &[Item<'_>]) -> Option<u16> {
     let paras = || items.iter().filter(|i| i.cells.iter().filter(|c| !c.is_empty()).count() == 1).filter_map(|i| i.cells.iter().find(|c| !c.is_empty()).copied());
     // 1. a short title line
     for p in paras().take(40) {
-        if p.chars().count() <= 80 && (p.contains("报告") || p.contains("政府信息公开工作")) {
-            if let Some((y, _, _)) = years(p).next() {
+        if p.chars().count() <= 80 && (p.contains("报告") || p.contains("政府信息公开工作"))
+            && let Some((y, _, _)) = years(p).next() {
                 return Some(y);
             }
-        }
     }
     // 2. the statistical period
     for p in paras() {
@@ -349,16 +347,14 @@ impl<'a> Assembler<'a> {
 
     fn text(&mut self, raw: &'a str, line: u32) {
         let section = label::match_section(raw, Some(self.expected));
-        if let Some(m) = &section {
-            if m.quality == Quality::Exact && m.end == raw.len() {
+        if let Some(m) = &section
+            && m.quality == Quality::Exact && m.end == raw.len() {
                 return self.open_section(m, raw, line);
             }
-        }
-        if let Some(t) = self.ctx {
-            if self.table_text(t, raw, line) {
+        if let Some(t) = self.ctx
+            && self.table_text(t, raw, line) {
                 return;
             }
-        }
         if let Some(m) = section {
             let idx = SECTION_INDEX.iter().position(|id| *id == m.spec.id).unwrap_or(0);
             let superseded = m.quality == Quality::Variant && self.exact_sections[idx];
@@ -366,14 +362,13 @@ impl<'a> Assembler<'a> {
                 return self.open_section(&m, raw, line);
             }
         }
-        if raw.len() <= 120 {
-            if let Some(b) = label::match_t2_caption(self.format, raw) {
+        if raw.len() <= 120
+            && let Some(b) = label::match_t2_caption(self.format, raw) {
                 self.flush_pending();
                 self.enter(TableId::T2, line);
                 self.block = Some(b);
                 return;
             }
-        }
         if self.split_tail(raw, line) {
             return;
         }
@@ -433,23 +428,21 @@ impl<'a> Assembler<'a> {
         // a fragment continuing the waiting label
         if let Some(p) = &self.pending {
             let joined = normalize(&format!("{}{}", p.label, raw));
-            if let Some(m) = label::match_row_norm(self.format, p.m.table, &joined, self.group) {
-                if m.quality == Quality::Exact && p.m.quality != Quality::Exact {
+            if let Some(m) = label::match_row_norm(self.format, p.m.table, &joined, self.group)
+                && m.quality == Quality::Exact && p.m.quality != Quality::Exact {
                     let label = format!("{}{}", p.label, trim_cell(raw));
                     self.pending = Some(Pending { m, label, line: p.line });
                     return true;
                 }
-            }
         }
         let candidate = if let Some((loose, _)) = &self.loose { normalize(&format!("{loose}{raw}")) } else { String::new() };
         for &tt in tables {
-            if !candidate.is_empty() {
-                if let Some(m) = label::match_row_norm(self.format, tt, &candidate, self.group).filter(|m| m.quality == Quality::Exact) {
+            if !candidate.is_empty()
+                && let Some(m) = label::match_row_norm(self.format, tt, &candidate, self.group).filter(|m| m.quality == Quality::Exact) {
                     let (loose, lline) = self.loose.take().unwrap_or_default();
                     self.label_only(m, format!("{loose}{}", trim_cell(raw)), lline.min(line).max(1));
                     return true;
                 }
-            }
             if let Some(m) = label::match_row_norm(self.format, tt, &norm, self.group) {
                 self.loose = None;
                 if tt != t {
@@ -624,11 +617,10 @@ impl<'a> Assembler<'a> {
                 return;
             }
             let n = values.iter().filter(|c| !c.is_empty()).count();
-            if n < 12 {
-                if let Some(p) = self.pending.take() {
+            if n < 12
+                && let Some(p) = self.pending.take() {
                     return self.emit(p.m, &p.label, values, p.line, value_end, cells.len());
                 }
-            }
             if self.ctx == Some(TableId::T4) || n >= 12 {
                 self.flush_pending();
                 self.enter(TableId::T4, line);
@@ -669,14 +661,13 @@ impl<'a> Assembler<'a> {
                 self.flush_pending();
                 return;
             }
-            if labels.len() == 1 {
-                if let Some(b) = label::match_t2_caption(self.format, labels[0]) {
+            if labels.len() == 1
+                && let Some(b) = label::match_t2_caption(self.format, labels[0]) {
                     self.flush_pending();
                     self.enter(TableId::T2, line);
                     self.block = Some(b);
                     return;
                 }
-            }
         }
 
         // data rows: which table?
@@ -720,7 +711,7 @@ impl<'a> Assembler<'a> {
                     return;
                 }
                 self.set_group(m.row);
-                if has_values || values.len() > 0 {
+                if has_values || !values.is_empty() {
                     self.emit(m, leaf, values, line, value_end, cells.len());
                 } else {
                     self.pending = Some(Pending { m, label: leaf.to_owned(), line });
@@ -764,18 +755,16 @@ impl<'a> Assembler<'a> {
         let mut leaf: Option<(RowMatch, &'a str)> = None;
         let mut group = self.group;
         // a fragment left over from the previous line, completing this label
-        if let Some((loose, _)) = &self.loose {
-            if let Some(last) = labels.last() {
+        if let Some((loose, _)) = &self.loose
+            && let Some(last) = labels.last() {
                 let joined = normalize(&format!("{loose}{last}"));
                 let alone = label::match_row_norm(self.format, t, norms.last().map_or("", |s| s.as_str()), group);
-                if let Some(m) = label::match_row_norm(self.format, t, &joined, group).filter(|m| m.quality == Quality::Exact) {
-                    if alone.is_none_or(|a| a.quality != Quality::Exact) {
+                if let Some(m) = label::match_row_norm(self.format, t, &joined, group).filter(|m| m.quality == Quality::Exact)
+                    && alone.is_none_or(|a| a.quality != Quality::Exact) {
                         self.loose = None;
                         return Some((m, last));
                     }
-                }
             }
-        }
         for (n, l) in norms.iter().zip(labels) {
             if n.is_empty() {
                 continue;
@@ -783,22 +772,20 @@ impl<'a> Assembler<'a> {
             if let Some(m) = label::match_row_norm(self.format, t, n, group) {
                 if m.row.header_only {
                     group = Some(m.row.id);
-                    if let Some((prev, _)) = &leaf {
-                        if prev.row.header_only {
+                    if let Some((prev, _)) = &leaf
+                        && prev.row.header_only {
                             self.group = group;
                         }
-                    }
                 }
                 leaf = Some((m, l));
             }
         }
         if leaf.is_some() {
             self.loose = None;
-            if let Some((m, _)) = &leaf {
-                if !m.row.header_only {
+            if let Some((m, _)) = &leaf
+                && !m.row.header_only {
                     self.group = group;
                 }
-            }
         }
         leaf
     }
@@ -845,7 +832,8 @@ impl<'a> Assembler<'a> {
         (v, false)
     }
 
-    fn cells_for(&mut self, values: &[&'a str], n: usize, all: usize, value_end: Option<usize>, line: u32, what: &str, loc: Location) -> Vec<Value> {
+    fn cells_for(&mut self, values: &[&'a str], n: usize, all: usize, value_end: Option<usize>, what: &str, loc: Location) -> Vec<Value> {
+        let line = loc.line.unwrap_or(0);
         // On a true grid, take the columns where the numbers stand in the other rows.
         let aligned: Option<(usize, usize)> = value_end.and_then(|end| {
             let start = end.checked_sub(n)?;
@@ -876,20 +864,19 @@ impl<'a> Assembler<'a> {
         let t = m.table;
         let n = m.block.columns.len();
         self.enter(t, line);
-        if t == TableId::T2 {
-            if let Some(b) = self.spec.t2.blocks.iter().position(|b| std::ptr::eq(b, m.block) || b.id == m.block.id) {
+        if t == TableId::T2
+            && let Some(b) = self.spec.t2.blocks.iter().position(|b| std::ptr::eq(b, m.block) || b.id == m.block.id) {
                 self.block = Some(b);
                 if self.t2_header.is_some() {
                     self.check_t2_header();
                 }
             }
-        }
         if m.quality == Quality::Variant {
             self.label_finding(&m, label, line);
         }
         let loc = Location { section: Some(t.section().to_owned()), table: Some(t.id().to_owned()), row: Some(m.row.id.to_owned()), line: Some(line), column: None };
         let value_end = if t == TableId::T3 { value_end } else { None };
-        let cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, line, table_name(t), loc) };
+        let cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, table_name(t), loc) };
         let Some(table) = self.tables[tix(t)].as_mut() else { return };
         let row = Row { id: m.row.id, label: label.to_owned(), cells, line: Some(line) };
         match table.row_mut(m.row.id) {
@@ -904,14 +891,13 @@ impl<'a> Assembler<'a> {
     fn emit_t4(&mut self, values: &[&'a str], line: u32, value_end: Option<usize>, all: usize) {
         let n = self.spec.t4.blocks[0].columns.len();
         let loc = Location { section: Some("s4".to_owned()), table: Some("t4".to_owned()), line: Some(line), ..Location::default() };
-        let cells = self.cells_for(values, n, all, value_end, line, table_name(TableId::T4), loc);
+        let cells = self.cells_for(values, n, all, value_end, table_name(TableId::T4), loc);
         self.enter(TableId::T4, line);
         let label = self.spec.t4.blocks[0].rows[0].text;
-        if let Some(table) = self.tables[2].as_mut() {
-            if table.row(T4_ROW).is_none() {
+        if let Some(table) = self.tables[2].as_mut()
+            && table.row(T4_ROW).is_none() {
                 table.rows.push(Row { id: T4_ROW, label: label.to_owned(), cells, line: Some(line) });
             }
-        }
         self.last_table = Some((TableId::T4, line));
     }
 
@@ -999,15 +985,14 @@ impl<'a> Assembler<'a> {
                 cut = Some(read);
             }
         }
-        if cut.is_none() {
-            if let Some(s) = last_section.filter(|s| *s < 5) {
+        if cut.is_none()
+            && let Some(s) = last_section.filter(|s| *s < 5) {
                 let last_para = self.sections.last().and_then(|sec| sec.text.lines().last()).unwrap_or("");
                 let ends_open = last_para.chars().count() > 20 && !last_para.trim_end().ends_with(['。', '！', '？', '”', '）', ')', '；', '.', '：']);
                 if ends_open && SECTION_INDEX[s] != "s2" && SECTION_INDEX[s] != "s3" && SECTION_INDEX[s] != "s4" {
                     cut = Some(format!("第{}部分的正文（句子未完）", ["一", "二", "三", "四", "五", "六"][s]));
                 }
             }
-        }
         let Some(read) = cut else { return };
         let missing: Vec<&str> = SECTION_INDEX
             .iter()
@@ -1141,14 +1126,13 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         }
         let head: &str = p;
         // X关于2024年…报告 / X2024年…报告 / 2024年X政府信息公开…
-        if let Some(pos) = head.find("关于") {
-            if let Some(n) = name_before(head, pos) {
+        if let Some(pos) = head.find("关于")
+            && let Some(n) = name_before(head, pos) {
                 title = pick(title, n);
                 continue;
             }
-        }
-        if let Some((_, ystart, yend)) = years(head).next() {
-            if head.contains("报告") || head.contains("政府信息公开") || head.contains("政务公开") {
+        if let Some((_, ystart, yend)) = years(head).next()
+            && (head.contains("报告") || head.contains("政府信息公开") || head.contains("政务公开")) {
                 if let Some(n) = name_before(head, ystart) {
                     title = pick(title, n);
                     continue;
@@ -1165,12 +1149,10 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
                 }
                 continue;
             }
-        }
-        if p.chars().count() <= 30 {
-            if let Some(n) = plausible_name(p) {
+        if p.chars().count() <= 30
+            && let Some(n) = plausible_name(p) {
                 standalone = pick(standalone, n);
             }
-        }
     }
     let mut agency = match (title, standalone) {
         (Some(t), Some(s)) => Some(if s.ends_with(&t) { s } else { t }),
@@ -1197,8 +1179,8 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
     }
     if agency.is_none() {
         // 2024年，平潭综合实验区坚持…
-        if let Some(p) = first_text() {
-            if let Some((_, 0, yend)) = years(p).next() {
+        if let Some(p) = first_text()
+            && let Some((_, 0, yend)) = years(p).next() {
                 let rest = p[yend..].trim_start_matches(['，', ',', ' ', '度']);
                 let window: String = rest.chars().take(24).collect();
                 let mut best: Option<usize> = None;
@@ -1214,7 +1196,6 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
                     agency = plausible_name(&window[..e]);
                 }
             }
-        }
     }
     // a fuller form elsewhere in the preamble: 洪泽区人民政府 → 淮安市洪泽区人民政府
     if let Some(a) = &agency {

@@ -86,7 +86,7 @@ fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Result<Cow<'a, st
 /// BOM-less UTF-16: in CJK or ASCII text one byte of most pairs is 0 for ASCII; demand that at
 /// least 30% of the odd (LE) or even (BE) bytes are NUL and almost none of the other half.
 fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 16 || bytes.len() % 2 != 0 {
+    if bytes.len() < 16 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];

@@ -30,12 +30,11 @@ pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(c) = rest.chars().next() {
-        if c == '&' {
-            if let Some(r) = strip_entity(rest) {
+        if c == '&'
+            && let Some(r) = strip_entity(rest) {
                 rest = r;
                 continue;
             }
-        }
         rest = &rest[c.len_utf8()..];
         if is_blank(c) {
             continue;
@@ -123,18 +122,15 @@ pub fn split_number(norm: &str) -> (Option<Numbering>, &str) {
         let n = norm[..digits].parse().ok();
         return (n.map(Numbering::Arabic), &norm[digits + 1..]);
     }
-    if let Some(r) = norm.strip_prefix('（') {
-        if let Some(end) = r.find('）') {
-            if let Some(n) = cn_value(&r[..end]) {
+    if let Some(r) = norm.strip_prefix('（')
+        && let Some(end) = r.find('）')
+            && let Some(n) = cn_value(&r[..end]) {
                 return (Some(Numbering::Paren(n)), &r[end + '）'.len_utf8()..]);
             }
-        }
-    }
-    if let Some(pos) = norm.find('、') {
-        if let Some(n) = cn_value(&norm[..pos]) {
+    if let Some(pos) = norm.find('、')
+        && let Some(n) = cn_value(&norm[..pos]) {
             return (Some(Numbering::Top(n)), &norm[pos + '、'.len_utf8()..]);
         }
-    }
     (None, norm)
 }
 
@@ -269,11 +265,10 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
             }
         }
     }
-    if let Some((i, sim)) = best {
-        if sim >= 0.65 && sim - second >= 0.15 {
+    if let Some((i, sim)) = best
+        && sim >= 0.65 && sim - second >= 0.15 {
             return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Variant, end: raw.len() });
         }
-    }
     // 4. an unfamiliar title under the number the reader expects next
     let i = usize::from(n).checked_sub(1)?;
     if expected == Some(i) && i < 6 && body.chars().count() <= 24 && !body.contains(['。', '，', '；']) && similarity(body_trim, SECTIONS[i].title) >= 0.3 {
@@ -294,12 +289,11 @@ pub fn raw_offset(raw: &str, n: usize) -> usize {
     let mut seen = 0;
     let mut rest = raw;
     while seen < n {
-        if rest.starts_with('&') {
-            if let Some(r) = strip_entity(rest) {
+        if rest.starts_with('&')
+            && let Some(r) = strip_entity(rest) {
                 rest = r;
                 continue;
             }
-        }
         let Some(c) = rest.chars().next() else { break };
         rest = &rest[c.len_utf8()..];
         if !is_blank(c) {
@@ -402,37 +396,33 @@ pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: 
     let (num, body) = split_number(norm);
     // 1. exact, with or without the number
     let body_trim = body.trim_end_matches(['。', '；', '，', '：']);
-    if let Some(&i) = labels.exact.get(&(table, norm.to_owned())) {
+    if let Some(&i) = labels.exact.get(&(table, norm.to_owned())).filter(|&&i| num.is_some() || labels.rows[i].num.is_none() || body_trim.chars().count() >= 3) {
         return Some(hit(i, Quality::Exact));
     }
     if let Some(&i) = labels.exact.get(&(table, body_trim.to_owned())) {
         // A bare 其他 / 总计 is a column header as often as a row: it needs its number or its group.
         let e = &labels.rows[i];
-        let short = body_trim.chars().count() < 3;
+        let short = body_trim.chars().count() < 3 && e.num.is_some();
         if !short || (num.is_some() && num == e.num) || (e.row.parent.is_some() && e.row.parent == group) {
             return Some(hit(i, Quality::Exact));
         }
         return None;
     }
-    if table == TableId::T2 {
-        if let Some((_, id)) = T2_VARIANTS.iter().find(|(v, _)| *v == body_trim) {
-            if let Some(i) = labels.rows.iter().position(|e| e.table == table && e.row.id == *id) {
+    if table == TableId::T2
+        && let Some((_, id)) = T2_VARIANTS.iter().find(|(v, _)| *v == body_trim)
+            && let Some(i) = labels.rows.iter().position(|e| e.table == table && e.row.id == *id) {
                 return Some(hit(i, Quality::Variant));
             }
-        }
-    }
     // Too short to say anything by similarity (a lone "其他", "合计", a stray character).
     if body_trim.chars().count() < 2 {
         return None;
     }
     // 2. the same number in the current group
-    if let (Some(num), Some(group)) = (num, group) {
-        if let Some(i) = labels.rows.iter().position(|e| e.table == table && e.row.parent == Some(group) && e.num == Some(num)) {
-            if similarity(body_trim, &labels.rows[i].body) >= 0.5 {
+    if let (Some(num), Some(group)) = (num, group)
+        && let Some(i) = labels.rows.iter().position(|e| e.table == table && e.row.parent == Some(group) && e.num == Some(num))
+            && similarity(body_trim, &labels.rows[i].body) >= 0.5 {
                 return Some(hit(i, Quality::Variant));
             }
-        }
-    }
     // 3. similarity over the table's rows
     let mut best: Option<(usize, f32)> = None;
     let mut second = 0.0f32;

@@ -80,11 +80,10 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
     }
     let text = decode::decode(bytes, None)?;
     let trimmed = text.trim_start_matches(decode::is_blank);
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) {
+    if (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) {
             return read_json(&json, name);
         }
-    }
     if looks_html(trimmed) {
         return read_html(bytes, name);
     }

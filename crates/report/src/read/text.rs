@@ -178,12 +178,11 @@ fn split_spaced(t: &str) -> Option<Vec<String>> {
                 run_len = 0;
             }
             run_len += 1;
-        } else if let Some(rs) = run_start.take() {
-            if run_len >= 2 {
+        } else if let Some(rs) = run_start.take()
+            && run_len >= 2 {
                 cells.push(t[start..rs].to_owned());
                 start = i;
             }
-        }
     }
     if cells.is_empty() {
         return None;

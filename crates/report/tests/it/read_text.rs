@@ -165,7 +165,7 @@ fn shared(name: &str) -> Option<PathBuf> {
 #[test]
 fn dump() {
     let Ok(f) = std::env::var("DUMP") else { return };
-    let p = shared(&f).map_or_else(|| PathBuf::from(&f), |p| p);
+    let p = shared(&f).unwrap_or_else(|| PathBuf::from(&f));
     let r = read::read_path(&p).unwrap();
     println!("{}", serde_json::to_string_pretty(&report_json(&r, &r.reader_findings)).unwrap());
 }
