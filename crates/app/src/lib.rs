@@ -1,6 +1,7 @@
 //! gongkai-app (see the crate description).
 
 pub mod clock;
+pub mod annual;
 pub mod auth;
 pub mod engine;
 pub mod ledger;

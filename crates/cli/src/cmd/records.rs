@@ -37,6 +37,9 @@ pub enum Command {
     Import(ImportArgs),
     /// 在线备份（SQLite：一致的数据库文件副本；PostgreSQL：一致快照的 JSON Lines）
     Backup(BackupArgs),
+    /// 由记录生成年度报告（同 gongkai report generate）
+    #[command(hide = true, name = "report-generate")]
+    ReportGenerate(GenerateArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -226,6 +229,80 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("“{s}”不是有效日期，应为 YYYY-MM-DD"))
 }
 
+/// `gongkai report generate`: the annual report computed from the records (wired into the
+/// `report` command family by its owner).
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 报告年度
+    #[arg(long)]
+    pub year: i32,
+    /// 输出格式：txt、md、html、docx、xlsx、json（json 为年报工具的数据接口）
+    #[arg(long, default_value = "json")]
+    pub to: String,
+    /// 输出文件（默认：标准输出；docx、xlsx 在终端上需要指定）
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// 同时保存为本年度报告草稿（已锁定的报告不会被覆盖）
+    #[arg(long)]
+    pub save: bool,
+    /// 不输出报告，而是列出某个单元格背后的记录，例如 t3:granted:natural_person、t4:review_upheld
+    #[arg(long, value_name = "CELL")]
+    pub drill: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Runs `gongkai report generate`.
+pub fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let rt = runtime()?;
+    rt.block_on(generate_async(args))
+}
+
+async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
+    use gongkai_app::annual;
+    use gongkai_report::render::{OutputFormat, render};
+    let format: OutputFormat = a.to.parse()?;
+    let rec = open(&a.db, false, None).await?;
+    let agency = rec.agency_named(&a.agency).await?;
+    if let Some(cell) = &a.drill {
+        let lines = annual::drill(&rec, &agency, a.year, cell).await?;
+        rec.store.close().await;
+        if lines.is_empty() {
+            say!("该单元格没有对应的记录（数值为 0）");
+        }
+        for l in lines {
+            say!("{l}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (report, findings) = annual::generate(&rec, &agency, a.year).await?;
+    if a.save {
+        annual::save_draft(&rec, &agency, a.year, &report).await?;
+        eprintln!("已保存为 {} 年度报告草稿", a.year);
+    }
+    rec.store.close().await;
+    let bytes = render(&report, &findings, format)?;
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+            eprintln!("已生成 {}", path.display());
+        }
+        None => {
+            let binary = matches!(format, OutputFormat::Docx | OutputFormat::Xlsx);
+            if binary && std::io::stdout().is_terminal() {
+                bail!("{} 为二进制格式，请用 --out 指定输出文件", format.id());
+            }
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(&bytes);
+            let _ = o.flush();
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn clock(today: Option<NaiveDate>) -> Box<dyn Clock> {
     match today {
         Some(d) => Box::new(FixedClock(d)),
@@ -238,6 +315,9 @@ async fn open(db: &DbArgs, migrate: bool, today: Option<NaiveDate>) -> anyhow::R
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
+    if let Command::ReportGenerate(a) = cmd {
+        return generate(a);
+    }
     let rt = runtime()?;
     rt.block_on(run_async(cmd))
 }
@@ -253,6 +333,7 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Case(c) => case(c).await,
+        Command::ReportGenerate(a) => generate_async(a).await, // reached only from `run` above
         Command::Audit(AuditCommand::Verify(db)) => {
             let rec = open(&db, false, None).await?;
             let v = rec.store.audit_verify().await?;

@@ -1,0 +1,104 @@
+//! The annual report from records: tables computed by the store, narrative from the stored draft,
+//! the checker run on the result (with last year's report for the cross-year checks), drill-down
+//! from a cell to the records behind it.
+
+use anyhow::{Context as _, bail};
+use gongkai_domain::report::check::{CheckOptions, check};
+use gongkai_domain::report::json::{report_from_json, report_json};
+use gongkai_domain::report::spec::TableId;
+use gongkai_domain::report::{Finding, Report};
+use gongkai_store::report::{Narrative, build, cell_of};
+use gongkai_store::{Agency, CellRecords, ReportStatus, Storage};
+
+use crate::records::Records;
+
+/// The narrative of the stored report for the year, if any.
+async fn stored_narrative(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<Narrative> {
+    let Some(stored) = rec.store.report(agency.id, year).await? else {
+        return Ok(Vec::new());
+    };
+    let r = report_from_json(&stored.content).context("已保存的年度报告无法读取")?;
+    Ok(r.sections.into_iter().filter_map(|s| Some((s.id?, s.text))).collect())
+}
+
+/// Computes the year's report for an agency and checks it.
+pub async fn generate(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<(Report, Vec<Finding>)> {
+    if !(2019..=2100).contains(&year) {
+        bail!("年度 {year} 超出范围（2019 年起使用年度报告格式）");
+    }
+    let narrative = stored_narrative(rec, agency, year).await?;
+    let report = build(agency, year, &rec.store.tallies(agency.id, year).await?, &narrative);
+    let previous_narrative = stored_narrative(rec, agency, year - 1).await?;
+    let previous = build(agency, year - 1, &rec.store.tallies(agency.id, year - 1).await?, &previous_narrative);
+    let findings = check(&report, Some(&previous), &CheckOptions::default());
+    Ok((report, findings))
+}
+
+/// Saves the report as the year's draft (refused once locked: corrections need a reason).
+pub async fn save_draft(rec: &Records, agency: &Agency, year: i32, report: &Report) -> anyhow::Result<()> {
+    let content = report_json(report, &[]);
+    if let Some(r) = rec.store.report(agency.id, year).await?
+        && r.status != ReportStatus::Draft
+    {
+        bail!("{year} 年度报告已{}，不能覆盖；如需修改请作为更正并说明原因", r.status.label());
+    }
+    rec.store.save_report(&rec.ctx(), agency.id, year, content).await?;
+    Ok(())
+}
+
+/// The records behind a cell named `t3:ROW:COLUMN`, `t4:COLUMN` or `t2:ROW:COLUMN`, one line each.
+pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> anyhow::Result<Vec<String>> {
+    let parts: Vec<&str> = spec.split([':', '.']).collect();
+    let cell = match parts.as_slice() {
+        ["t3", row, col] => cell_of(TableId::T3, row, col),
+        ["t4", col] | ["t4", "appeals", col] => cell_of(TableId::T4, "appeals", col),
+        ["t2", row, col] => cell_of(TableId::T2, row, col),
+        _ => None,
+    };
+    let Some(cell) = cell else {
+        bail!("无法识别的单元格“{spec}”（例如 t3:granted:natural_person、t3:carried_over:total、t4:review_upheld、t2:normative_docs:made）");
+    };
+    let mut out = Vec::new();
+    match rec.store.cell_records(agency.id, year, cell).await? {
+        CellRecords::Applications(ids) => {
+            for id in ids {
+                let a = rec.store.application(id).await?;
+                out.push(format!(
+                    "申请 {}\t{}（{}）\t收到 {}\t{}",
+                    a.number,
+                    a.applicant.name,
+                    a.applicant.kind.label(),
+                    a.received_on,
+                    match (&a.closing, a.closed_on) {
+                        (Some(c), Some(d)) => format!("{d} 办结：{}", c.outcome.label()),
+                        _ => "未办结".to_string(),
+                    }
+                ));
+            }
+        }
+        CellRecords::Appeals(ids) => {
+            let all = rec.store.appeals(agency.id).await?;
+            for a in all.into_iter().filter(|a| ids.contains(&a.id)) {
+                let app = rec.store.application(a.application).await?;
+                out.push(format!(
+                    "{} {}\t针对申请 {}\t立案 {}\t{}",
+                    a.kind.label(),
+                    a.note,
+                    app.number,
+                    a.filed_on,
+                    match a.closed_on {
+                        Some(d) => format!("{d} 审结：{}", a.result.label()),
+                        None => "尚未审结".to_string(),
+                    }
+                ));
+            }
+        }
+        CellRecords::Documents(ids) => {
+            let all = rec.store.documents(agency.id).await?;
+            for d in all.into_iter().filter(|d| ids.contains(&d.id)) {
+                out.push(format!("{}\t{}\t{}\t{}", d.kind.label(), d.doc_number, d.title, d.validity.label()));
+            }
+        }
+    }
+    Ok(out)
+}
