@@ -1,3 +1,4 @@
 //! The CLI's one integration-test binary: runs the built `gongkai` with a fresh data directory.
 mod clock;
 mod records;
+mod report;

@@ -10,3 +10,6 @@ mod compare;
 mod aggregate;
 mod shared_manifest;
 mod read_md;
+mod check_fixtures;
+mod fuzz;
+mod read_docx;

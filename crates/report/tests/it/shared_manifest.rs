@@ -5,6 +5,7 @@
 //! Skips with a message when the directory is absent, fails when `GONGKAI_REQUIRE_SHARED=1`
 //! (set by `.ci/run`). PDFs need `pdftotext`: skipped when it is missing, failing when
 //! `GONGKAI_REQUIRE_PDFTOTEXT=1`.
+#![expect(clippy::panic, reason = "tests: a failed expectation is a failed test")]
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

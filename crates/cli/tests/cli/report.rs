@@ -1,0 +1,182 @@
+//! `gongkai report …` run as a user would: exit codes, compiler-style output, JSON contract.
+#![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn example(name: &str) -> String {
+    examples().join(name).display().to_string()
+}
+
+fn gk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn check_a_clean_report_exits_0_with_a_one_line_summary() {
+    let o = gk(&["report", "check", &example("2024-example-town.txt")]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(stdout(&o), "示例县城关镇人民政府 2024年度：0 个错误，0 个警告\n");
+}
+
+#[test]
+fn check_a_report_with_errors_exits_1_and_prints_finding_source_line_and_fix() {
+    let path = example("2024-example-bureau-defects.txt");
+    let o = gk(&["report", "check", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("error[T3_BALANCE]: 表三“总计”列：第一项 15 + 第二项 0 = 15，但第三项（七）16 + 第四项 0 = 16，勾稽关系不成立"), "{out}");
+    assert!(out.contains(&format!("  --> {path}:")), "{out}");
+    assert!(out.contains("| （七）总计"), "the source line is quoted:\n{out}");
+    assert!(out.contains("  = 修改建议："), "{out}");
+    assert!(out.contains("error[T4_GROUP_TOTAL]"));
+    assert!(out.contains("warning[DOC_NUMBER_FORMAT]: 发文字号“民政字[2025]6号”"));
+    assert!(out.contains("warning[FEE_STATEMENT_MISSING]"));
+    assert!(out.contains("warning[NARRATIVE_MISMATCH]"));
+    assert!(out.ends_with("示例县民政局 2024年度：5 个错误，3 个警告\n"), "{out}");
+}
+
+#[test]
+fn check_a_directory_prints_a_summary_table() {
+    let o = gk(&["report", "check", "-q", &examples().display().to_string()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let header = out.lines().next().unwrap();
+    for h in ["文件", "机关", "年度", "错误", "警告"] {
+        assert!(header.contains(h), "{header}");
+    }
+    assert!(out.contains("2024-example-town.html"));
+    assert!(out.contains("共 5 份：10 个错误，6 个警告"), "{out}");
+    // no progress bar when stderr is not a terminal
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn check_json_is_the_contract_with_every_finding() {
+    let o = gk(&["report", "check", "--format", "json", &example("2024-example-bureau-defects.txt"), &example("2024-example-town.md")]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let reports = v["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    let bad = &reports[0];
+    assert_eq!(bad["agency"], "示例县民政局");
+    assert_eq!(bad["year"], 2024);
+    assert_eq!(bad["format"], "2021");
+    assert_eq!(bad["tables"]["t3"]["new_received"].as_array().unwrap().len(), 7);
+    assert!(bad["tables"]["t4"]["review_total"].is_number());
+    let codes: Vec<&str> = bad["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"T3_BALANCE") && codes.contains(&"FEE_STATEMENT_MISSING"), "{codes:?}");
+    let f = &bad["findings"][0];
+    assert!(f["severity"].is_string() && f["message"].is_string() && f["location"].is_object());
+    assert_eq!(reports[1]["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn an_unreadable_input_exits_2_even_when_another_has_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let junk = dir.path().join("junk.bin");
+    std::fs::write(&junk, [0u8, 159, 146, 150, 0, 0, 7, 255, 0, 1].repeat(50)).unwrap();
+    let o = gk(&["report", "check", &empty.display().to_string(), &example("2024-example-bureau-defects.txt")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("文件为空"), "{}", stdout(&o));
+    let o = gk(&["report", "check", &junk.display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("无法读取"), "{}", stdout(&o));
+    let o = gk(&["report", "check", "--format", "json", &dir.path().join("missing.txt").display().to_string()]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["reports"].as_array().unwrap().len(), 0);
+    assert!(v["unreadable"][0]["error"].as_str().unwrap().contains("无法读取"));
+}
+
+#[test]
+fn check_with_previous_adds_the_cross_year_checks() {
+    // the same report as its own previous year: wrong year pairing is skipped, so fake one year back
+    let dir = tempfile::tempdir().unwrap();
+    let prev = dir.path().join("prev.json");
+    let o = gk(&["report", "render", &example("2024-example-town.txt"), "--to", "json"]);
+    let mut v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &mut v["reports"][0];
+    r["year"] = Value::from(2023);
+    r["tables"]["t3"]["carried_forward"] = serde_json::json!([5, 0, 0, 0, 0, 0, 5]);
+    std::fs::write(&prev, v.to_string()).unwrap();
+    let o = gk(&["report", "check", "--previous", &prev.display().to_string(), &example("2024-example-town.txt")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("error[CARRYOVER_MISMATCH]"), "{}", stdout(&o));
+}
+
+#[test]
+fn render_to_stdout_and_files_and_back() {
+    let o = gk(&["report", "render", &example("2024-example-town.txt"), "--to", "md"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("|"));
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["txt", "md", "html", "docx", "xlsx", "json"] {
+        let out = dir.path().join(format!("r.{ext}"));
+        let o = gk(&["report", "render", &example("2024-example-town.txt"), "-o", &out.display().to_string()]);
+        assert_eq!(o.status.code(), Some(0), "{ext}: {}", stderr(&o));
+        assert!(std::fs::metadata(&out).unwrap().len() > 100, "{ext}");
+        if ext != "xlsx" {
+            let o = gk(&["report", "check", &out.display().to_string()]);
+            assert_eq!(o.status.code(), Some(0), "{ext}: {}", stdout(&o));
+        }
+    }
+    let o = gk(&["report", "render", &example("2024-example-town.txt"), "--to", "docx"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("请用 -o 指定输出文件"), "{}", stderr(&o));
+    let o = gk(&["report", "render", &example("2024-example-town.txt"), "--to", "pdf"]);
+    assert_eq!(o.status.code(), Some(2), "clap rejects an unknown format");
+    assert!(stderr(&o).contains("不支持的输出格式"), "{}", stderr(&o));
+}
+
+#[test]
+fn compare_prints_changes_carry_over_and_similarity() {
+    let o = gk(&["report", "compare", &example("2024-example-town.txt"), &example("2024-example-bureau-defects.txt")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("年度报告比对：示例县城关镇人民政府2024年度（旧） → 示例县民政局2024年度（新）"), "{out}");
+    assert!(out.contains("结转核对"));
+    assert!(out.contains("正文相似度"));
+    let o = gk(&["report", "compare", &example("2024-example-town.txt"), &example("2024-example-town.md"), "--to", "html"]);
+    assert!(stdout(&o).starts_with("<!DOCTYPE html>"));
+}
+
+#[test]
+fn aggregate_sums_reports_and_names_units_with_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sum.json");
+    let o = gk(&[
+        "report",
+        "aggregate",
+        &example("2024-example-town.txt"),
+        &example("2024-example-bureau-defects.txt"),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 个单位的报告有错误"), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let new = &v["reports"][0]["tables"]["t3"]["new_received"];
+    assert_eq!(new[6], 15 + 15, "{}", new);
+    assert_eq!(v["units"][1]["has_errors"], true);
+    let out = dir.path().join("sum.xlsx");
+    let o = gk(&["report", "aggregate", &examples().display().to_string(), "-o", &out.display().to_string(), "--name", "示例县汇总"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+}
