@@ -334,8 +334,10 @@ impl Parser {
                 return;
             }
             if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                // paragraphs stay apart (`\n`) until the cell closes: a layout table splits them
+                // back into paragraphs, a data cell joins them with a space
                 if !cell.text.is_empty() {
-                    cell.text.push(' ');
+                    cell.text.push('\n');
                 }
                 cell.text.push_str(&self.para);
             }
@@ -450,15 +452,17 @@ impl Parser {
         }
         let open = t.cell.as_mut().map(|c| std::mem::take(&mut c.text));
         for row in rows {
-            for text in row.cells {
-                if !text.is_empty() {
-                    self.blocks.push(Block::Para { text, line: row.line });
+            for text in &row.cells {
+                for t in text.split('\n').filter(|t| !t.is_empty()) {
+                    self.blocks.push(Block::Para { text: t.to_owned(), line: row.line });
                 }
             }
         }
-        if let Some(text) = open.filter(|t| !t.is_empty()) {
+        if let Some(text) = open {
             let line = self.ordinal;
-            self.blocks.push(Block::Para { text, line });
+            for t in text.split('\n').filter(|t| !t.is_empty()) {
+                self.blocks.push(Block::Para { text: t.to_owned(), line });
+            }
         }
     }
 
@@ -469,6 +473,9 @@ impl Parser {
             return;
         }
         if t.rows.iter().any(|r| r.cells.iter().any(|c| !c.is_empty())) {
+            for c in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()).filter(|c| c.contains('\n')) {
+                *c = c.replace('\n', " ");
+            }
             let mut budget = MAX_PADDING;
             super::html::pad_rows(&mut t.rows, &mut budget);
             let line = t.rows.first().map_or(t.line, |r| r.line);
@@ -526,8 +533,23 @@ mod tests {
         let doc = parse_document(&xml).unwrap();
         let Block::Table { rows, .. } = &doc.blocks[0] else { panic!("{doc:?}") };
         let g: Vec<Vec<&str>> = rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect();
-        assert_eq!(g, vec![vec!["三", "x", ""], vec!["", "y", "z"], vec!["", "w"]]);
+        assert_eq!(g, vec![vec!["三", "x", ""], vec!["", "y", "z"], vec!["", "w", ""]]);
         assert_eq!(rows[1].line, 2);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_it_is_inflated() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("word/document.xml", opts).unwrap();
+        zip.write_all(&vec![b' '; 200_000]).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(bytes.len() < 2_000);
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
+        let err = read_entry(&mut archive, "word/document.xml", 10_000).unwrap_err();
+        assert!(matches!(err, ReadError::DocxCorrupt { .. }), "{err:?}");
+        assert!(err.to_string().contains("超过上限"), "{err}");
     }
 
     #[test]
