@@ -9,5 +9,6 @@ mod applications;
 mod audit;
 mod migrations;
 mod register;
+mod reliability;
 mod report;
 mod transfer;
