@@ -13,3 +13,4 @@ mod read_md;
 mod check_fixtures;
 mod fuzz;
 mod read_docx;
+mod read_pdf;
