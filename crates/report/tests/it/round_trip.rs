@@ -294,3 +294,61 @@ fn round_trip_sweep() {
         }
     }
 }
+
+/// A crawler's copy of a generated report (one line, cells run together): the tables read back
+/// the same, or the rows the reader could not split are named in an AMBIGUOUS_CELLS finding.
+/// Diagnostic (`SWEEP=n`), like the sweep above.
+#[test]
+#[ignore = "diagnostic sweep of the crawl reader"]
+fn crawl_sweep() {
+    use gongkai_domain::report::CheckCode;
+    let n: u64 = std::env::var("SWEEP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let (mut same, mut ambiguous, mut wrong) = (0, 0, Vec::new());
+    for seed in 0..n {
+        // Blank cells vanish in run-together text: crawl copies are of reports without blanks.
+        let options = gongkai_report::testing::SampleOptions {
+            blanks: false,
+            ..gongkai_report::testing::SampleOptions::for_seed(seed)
+        };
+        let report = gongkai_report::testing::sample_report_with(seed, options);
+        let txt =
+            String::from_utf8(render::render(&report, &[], OutputFormat::Txt).unwrap()).unwrap();
+        let crawl: String = txt.chars().filter(|c| !matches!(c, '\t' | '\n')).collect();
+        let back = match read_bytes(crawl.as_bytes(), None) {
+            Ok(b) => b,
+            Err(e) => {
+                wrong.push(format!("seed {seed}: {e}"));
+                continue;
+            }
+        };
+        let mut table_diff = String::new();
+        for line in difference(&report, &back)
+            .lines()
+            .filter(|l| l.starts_with("table"))
+        {
+            table_diff.push_str(line);
+            table_diff.push('\n');
+        }
+        if table_diff.is_empty() {
+            same += 1;
+        } else if back
+            .reader_findings
+            .iter()
+            .any(|f| f.code == CheckCode::AmbiguousCells)
+        {
+            ambiguous += 1;
+        } else {
+            wrong.push(format!("seed {seed}:\n{table_diff}"));
+        }
+    }
+    println!(
+        "crawl: {same} same, {ambiguous} flagged ambiguous, {} silently different, of {n}",
+        wrong.len()
+    );
+    for w in wrong.iter().take(3) {
+        println!("{w}");
+    }
+}
