@@ -741,11 +741,8 @@ impl Scanner<'_> {
     fn end_tag(&mut self, name: &[u8], at: usize) {
         match name {
             b"head" => self.in_head = false,
-            b"table" => {
-                if !self.tables.is_empty() {
-                    self.close_table();
-                }
-            }
+            b"table" if !self.tables.is_empty() => self.close_table(),
+            b"table" => {}
             b"tr" => {
                 if let Some(t) = self.tables.last_mut() {
                     t.close_row();

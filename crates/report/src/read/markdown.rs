@@ -260,22 +260,18 @@ fn clean_inline(s: &str) -> String {
             if c == '_' {
                 step = 2;
             }
-        } else if c == '<' {
-            let lower = rest.get(..6).unwrap_or(rest).to_ascii_lowercase();
-            if lower.starts_with("<br") {
-                if let Some(end) = rest.find('>') {
-                    step = end + 1;
-                    emit = Some(' ');
-                }
+        } else if c == '<' && rest.as_bytes().get(..3).is_some_and(|b| b.eq_ignore_ascii_case(b"<br")) {
+            // `<br>`, `<br/>`, `<BR />`: look for the `>` close by only (stays linear)
+            if let Some(end) = memchr::memchr(b'>', &rest.as_bytes()[..rest.len().min(16)]) {
+                step = end + 1;
+                emit = Some(' ');
             }
         } else if c == '&' && rest.starts_with("&nbsp;") {
             step = "&nbsp;".len();
             emit = Some(' ');
-        } else if c == '\\' {
-            if let Some(n) = rest[1..].chars().next().filter(char::is_ascii_punctuation) {
-                step = 1 + n.len_utf8();
-                emit = Some(n);
-            }
+        } else if let Some(n) = rest.strip_prefix('\\').and_then(|r| r.chars().next()).filter(char::is_ascii_punctuation) {
+            step = 1 + n.len_utf8();
+            emit = Some(n);
         }
         if let Some(ch) = emit {
             if ch.is_whitespace() || ch == '\u{3000}' || ch == '\u{a0}' {

@@ -119,7 +119,7 @@ fn run(program: &OsStr, input: Input<'_>, timeout: Duration) -> Result<String, R
         if stderr.contains("Incorrect password") || stderr.contains("encrypted") {
             return Err(ReadError::PdfEncrypted);
         }
-        let detail = stderr.lines().map(str::trim).filter(|l| !l.is_empty()).last().unwrap_or("pdftotext 无法解析该文件");
+        let detail = stderr.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or("pdftotext 无法解析该文件");
         return Err(ReadError::PdfCorrupt { detail: format!("pdftotext 报告：{detail}") });
     }
     let text = match String::from_utf8(out) {

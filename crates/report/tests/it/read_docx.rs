@@ -1,6 +1,8 @@
 //! The DOCX reader: real .docx files built in the test with the zip crate (paragraphs, runs,
 //! tables with w:gridSpan and w:vMerge, a Word-style nested layout table), and the files that
 //! arrive as "Word documents" but are not readable ones: damaged, password-protected, legacy .doc.
+// Helpers outside #[test] functions unwrap too: the whole module is test code.
+#![cfg(test)]
 
 use std::io::Write;
 use std::path::Path;

@@ -1,4 +1,6 @@
 //! The HTML reader: hand-made pages in every shape government sites publish, and the real pages.
+// Helpers outside #[test] functions unwrap too: the whole module is test code.
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 
@@ -297,7 +299,7 @@ mod fuzz {
 #[test]
 fn dump() {
     let Ok(f) = std::env::var("DUMP_HTML") else { return };
-    let p = shared(&f).map_or_else(|| PathBuf::from(&f), |p| p);
+    let p = shared(&f).unwrap_or_else(|| PathBuf::from(&f));
     let r = html::read(&std::fs::read(&p).unwrap(), Some(&f)).unwrap();
     println!("{}", serde_json::to_string_pretty(&report_json(&r, &r.reader_findings)).unwrap());
 }
@@ -305,7 +307,7 @@ fn dump() {
 #[test]
 fn dump_doc() {
     let Ok(f) = std::env::var("DUMP_HTML_DOC") else { return };
-    let p = shared(&f).map_or_else(|| PathBuf::from(&f), |p| p);
+    let p = shared(&f).unwrap_or_else(|| PathBuf::from(&f));
     let doc = html::to_doc(&std::fs::read(&p).unwrap()).unwrap();
     for b in &doc.blocks {
         match b {

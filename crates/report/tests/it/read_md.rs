@@ -1,5 +1,7 @@
 //! The Markdown reader: pipe tables, headings, and the fragmented tables PDF-to-Markdown
 //! converters produce.
+// Helpers outside #[test] functions unwrap too: the whole module is test code.
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,7 @@ fn shared(name: &str) -> Option<PathBuf> {
 #[test]
 fn dump() {
     let Ok(f) = std::env::var("DUMP_MD") else { return };
-    let p = shared(&f).map_or_else(|| PathBuf::from(&f), |p| p);
+    let p = shared(&f).unwrap_or_else(|| PathBuf::from(&f));
     let r = read::read_path(&p).unwrap();
     println!("{}", serde_json::to_string_pretty(&report_json(&r, &r.reader_findings)).unwrap());
 }

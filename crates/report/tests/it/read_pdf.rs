@@ -1,6 +1,8 @@
 //! The PDF reader: poppler's `pdftotext -layout`, then the layout reader. Tests that need
 //! pdftotext skip with a message when it is not installed, and fail when
 //! GONGKAI_REQUIRE_PDFTOTEXT=1 (set by .ci/run).
+// Helpers outside #[test] functions unwrap too: the whole module is test code.
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 
