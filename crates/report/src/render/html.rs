@@ -84,7 +84,12 @@ pub fn render(report: &Report, findings: &[Finding]) -> String {
 }
 
 fn table(out: &mut String, g: &Grid) {
-    let _ = writeln!(out, "<table class=\"{}\">", g.id.id());
+    // Border attributes too, for renderers that ignore CSS (Word, WPS and LibreOffice opening the page).
+    let _ = writeln!(
+        out,
+        "<table class=\"{}\" border=\"1\" cellspacing=\"0\" cellpadding=\"3\">",
+        g.id.id()
+    );
     for r in 0..g.rows {
         if r == 0 && g.header_rows > 0 {
             out.push_str("<thead>\n");
