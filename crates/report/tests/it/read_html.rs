@@ -321,3 +321,41 @@ fn dump_doc() {
         }
     }
 }
+
+/// Throughput of the HTML scanner and of the whole HTML read (scanner + assembler) on the real
+/// pages and the fixtures. Run in release:
+/// `cargo test --release -p gongkai-report --test it read_html::throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark: run in release by hand"]
+fn throughput() {
+    let mut pages: Vec<Vec<u8>> = ["spans-nav-2024.html", "gbk-undeclared-2023.html", "word-export-2022.html", "sloppy-markup-2024.html"]
+        .iter()
+        .map(|n| fixture(n))
+        .collect();
+    for n in ["2023-shuyang-fgj.html", "2024-pingtan.html", "2019-pingtan.html"] {
+        if let Some(p) = shared(n) {
+            pages.push(std::fs::read(p).unwrap());
+        }
+    }
+    let bytes: usize = pages.iter().map(Vec::len).sum();
+    let rounds = 300;
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        for p in &pages {
+            std::hint::black_box(html::to_doc(p).unwrap());
+        }
+    }
+    let scan = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        for p in &pages {
+            std::hint::black_box(html::read(p, None).unwrap());
+        }
+    }
+    let full = started.elapsed().as_secs_f64();
+    let mb = (bytes * rounds) as f64 / 1e6;
+    let n = (pages.len() * rounds) as f64;
+    println!("{} pages, {:.1} KB average", pages.len(), bytes as f64 / pages.len() as f64 / 1e3);
+    println!("scan to Doc: {:.0} MB/s, {:.0} pages/s", mb / scan, n / scan);
+    println!("read to Report: {:.0} MB/s, {:.0} pages/s", mb / full, n / full);
+}
