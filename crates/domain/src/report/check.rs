@@ -681,12 +681,15 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
         }
     for s in &r.sections {
         let id = s.id.as_deref();
-        // document numbers never span lines; the narrative may (PDF text breaks lines anywhere)
-        for l in s.title.lines().chain(s.text.lines()) {
+        // document numbers never span lines; the narrative may (PDF text breaks lines anywhere).
+        // Both need a character the text rarely has (号, 件): skip the scan without it.
+        for l in s.title.lines().chain(s.text.lines()).filter(|l| l.contains('号')) {
             doc_numbers(&normalize(l), id, s.line, out);
         }
-        let chars = normalize(&format!("{}\n{}", s.title, s.text));
-        narrative_numbers(ctx, &chars, id, s.line, out);
+        if s.text.contains('件') {
+            let chars = normalize(&s.text);
+            narrative_numbers(ctx, &chars, id, s.line, out);
+        }
     }
     // LATE_PUBLICATION
     if let (Some(date), Some(level), Some(year)) = (r.date, r.level, r.year)
@@ -834,6 +837,12 @@ fn narrative_numbers(ctx: &Ctx<'_>, s: &[char], section: Option<&str>, line: Opt
     let mut sentence_has_marker = false;
     let mut i = 0;
     while i < s.len() {
+        // every pattern starts with one of these characters
+        if !matches!(s[i], '。' | '；' | ';' | '！' | '？' | '\n' | '受' | '收' | '接' | '答' | '办' | '行' | '共' | '全' | '累' | '合' | '本')
+        {
+            i += 1;
+            continue;
+        }
         if is_sentence_end(s[i]) {
             sentence_start = i + 1;
             sentence_has_marker = false;
