@@ -1,4 +1,5 @@
-//! `gongkai report …`: check, render, compare and aggregate annual reports.
+//! `gongkai report …`: check, render, compare and aggregate annual reports; `generate` computes
+//! one from the records (owned by `records.rs`, delegated to here).
 //!
 //! Exit codes of `report check`: 0 = no errors, 1 = errors found, 2 = an input could not be read
 //! (2 wins over 1). The other subcommands exit 1 on failure, 2 when an input cannot be read.
@@ -30,6 +31,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// 汇总多份同一年度、同一格式的报告
     Aggregate(AggregateArgs),
+    /// 由本机关的办理记录生成年度报告
+    Generate(crate::cmd::records::GenerateArgs),
 }
 
 /// Output of `report check`.
@@ -114,6 +117,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Render(a) => run_render(&a),
         Command::Compare(a) => run_compare(&a),
         Command::Aggregate(a) => run_aggregate(&a),
+        Command::Generate(a) => crate::cmd::records::generate(a),
     }
 }
 
