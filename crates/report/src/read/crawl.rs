@@ -610,7 +610,19 @@ pub(crate) enum Marker {
 }
 
 fn cn_numeral(c: char) -> Option<u8> {
-    "一二三四五六七八九十".chars().position(|x| x == c).and_then(|p| u8::try_from(p + 1).ok())
+    Some(match c {
+        '一' => 1,
+        '二' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        '十' => 10,
+        _ => return None,
+    })
 }
 
 /// The marker at the start of `s`, blanks ignored (`三 、` is `三、`: pdftotext spreads
@@ -897,10 +909,12 @@ pub(crate) fn t2_labels(format: FormatVersion) -> Vec<(&'static str, &'static st
     v
 }
 
-/// The table 二 row whose label `text` ends with (whitespace ignored), and the label.
-pub(crate) fn t2_row_at_end(format: FormatVersion, text: &str) -> Option<(&'static str, &'static str)> {
-    let t = squash(text);
-    t2_labels(format).into_iter().find(|(label, _)| t.ends_with(label)).map(|(label, id)| (id, label))
+/// The table 二 row whose label `text` ends with (whitespace ignored), and the label; `labels`
+/// from [`t2_labels`].
+pub(crate) fn t2_row_at_end(labels: &[(&'static str, &'static str)], text: &str) -> Option<(&'static str, &'static str)> {
+    let t = text.trim_end_matches(is_blank);
+    let t: std::borrow::Cow<'_, str> = if t.contains(is_blank) { squash(t).into() } else { t.into() };
+    labels.iter().find(|(label, _)| t.ends_with(label)).map(|(label, id)| (*id, *label))
 }
 
 /// The format a report's table 二 headings show, if they show one.
@@ -1081,56 +1095,65 @@ struct Piece {
 /// Cut a table region into (label, run) pieces. A digit glued to the next label's number
 /// (`00000002.其他法律…`) goes back to the label.
 fn pieces(region: &str, decimals: bool) -> Vec<Piece> {
+    let b = region.as_bytes();
     let mut out = Vec::new();
-    let mut label = String::new();
+    let mut prefix: Option<u8> = None; // a row number taken from the end of the previous run
+    let mut label_start = 0;
     let mut i = 0;
-    let starts_run = |s: &str| {
-        let mut it = s.chars();
-        match it.next() {
-            Some(c) if c.is_ascii_digit() => true,
-            Some('-') if decimals => it.next().is_some_and(|c| c.is_ascii_digit()),
-            _ => false,
-        }
+    let is_run_start = |i: usize| {
+        b[i].is_ascii_digit() || (decimals && b[i] == b'-' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
     };
-    while i < region.len() {
-        let rest = &region[i..];
-        if starts_run(rest) {
-            let mut end = 0; // end of the last digit
-            let mut j = 0;
-            for (k, c) in rest.char_indices() {
-                let next_digit = rest[k + c.len_utf8()..].chars().next().is_some_and(|n| n.is_ascii_digit());
-                if c.is_ascii_digit() {
-                    end = k + 1;
-                } else if is_blank(c) || (decimals && matches!(c, '.' | '-' | ',') && next_digit) {
-                } else {
-                    break;
-                }
-                j = k + c.len_utf8();
-            }
-            let _ = j;
-            let mut run = &rest[..end];
-            let tail = &rest[end..];
-            let mut prefix = None;
-            let mut t = tail.chars();
-            if matches!(t.next(), Some('.' | '．' | '、')) && t.next().is_some_and(|c| !c.is_ascii_digit() && !is_blank(c)) {
-                prefix = run.chars().next_back();
-                run = run[..run.len() - 1].trim_end_matches(is_blank);
-            }
-            if !run.is_empty() || !label.trim_matches(is_blank).is_empty() {
-                out.push(Piece { label: std::mem::take(&mut label), run: run.to_owned() });
-            }
-            label.clear();
-            if let Some(p) = prefix {
-                label.push(p);
-            }
-            i += end;
-        } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            label.push(c);
-            i += c.len_utf8().max(1);
+    while i < b.len() {
+        // ASCII digits never occur inside multi-byte UTF-8 sequences: scan bytes.
+        if !is_run_start(i) {
+            i += 1;
+            continue;
         }
+        let start = i;
+        let mut end = i; // end of the last digit
+        let mut j = i;
+        while j < b.len() {
+            let c = b[j];
+            let next_digit = b.get(j + 1).is_some_and(u8::is_ascii_digit);
+            if c.is_ascii_digit() {
+                j += 1;
+                end = j;
+            } else if c == b' ' || c == b'\t' || (decimals && matches!(c, b'.' | b'-' | b',') && next_digit) {
+                j += 1;
+            } else if let Some(ch) = region[j..].chars().next().filter(|ch| is_blank(*ch)) {
+                j += ch.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let mut run = &region[start..end];
+        let tail = &region[end..];
+        let mut t = tail.chars();
+        let mut next_prefix = None;
+        if matches!(t.next(), Some('.' | '．' | '、')) && t.next().is_some_and(|c| !c.is_ascii_digit() && !is_blank(c)) {
+            next_prefix = run.as_bytes().last().copied();
+            run = run[..run.len() - 1].trim_end_matches(is_blank);
+        }
+        let text = &region[label_start..start];
+        if !run.is_empty() || !text.trim_matches(is_blank).is_empty() {
+            let mut label = String::with_capacity(text.len() + 1);
+            if let Some(p) = prefix {
+                label.push(char::from(p));
+            }
+            label.push_str(text);
+            out.push(Piece { label, run: run.to_owned() });
+        }
+        prefix = next_prefix;
+        label_start = end;
+        i = end.max(start + 1);
     }
-    if !label.trim_matches(is_blank).is_empty() {
+    let text = &region[label_start..];
+    if !text.trim_matches(is_blank).is_empty() {
+        let mut label = String::new();
+        if let Some(p) = prefix {
+            label.push(char::from(p));
+        }
+        label.push_str(text);
         out.push(Piece { label, run: String::new() });
     }
     out
@@ -1163,11 +1186,12 @@ fn t3_rows(region: &str) -> Vec<RawRow> {
 /// Table 二's rows from its region.
 fn t2_rows(region: &str, format: FormatVersion) -> Vec<RawRow> {
     let mut out: Vec<RawRow> = Vec::new();
+    let labels = t2_labels(format);
     for p in pieces(region, true) {
         if p.run.trim().is_empty() {
             continue;
         }
-        let Some((id, label)) = t2_row_at_end(format, &p.label) else { continue };
+        let Some((id, label)) = t2_row_at_end(&labels, &p.label) else { continue };
         if out.iter().any(|r| r.id == id) {
             continue;
         }

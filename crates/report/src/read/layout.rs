@@ -357,15 +357,15 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
     for (i, (_, l)) in lines.iter().enumerate() {
         // A heading stands alone: no numbers after it, and it is not a table 三 row
         // (四、结转下年度继续办理 is numbered like section 四).
+        let Some(m) = label::match_section(l, Some(expected)) else { continue };
         if !cut_line(l).numbers.is_empty() || is_t3_row_label(l) {
             continue;
         }
-        if let Some(m) = label::match_section(l, Some(expected)) {
-            let idx = crate::read::crawl::section_index(m.spec.id);
-            if let Some(idx) = idx && heads.last().is_none_or(|(_, last)| idx > *last) {
-                heads.push((i, idx));
-                expected = idx + 1;
-            }
+        if let Some(idx) = crawl::section_index(m.spec.id)
+            && heads.last().is_none_or(|(_, last)| idx > *last)
+        {
+            heads.push((i, idx));
+            expected = idx + 1;
         }
     }
     let region = |sec: usize| -> Option<&[(u32, &str)]> {

@@ -312,3 +312,27 @@ fn crawl_reading_is_fast_for_typical_reports() {
     assert!(start.elapsed() < Duration::from_secs(5), "{n} reads took {:?}", start.elapsed());
 }
 
+
+/// Throughput on the real crawl and layout texts: `cargo test --release -p gongkai-report --test it
+/// throughput -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, run in release"]
+fn throughput_of_crawl_and_layout_reading() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/reports");
+    for (name, layout) in [
+        ("2024-pingtan.txt", false),
+        ("2019-pingtan.txt", false),
+        ("2024-huaian-city.pdftotext.txt", true),
+    ] {
+        let Ok(text) = std::fs::read_to_string(dir.join(name)) else { continue };
+        let n = 2000u32;
+        let start = Instant::now();
+        for _ in 0..n {
+            let r = if layout { gongkai_report::read::layout::read_layout(&text, None) } else { read_crawl(&text, None) };
+            std::hint::black_box(&r);
+        }
+        let secs = start.elapsed().as_secs_f64();
+        let mb = text.len() as f64 * f64::from(n) / secs / 1e6;
+        println!("{name}: {:.0} reports/s, {mb:.1} MB/s", f64::from(n) / secs);
+    }
+}
