@@ -56,6 +56,10 @@ fn is_dash(t: &str) -> bool {
 /// A number as printed: ASCII or full-width digits, optional sign (incl. U+2212), decimal point,
 /// thousands separators.
 fn parse_number(t: &str) -> Option<Decimal> {
+    // the common case: a plain count
+    if !t.is_empty() && t.len() <= 18 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<i64>().ok().map(Decimal::from_int);
+    }
     if t.is_ascii() {
         let b = t.as_bytes();
         if !b.first().is_some_and(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+')) {
@@ -83,6 +87,12 @@ pub fn parse_value(raw: &str) -> Value {
     let t = trim_cell(raw);
     if t.is_empty() || is_dash(t) {
         return Value::Blank;
+    }
+    if t.len() <= 18
+        && t.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = t.parse::<i64>()
+    {
+        return Value::Int(n);
     }
     match parse_number(t) {
         Some(d) => Value::from_decimal(d),
@@ -1273,6 +1283,9 @@ pub fn level_of(name: &str) -> Option<AgencyLevel> {
 /// A line that is a date (`2025年1月20日`, `二〇二五年一月二十日`, `2025-01-20`), possibly after
 /// a signature (`民主镇人民政府 2025年1月20日`) or a label (`发布日期：`, `时间：`).
 fn date_of_line(p: &str) -> Option<NaiveDate> {
+    if !p.contains('日') && !p.contains("时间") {
+        return None;
+    }
     let s: String = p.chars().filter(|c| !is_blank(*c)).collect();
     if s.chars().count() > 48 {
         // a crawled page: look for a labelled date
@@ -1293,16 +1306,13 @@ fn date_of_line(p: &str) -> Option<NaiveDate> {
         }
     }
     // the date at the end of the line, the rest (if any) an agency name
-    for (i, _) in s.char_indices() {
-        let head = &s[..i];
-        if !head.is_empty() && plausible_name(head).is_none() {
-            continue;
-        }
-        if let Some(d) = parse_date_exact(&s[i..]) {
-            return Some(d);
-        }
+    // where the year starts: the first Arabic digit or Chinese year digit
+    let i = s.find(|c: char| c.is_ascii_digit() || matches!(c, '〇' | '○' | '二' | '一'))?;
+    let head = &s[..i];
+    if !head.is_empty() && plausible_name(head).is_none() {
+        return None;
     }
-    None
+    parse_date_exact(&s[i..])
 }
 
 fn parse_date_prefix(s: &str) -> Option<NaiveDate> {

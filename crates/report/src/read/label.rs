@@ -323,12 +323,13 @@ struct RowEntry {
 struct Labels {
     rows: Vec<RowEntry>,
     /// Normalised full label or body → index in `rows`, per table.
-    exact: HashMap<(TableId, String), usize>,
+    /// Per table (二, 三).
+    exact: [HashMap<String, usize>; 2],
 }
 
 fn build(format: &'static FormatSpec) -> Labels {
     let mut rows = Vec::new();
-    let mut exact = HashMap::new();
+    let mut exact: [HashMap<String, usize>; 2] = [HashMap::new(), HashMap::new()];
     for t in TableId::ALL {
         if t == TableId::T4 {
             continue;
@@ -338,10 +339,11 @@ fn build(format: &'static FormatSpec) -> Labels {
             let (num, body) = split_number(&norm);
             let short = (row.id == "partial").then_some("部分公开");
             let idx = rows.len();
-            exact.insert((t, norm.clone()), idx);
-            exact.entry((t, body.to_owned())).or_insert(idx);
+            let map = &mut exact[usize::from(t == TableId::T3)];
+            map.insert(norm.clone(), idx);
+            map.entry(body.to_owned()).or_insert(idx);
             if let Some(s) = short {
-                exact.insert((t, s.to_owned()), idx);
+                map.insert(s.to_owned(), idx);
             }
             rows.push(RowEntry { table: t, block, row, num, body: body.to_owned(), short });
         }
@@ -385,7 +387,7 @@ pub fn match_row(format: FormatVersion, table: TableId, raw: &str, group: Option
 
 /// [`match_row`] on an already normalised label.
 pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: Option<&str>) -> Option<RowMatch> {
-    if norm.is_empty() {
+    if norm.is_empty() || table == TableId::T4 {
         return None;
     }
     let labels = labels(format);
@@ -395,11 +397,12 @@ pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: 
     };
     let (num, body) = split_number(norm);
     // 1. exact, with or without the number
+    let exact = &labels.exact[usize::from(table == TableId::T3)];
     let body_trim = body.trim_end_matches(['。', '；', '，', '：']);
-    if let Some(&i) = labels.exact.get(&(table, norm.to_owned())).filter(|&&i| num.is_some() || labels.rows[i].num.is_none() || body_trim.chars().count() >= 3) {
+    if let Some(&i) = exact.get(norm).filter(|&&i| num.is_some() || labels.rows[i].num.is_none() || body_trim.chars().count() >= 3) {
         return Some(hit(i, Quality::Exact));
     }
-    if let Some(&i) = labels.exact.get(&(table, body_trim.to_owned())) {
+    if let Some(&i) = exact.get(body_trim) {
         // A bare 其他 / 总计 is a column header as often as a row: it needs its number or its group.
         let e = &labels.rows[i];
         let short = body_trim.chars().count() < 3 && e.num.is_some();

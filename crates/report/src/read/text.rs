@@ -97,6 +97,10 @@ fn crawl_digits(text: &str) -> bool {
 
 /// A page footer or header line: `-3-`, `— 3 —`, `第 3 页`, `第3页 共5页`, `3 / 5`.
 pub fn is_page_footer(t: &str) -> bool {
+    // footers are short and hold a digit; most lines fail here without allocating
+    if t.len() > 32 || !t.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let s: String = t.chars().filter(|c| !is_blank(*c)).collect();
     const DASHES: [char; 5] = ['-', '—', '–', '－', '―'];
     let inner = s.trim_matches(DASHES);

@@ -187,3 +187,21 @@ fn dump_doc() {
         }
     }
 }
+
+/// Throughput of the plain-text path (run with `--release -- --ignored`).
+#[test]
+#[ignore = "benchmark: cargo test --release -p gongkai-report --test it read_text::plain_text_throughput -- --ignored --nocapture"]
+fn plain_text_throughput() {
+    let inputs: Vec<Vec<u8>> = ["clean-2021-township.txt", "defects-2021.txt", "trial-2019-county.txt", "clean-2021-township.gbk.txt"].iter().map(|n| fixture(n)).collect();
+    let bytes: usize = inputs.iter().map(Vec::len).sum();
+    let rounds = 5000;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        for b in &inputs {
+            std::hint::black_box(read::read_bytes(b, None).unwrap());
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let n = f64::from(rounds) * inputs.len() as f64;
+    println!("plain text: {:.0} reports/s, {:.1} MB/s", n / secs, (bytes as f64 * f64::from(rounds)) / secs / 1e6);
+}
