@@ -1,4 +1,5 @@
 //! The plain-text reader and the assembler, on hand-written fixtures and the real reports.
+#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly")]
 
 use std::path::{Path, PathBuf};
 
@@ -68,7 +69,8 @@ fn gbk_copy_without_declaration_reads_the_same() {
 
 #[test]
 fn space_separated_cells_read_the_same_as_tabs() {
-    fn values(r: &Report) -> Vec<(TableId, Vec<(&str, Vec<Value>)>)> {
+    type Values<'a> = Vec<(TableId, Vec<(&'a str, Vec<Value>)>)>;
+    fn values(r: &Report) -> Values<'_> {
         r.tables.iter().map(|t| (t.id, t.rows.iter().map(|row| (row.id, row.cells.clone())).collect())).collect()
     }
     let tabs = read_fixture("clean-2021-township.txt");
