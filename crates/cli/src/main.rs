@@ -13,7 +13,7 @@ mod cmd;
 
 /// gongkai（公开）：政府信息公开工作平台。
 #[derive(Debug, Parser)]
-#[command(name = "gongkai", version, about, propagate_version = true)]
+#[command(name = "gongkai", version, about = "gongkai（公开）：政府信息公开工作平台", propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
