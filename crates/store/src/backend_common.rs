@@ -230,6 +230,7 @@ async fn has_role(tx: &mut Tx, user: UserId, agency: AgencyId, role: Role) -> Re
     Ok(n > 0)
 }
 
+#[expect(clippy::too_many_arguments, reason = "the facts of one application, passed as they are stored")]
 /// The checks every timeline passes before it is stored: structure, separation of duties
 /// (an extension is approved by an office head who is not the case officer), then the deadline
 /// engine, which derives state and due date.
@@ -410,7 +411,7 @@ async fn prepare_batch(
     };
     for (i, a) in apps.into_iter().enumerate() {
         check_text(&a).map_err(|e| at(i, e))?;
-        if !agencies.contains_key(&a.agency) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = agencies.entry(a.agency) {
             let ag = load_agency(tx, a.agency).await?;
             let numbers: Vec<String> =
                 sqlx::query_scalar("SELECT number FROM applications WHERE agency_id = $1")
@@ -418,7 +419,7 @@ async fn prepare_batch(
                     .fetch_all(&mut **tx)
                     .await?;
             taken.insert(a.agency, numbers.into_iter().collect());
-            agencies.insert(a.agency, ag);
+            slot.insert(ag);
         }
         let Some(agency) = agencies.get(&a.agency) else {
             return Err(StoreError::NotFound(format!("机关（编号 {}）", a.agency)));
