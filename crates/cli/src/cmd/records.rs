@@ -37,9 +37,6 @@ pub enum Command {
     Import(ImportArgs),
     /// 在线备份（SQLite：一致的数据库文件副本；PostgreSQL：一致快照的 JSON Lines）
     Backup(BackupArgs),
-    /// 由记录生成年度报告（同 gongkai report generate）
-    #[command(hide = true, name = "report-generate")]
-    ReportGenerate(GenerateArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -315,9 +312,6 @@ async fn open(db: &DbArgs, migrate: bool, today: Option<NaiveDate>) -> anyhow::R
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
-    if let Command::ReportGenerate(a) = cmd {
-        return generate(a);
-    }
     let rt = runtime()?;
     rt.block_on(run_async(cmd))
 }
@@ -333,7 +327,6 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Case(c) => case(c).await,
-        Command::ReportGenerate(a) => generate_async(a).await, // reached only from `run` above
         Command::Audit(AuditCommand::Verify(db)) => {
             let rec = open(&db, false, None).await?;
             let v = rec.store.audit_verify().await?;

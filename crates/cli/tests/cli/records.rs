@@ -188,24 +188,23 @@ fn the_annual_report_is_generated_from_the_records_in_every_format() {
     setup(&gk);
     let ledger = gk.write("台账.csv", LEDGER);
     gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
-    // `report-generate` is the same function the report family wires as `report generate`.
-    let json = gk.ok(&["report-generate", "--agency", "某某县民政局", "--year", "2025", "--to", "json", "--save"]);
+    let json = gk.ok(&["report", "generate", "--agency", "某某县民政局", "--year", "2025", "--to", "json", "--save"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let r = &v["reports"][0];
     assert_eq!(r["tables"]["t3"]["new_received"], serde_json::json!([2, 1, 0, 0, 0, 0, 3]));
     assert_eq!(r["tables"]["t3"]["carried_forward"], serde_json::json!([1, 1, 0, 0, 0, 0, 2]));
     assert_eq!(r["findings"], serde_json::json!([]));
-    let next = gk.ok(&["report-generate", "--agency", "某某县民政局", "--year", "2026", "--to", "json"]);
+    let next = gk.ok(&["report", "generate", "--agency", "某某县民政局", "--year", "2026", "--to", "json"]);
     let v: serde_json::Value = serde_json::from_str(&next).unwrap();
     assert_eq!(v["reports"][0]["tables"]["t3"]["carried_over"], serde_json::json!([1, 1, 0, 0, 0, 0, 2]));
     assert_eq!(v["reports"][0]["tables"]["t3"]["partial"], serde_json::json!([1, 0, 0, 0, 0, 0, 1]));
     for f in ["txt", "md", "html", "docx", "xlsx"] {
         let out = gk.path(&format!("r.{f}")).display().to_string();
-        gk.ok(&["report-generate", "--agency", "某某县民政局", "--year", "2025", "--to", f, "--out", &out]);
+        gk.ok(&["report", "generate", "--agency", "某某县民政局", "--year", "2025", "--to", f, "--out", &out]);
         assert!(std::fs::metadata(&out).unwrap().len() > 500, "{f}");
     }
-    let drill = gk.ok(&["report-generate", "--agency", "某某县民政局", "--year", "2025", "--drill", "t3:carried_forward:total"]);
+    let drill = gk.ok(&["report", "generate", "--agency", "某某县民政局", "--year", "2025", "--drill", "t3:carried_forward:total"]);
     assert!(drill.contains("申请 A2") && drill.contains("申请 A3") && !drill.contains("A1"), "{drill}");
-    let err = gk.fails(&["report-generate", "--agency", "某某县民政局", "--year", "2025", "--drill", "t9:x"]);
+    let err = gk.fails(&["report", "generate", "--agency", "某某县民政局", "--year", "2025", "--drill", "t9:x"]);
     assert!(err.contains("无法识别的单元格"), "{err}");
 }
