@@ -1526,27 +1526,50 @@ impl Storage for This {
         let mut summary = TransferSummary::default();
         for t in transfer::TABLES {
             let sql = transfer::select_sql(t);
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *tx).await?;
-            for r in &rows {
-                let mut obj = serde_json::Map::new();
-                for (i, (name, col)) in t.cols.iter().enumerate() {
-                    let v = match col {
-                        Col::Int => serde_json::Value::from(r.try_get::<i64, _>(i)?),
-                        Col::IntNull => r
-                            .try_get::<Option<i64>, _>(i)?
-                            .map_or(serde_json::Value::Null, serde_json::Value::from),
-                        Col::Text => serde_json::Value::from(r.try_get::<String, _>(i)?),
-                        Col::TextNull => r
-                            .try_get::<Option<String>, _>(i)?
-                            .map_or(serde_json::Value::Null, serde_json::Value::from),
-                    };
-                    obj.insert((*name).to_string(), v);
+            let mut count = 0u64;
+            // (low, high] ranges of the page key; one pass for tables without one.
+            let (mut low, max) = match t.page_key {
+                Some(k) => {
+                    let max: Option<i64> =
+                        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT MAX({k}) FROM {}", t.name)))
+                            .fetch_one(&mut *tx)
+                            .await?;
+                    (0, max.unwrap_or(0))
                 }
-                let line = serde_json::json!({ "table": t.name, "row": obj });
-                writeln!(out, "{line}")?;
+                None => (0, 0),
+            };
+            loop {
+                let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+                let rows = match t.page_key {
+                    Some(_) => q.bind(low).bind(low + transfer::PAGE).fetch_all(&mut *tx).await?,
+                    None => q.fetch_all(&mut *tx).await?,
+                };
+                for r in &rows {
+                    let mut obj = serde_json::Map::new();
+                    for (i, (name, col)) in t.cols.iter().enumerate() {
+                        let v = match col {
+                            Col::Int => serde_json::Value::from(r.try_get::<i64, _>(i)?),
+                            Col::IntNull => r
+                                .try_get::<Option<i64>, _>(i)?
+                                .map_or(serde_json::Value::Null, serde_json::Value::from),
+                            Col::Text => serde_json::Value::from(r.try_get::<String, _>(i)?),
+                            Col::TextNull => r
+                                .try_get::<Option<String>, _>(i)?
+                                .map_or(serde_json::Value::Null, serde_json::Value::from),
+                        };
+                        obj.insert((*name).to_string(), v);
+                    }
+                    let line = serde_json::json!({ "table": t.name, "row": obj });
+                    writeln!(out, "{line}")?;
+                }
+                count += rows.len() as u64;
+                low += transfer::PAGE;
+                if t.page_key.is_none() || low >= max {
+                    break;
+                }
             }
-            if !rows.is_empty() {
-                summary.tables.push((t.name.to_string(), rows.len() as u64));
+            if count > 0 {
+                summary.tables.push((t.name.to_string(), count));
             }
         }
         out.flush()?;

@@ -20,6 +20,9 @@ pub(crate) enum Col {
 pub(crate) struct TableSpec {
     pub name: &'static str,
     pub order_by: &'static str,
+    /// An integer column to read the table in ranges of, so that an export of a large database
+    /// never holds a whole table in memory.
+    pub page_key: Option<&'static str>,
     pub cols: &'static [(&'static str, Col)],
 }
 
@@ -31,6 +34,7 @@ pub(crate) const FORMAT_VERSION: i64 = 1;
 pub(crate) const TABLES: &[TableSpec] = &[
     TableSpec {
         name: "agencies",
+        page_key: Some("id"),
         order_by: "id",
         cols: &[
             ("id", Int),
@@ -44,6 +48,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "users",
+        page_key: Some("id"),
         order_by: "id",
         cols: &[
             ("id", Int),
@@ -55,11 +60,13 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "user_roles",
+        page_key: None,
         order_by: "user_id, agency_id, role",
         cols: &[("user_id", Int), ("agency_id", Int), ("role", Text)],
     },
     TableSpec {
         name: "applications",
+        page_key: Some("id"),
         order_by: "id",
         cols: &[
             ("id", Int),
@@ -91,6 +98,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "application_events",
+        page_key: Some("application_id"),
         order_by: "application_id, seq",
         cols: &[
             ("application_id", Int),
@@ -105,6 +113,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "appeals",
+        page_key: Some("id"),
         order_by: "id",
         cols: &[
             ("id", Int),
@@ -119,6 +128,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "register_documents",
+        page_key: Some("id"),
         order_by: "id",
         cols: &[
             ("id", Int),
@@ -133,6 +143,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "yearly_counts",
+        page_key: None,
         order_by: "agency_id, year",
         cols: &[
             ("agency_id", Int),
@@ -145,6 +156,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "annual_reports",
+        page_key: Some("id"),
         order_by: "id",
         cols: &[
             ("id", Int),
@@ -157,6 +169,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "report_corrections",
+        page_key: Some("id"),
         order_by: "id",
         cols: &[
             ("id", Int),
@@ -169,6 +182,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
     },
     TableSpec {
         name: "audit_log",
+        page_key: Some("seq"),
         order_by: "seq",
         cols: &[
             ("seq", Int),
@@ -184,16 +198,28 @@ pub(crate) const TABLES: &[TableSpec] = &[
         ],
     },
     // Imported with an UPDATE of its single row (the migration creates it).
-    TableSpec { name: "audit_head", order_by: "id", cols: &[("id", Int), ("seq", Int), ("hash", Text)] },
+    TableSpec { name: "audit_head", page_key: None, order_by: "id", cols: &[("id", Int), ("seq", Int), ("hash", Text)] },
 ];
 
 pub(crate) fn spec(name: &str) -> Option<&'static TableSpec> {
     TABLES.iter().find(|t| t.name == name)
 }
 
+/// Rows read per range of `page_key`.
+pub(crate) const PAGE: i64 = 10_000;
+
+/// The SELECT of a table; with a page key, of the range `$1 < key <= $2`.
 pub(crate) fn select_sql(t: &TableSpec) -> String {
     let cols: Vec<&str> = t.cols.iter().map(|c| c.0).collect();
-    format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), t.name, t.order_by)
+    match t.page_key {
+        Some(k) => format!(
+            "SELECT {} FROM {} WHERE {k} > $1 AND {k} <= $2 ORDER BY {}",
+            cols.join(", "),
+            t.name,
+            t.order_by
+        ),
+        None => format!("SELECT {} FROM {} ORDER BY {}", cols.join(", "), t.name, t.order_by),
+    }
 }
 
 pub(crate) fn insert_prefix(t: &TableSpec) -> String {
