@@ -117,7 +117,7 @@ struct Item<'a> {
     value_end: Option<usize>,
 }
 
-fn flatten(doc: &Doc) -> Vec<Item<'_>> {
+fn flatten<'a>(doc: &'a Doc<'_>) -> Vec<Item<'a>> {
     let mut items = Vec::with_capacity(doc.blocks.len() * 4);
     for block in &doc.blocks {
         match block {

@@ -16,6 +16,7 @@
 //! ([`MAX_CELL_DIGITS`], [`MAX_CANDIDATES`], [`STEP_BUDGET`]): a pathological run returns at once
 //! with its cells unreadable.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use gongkai_domain::report::spec::{CellKind, FORMAT_2021, FormatVersion, T4_ROW, TableId};
@@ -965,7 +966,7 @@ pub(crate) fn put_table(report: &mut Report, id: TableId, rows: Vec<Row>, line: 
 /// What a text reader extracted: the narrative as a `Doc`, the tables as decided rows.
 #[derive(Debug, Default)]
 pub(crate) struct Extracted {
-    pub doc: Doc,
+    pub doc: Doc<'static>,
     pub format: Option<FormatVersion>,
     pub tables: Vec<(TableId, Vec<Row>, Option<u32>)>,
     pub findings: Vec<Finding>,
@@ -986,7 +987,7 @@ impl Extracted {
         // The title names the agency; the preamble after it often names others
         // (《福建省人民政府办公厅关于…》), so the title, read alone, decides when it names one.
         if let Some(title) = self.title {
-            let alone = Doc { blocks: vec![Block::Para { text: title, line: 1 }] };
+            let alone = Doc { blocks: vec![Block::Para { text: title.into(), line: 1 }] };
             let meta = super::assemble::assemble(&alone, None);
             if meta.agency.is_some() {
                 report.agency = meta.agency;
@@ -1005,7 +1006,7 @@ impl Extracted {
 }
 
 /// A table's rows as grid rows (label, cells), for the assembler.
-fn grid(id: TableId, rows: &[Row]) -> Vec<GridRow> {
+fn grid(id: TableId, rows: &[Row]) -> Vec<GridRow<'static>> {
     rows.iter()
         .map(|r| {
             let mut cells = Vec::with_capacity(r.cells.len() + 1);
@@ -1013,7 +1014,7 @@ fn grid(id: TableId, rows: &[Row]) -> Vec<GridRow> {
                 cells.push(r.label.clone());
             }
             cells.extend(r.cells.iter().map(ToString::to_string));
-            GridRow { cells, line: r.line.unwrap_or(1) }
+            GridRow { cells: cells.into_iter().map(Cow::Owned).collect(), line: r.line.unwrap_or(1) }
         })
         .collect()
 }
@@ -1220,7 +1221,7 @@ pub(crate) fn extract_crawl(text: &str) -> Extracted {
     let text = text.trim_matches(|c: char| is_blank(c) || c == '\u{feff}');
     let hs = headings(text);
     let mut ex = Extracted::default();
-    let para = |s: &str| Block::Para { text: s.split(is_blank).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "), line: 1 };
+    let para = |s: &str| Block::Para { text: squash_spaces(s).into(), line: 1 };
     let first = hs.first().map_or(text.len(), |h| h.start);
     let pre = &text[..first];
     match title_range(pre) {

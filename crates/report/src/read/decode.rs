@@ -56,8 +56,18 @@ pub fn decode<'a>(bytes: &'a [u8], declared: Option<&str>) -> Result<Cow<'a, str
 }
 
 /// Whitespace as reports use it: ASCII and Unicode spaces, U+3000, NBSP, zero-width characters.
+#[inline]
 pub fn is_blank(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00A0}')
+    // `char::is_whitespace` spelled out (it consults a Unicode table for every non-ASCII
+    // character, and this runs on every character of a report), plus the invisible ones.
+    if c.is_ascii() {
+        matches!(c, ' ' | '\t'..='\r')
+    } else {
+        matches!(
+            c,
+            '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+        )
+    }
 }
 
 fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Result<Cow<'a, str>, ReadError> {
@@ -114,16 +124,45 @@ fn check_binary(bytes: &[u8], utf16: bool) -> Result<(), ReadError> {
     if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(ReadError::Binary { detail: format!("第 {} 字节为 NUL", pos + 1) });
     }
-    let controls = bytes.iter().filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)) || b == 0x7F).count();
+    let controls = count_controls(bytes);
     if controls * 100 > bytes.len() {
         return Err(ReadError::Binary { detail: format!("{controls} 个控制字符（共 {} 字节）", bytes.len()) });
     }
     Ok(())
 }
 
+/// C0 control bytes other than tab, LF, CR, FF and ESC, and DEL. Branch-free over fixed-size
+/// chunks with a byte counter, which the compiler turns into SIMD compares: this runs over every
+/// input byte.
+fn count_controls(bytes: &[u8]) -> usize {
+    #[inline(always)]
+    fn bad(b: u8) -> u8 {
+        let c0 = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') & (b != 0x0C) & (b != 0x1B);
+        u8::from(c0 | (b == 0x7F))
+    }
+    let mut total = 0usize;
+    let mut chunks = bytes.chunks_exact(128);
+    for chunk in &mut chunks {
+        let mut n = 0u8;
+        for &b in chunk {
+            n += bad(b);
+        }
+        total += usize::from(n);
+    }
+    total + chunks.remainder().iter().map(|&b| usize::from(bad(b))).sum::<usize>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_blank_is_whitespace_or_invisible() {
+        for c in (0..=0x3100u32).chain([0xFEFF, 0xFF01]).filter_map(char::from_u32) {
+            let want = c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00A0}');
+            assert_eq!(is_blank(c), want, "{c:?}");
+        }
+    }
 
     #[test]
     fn utf8_is_borrowed_and_gbk_is_detected() {

@@ -1,21 +1,26 @@
 //! The intermediate document every structured reader produces (HTML, DOCX, Markdown, plain text
 //! with cell separators): paragraphs and tables in reading order, each with the 1-based line of
 //! the source it came from. [`super::assemble`] turns a `Doc` into a `Report`.
+//!
+//! Texts are `Cow`s: readers that can borrow them from the decoded input (plain text, Markdown,
+//! crawler text) do, so that a report is not copied cell by cell.
+
+use std::borrow::Cow;
 
 /// A document as a sequence of blocks.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Doc {
+pub struct Doc<'a> {
     /// Paragraphs and tables in reading order.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Block<'a>>,
 }
 
 /// One block of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
+pub enum Block<'a> {
     /// A paragraph (heading or narrative): its text, whitespace-normalised, and its line.
     Para {
         /// The text.
-        text: String,
+        text: Cow<'a, str>,
         /// 1-based line in the source.
         line: u32,
     },
@@ -24,7 +29,7 @@ pub enum Block {
     /// of a grid is aligned to the same columns.
     Table {
         /// Rows of cells (whitespace-normalised text; `&nbsp;`-only cells are empty).
-        rows: Vec<GridRow>,
+        rows: Vec<GridRow<'a>>,
         /// 1-based line where the table starts.
         line: u32,
     },
@@ -32,9 +37,9 @@ pub enum Block {
 
 /// One row of a table grid.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct GridRow {
+pub struct GridRow<'a> {
     /// The cells' texts.
-    pub cells: Vec<String>,
+    pub cells: Vec<Cow<'a, str>>,
     /// 1-based line of the row in the source.
     pub line: u32,
 }

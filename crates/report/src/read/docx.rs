@@ -16,6 +16,7 @@
 //! compound file holding an `EncryptionInfo` stream; an old `.doc` is an OLE file with a
 //! `WordDocument` stream. Both get a clear error.
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
@@ -45,7 +46,7 @@ pub fn read(bytes: &[u8], source: Option<&str>) -> Result<Report, ReadError> {
 }
 
 /// Read a Word document into a [`Doc`].
-pub fn to_doc(bytes: &[u8]) -> Result<Doc, ReadError> {
+pub fn to_doc(bytes: &[u8]) -> Result<Doc<'static>, ReadError> {
     if bytes.starts_with(&OLE_MAGIC) {
         return Err(ole_error(bytes));
     }
@@ -177,9 +178,9 @@ struct Cell {
 
 #[derive(Debug)]
 struct Table {
-    rows: Vec<GridRow>,
+    rows: Vec<GridRow<'static>>,
     line: u32,
-    row: Option<GridRow>,
+    row: Option<GridRow<'static>>,
     grid_before: usize,
     cell: Option<Cell>,
     layout: bool,
@@ -190,9 +191,9 @@ impl Table {
         let Some(cell) = self.cell.take() else { return };
         let Some(row) = self.row.as_mut() else { return };
         let text = if cell.covered { String::new() } else { cell.text };
-        row.cells.push(text);
+        row.cells.push(text.into());
         for _ in 1..cell.span.clamp(1, MAX_SPAN) {
-            row.cells.push(String::new());
+            row.cells.push(Cow::Borrowed(""));
         }
     }
 
@@ -205,7 +206,7 @@ impl Table {
 }
 
 struct Parser {
-    blocks: Vec<Block>,
+    blocks: Vec<Block<'static>>,
     ordinal: u32,
     para: String,
     para_space: bool,
@@ -215,7 +216,7 @@ struct Parser {
     in_text: bool,
 }
 
-fn parse_document(xml: &str) -> Result<Doc, ReadError> {
+fn parse_document(xml: &str) -> Result<Doc<'static>, ReadError> {
     let mut reader = Reader::from_str(xml);
     let mut p = Parser { blocks: Vec::new(), ordinal: 0, para: String::new(), para_space: false, tables: Vec::new(), skip: 0, in_text: false };
     let mut saw_body = false;
@@ -345,7 +346,7 @@ impl Parser {
         } else if !self.para.is_empty() {
             let line = self.next_ordinal();
             let text = std::mem::take(&mut self.para);
-            self.blocks.push(Block::Para { text, line });
+            self.blocks.push(Block::Para { text: text.into(), line });
         }
     }
 
@@ -396,7 +397,7 @@ impl Parser {
                         && row.cells.is_empty()
                         && t.grid_before > 0
                     {
-                        row.cells.extend(std::iter::repeat_n(String::new(), t.grid_before));
+                        row.cells.extend(std::iter::repeat_n(Cow::Borrowed(""), t.grid_before));
                         t.grid_before = 0;
                     }
                     t.cell = Some(Cell { text: String::new(), span: 1, covered: false });
@@ -454,14 +455,14 @@ impl Parser {
         for row in rows {
             for text in &row.cells {
                 for t in text.split('\n').filter(|t| !t.is_empty()) {
-                    self.blocks.push(Block::Para { text: t.to_owned(), line: row.line });
+                    self.blocks.push(Block::Para { text: t.to_owned().into(), line: row.line });
                 }
             }
         }
         if let Some(text) = open {
             let line = self.ordinal;
             for t in text.split('\n').filter(|t| !t.is_empty()) {
-                self.blocks.push(Block::Para { text: t.to_owned(), line });
+                self.blocks.push(Block::Para { text: t.to_owned().into(), line });
             }
         }
     }
@@ -474,7 +475,7 @@ impl Parser {
         }
         if t.rows.iter().any(|r| r.cells.iter().any(|c| !c.is_empty())) {
             for c in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()).filter(|c| c.contains('\n')) {
-                *c = c.replace('\n', " ");
+                *c = Cow::Owned(c.replace('\n', " "));
             }
             let mut budget = MAX_PADDING;
             super::html::pad_rows(&mut t.rows, &mut budget);
@@ -532,7 +533,7 @@ mod tests {
         ));
         let doc = parse_document(&xml).unwrap();
         let Block::Table { rows, .. } = &doc.blocks[0] else { panic!("{doc:?}") };
-        let g: Vec<Vec<&str>> = rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect();
+        let g: Vec<Vec<&str>> = rows.iter().map(|r| r.cells.iter().map(|c| c.as_ref()).collect()).collect();
         assert_eq!(g, vec![vec!["三", "x", ""], vec!["", "y", "z"], vec!["", "w", ""]]);
         assert_eq!(rows[1].line, 2);
     }

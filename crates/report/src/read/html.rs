@@ -48,7 +48,7 @@ pub fn read(bytes: &[u8], source: Option<&str>) -> Result<Report, ReadError> {
 }
 
 /// Read an HTML page (any encoding) into a [`Doc`].
-pub fn to_doc(bytes: &[u8]) -> Result<Doc, ReadError> {
+pub fn to_doc(bytes: &[u8]) -> Result<Doc<'static>, ReadError> {
     let declared = declared_charset(bytes);
     let text = decode_html(bytes, declared.as_deref())?;
     Ok(scan(&text))
@@ -73,12 +73,14 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 /// The charset a page declares in a `<meta>` tag near its start, lowercased.
 pub fn declared_charset(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(CHARSET_SCAN)];
-    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
-    let finder = memmem::Finder::new(b"<meta");
-    for start in finder.find_iter(&lower) {
-        let rest = &lower[start..];
+    for start in memchr::memchr_iter(b'<', head) {
+        let rest = &head[start..];
+        if rest.len() < 5 || !rest[1..5].eq_ignore_ascii_case(b"meta") {
+            continue;
+        }
         let end = memchr(b'>', rest).unwrap_or(rest.len());
-        let tag = &rest[..end];
+        let tag: Vec<u8> = rest[..end].iter().map(u8::to_ascii_lowercase).collect();
+        let tag = tag.as_slice();
         let Some(pos) = memmem::find(tag, b"charset") else { continue };
         let mut v = &tag[pos + "charset".len()..];
         v = trim_ascii_start(v);
@@ -127,17 +129,40 @@ struct TextBuf {
 
 impl TextBuf {
     fn push_str(&mut self, s: &str, line: u32) {
-        // Fast path: a run without any whitespace or invisible character.
-        if s.bytes().all(|b| !b.is_ascii_whitespace() && b != 0xC2 && b != 0xE2 && b != 0xE3 && b != 0xEF) {
-            if s.is_empty() {
-                return;
+        // Copy runs of visible text at once; only whitespace and invisible characters (whose
+        // UTF-8 starts with one of four lead bytes) are looked at one by one.
+        let b = s.as_bytes();
+        let (mut run, mut i) = (0, 0);
+        while i < b.len() {
+            let (len, space) = match b[i] {
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0C => (1, true),
+                0xC2 | 0xE2 | 0xE3 | 0xEF => match s[i..].chars().next() {
+                    Some(c @ ('\u{a0}' | '\u{3000}' | '\u{2002}'..='\u{200a}')) => (c.len_utf8(), true),
+                    Some(c @ ('\u{200b}' | '\u{feff}' | '\u{200c}' | '\u{200d}')) => (c.len_utf8(), false),
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                },
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            self.push_run(&s[run..i], line);
+            if space {
+                self.pending_space = true;
             }
-            self.start(line);
-            self.text.push_str(s);
-            return;
+            i += len;
+            run = i;
         }
-        for c in s.chars() {
-            self.push(c, line);
+        self.push_run(&s[run..], line);
+    }
+
+    fn push_run(&mut self, r: &str, line: u32) {
+        if !r.is_empty() {
+            self.start(line);
+            self.text.push_str(r);
         }
     }
 
@@ -242,7 +267,7 @@ impl TableBuilder {
 
     /// Expand spans into an aligned grid. `budget` is the document's remaining allowance of
     /// covered cells.
-    fn into_grid(mut self, budget: &mut usize) -> Block {
+    fn into_grid(mut self, budget: &mut usize) -> Block<'static> {
         self.close_row();
         // remaining rows each column is still covered by a rowspan from above
         let mut covered: Vec<usize> = Vec::new();
@@ -296,7 +321,7 @@ impl TableBuilder {
                 }
                 c += 1;
             }
-            rows.push(GridRow { cells, line: raw.line });
+            rows.push(GridRow { cells: cells.into_iter().map(Cow::Owned).collect(), line: raw.line });
         }
         pad_rows(&mut rows, budget);
         Block::Table { rows, line: self.line }
@@ -312,7 +337,7 @@ pub(crate) fn pad_rows(rows: &mut [GridRow], budget: &mut usize) {
     }
     *budget -= need;
     for r in rows {
-        r.cells.resize(width, String::new());
+        r.cells.resize(width, Cow::Borrowed(""));
     }
 }
 
@@ -382,7 +407,7 @@ struct Scanner<'a> {
     line: u32,
     /// Byte offset up to which `line` has been counted.
     line_pos: usize,
-    blocks: Vec<Block>,
+    blocks: Vec<Block<'static>>,
     para: TextBuf,
     tables: Vec<TableBuilder>,
     in_head: bool,
@@ -394,7 +419,7 @@ struct Scanner<'a> {
 }
 
 /// Scan decoded HTML text into a [`Doc`].
-pub fn scan(src: &str) -> Doc {
+pub fn scan(src: &str) -> Doc<'static> {
     let mut s = Scanner {
         src,
         bytes: src.as_bytes(),
@@ -494,7 +519,7 @@ impl Scanner<'_> {
         if let Some((text, line)) = self.para.take()
             && !menu
         {
-            self.blocks.push(Block::Para { text, line });
+            self.blocks.push(Block::Para { text: text.into(), line });
         }
     }
 
@@ -777,13 +802,13 @@ impl Scanner<'_> {
         for row in rows {
             for cell in row.cells {
                 for text in cell.text.split('\n').filter(|t| !t.is_empty()) {
-                    self.blocks.push(Block::Para { text: text.to_owned(), line: row.line });
+                    self.blocks.push(Block::Para { text: text.to_owned().into(), line: row.line });
                 }
             }
         }
         if let Some((text, line)) = open {
             for t in text.split('\n') {
-                self.blocks.push(Block::Para { text: t.to_owned(), line });
+                self.blocks.push(Block::Para { text: t.to_owned().into(), line });
             }
         }
         // keep the open row so later cells still have one
@@ -805,7 +830,7 @@ impl Scanner<'_> {
         self.flush_para();
         let block = t.into_grid(&mut self.covered_budget);
         let empty = match &block {
-            Block::Table { rows, .. } => rows.iter().all(|r| r.cells.iter().all(String::is_empty)),
+            Block::Table { rows, .. } => rows.iter().all(|r| r.cells.iter().all(|c| c.is_empty())),
             Block::Para { .. } => false,
         };
         if !empty {
@@ -999,18 +1024,18 @@ mod tests {
             .blocks
             .iter()
             .filter_map(|b| match b {
-                Block::Table { rows, .. } => Some(rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>()),
+                Block::Table { rows, .. } => Some(rows.iter().map(|r| r.cells.iter().map(|c| c.to_string()).collect()).collect::<Vec<_>>()),
                 Block::Para { .. } => None,
             })
             .collect();
         tables[i].clone()
     }
 
-    fn paras(doc: &Doc) -> Vec<&str> {
+    fn paras<'a>(doc: &'a Doc<'_>) -> Vec<&'a str> {
         doc.blocks
             .iter()
             .filter_map(|b| match b {
-                Block::Para { text, .. } => Some(text.as_str()),
+                Block::Para { text, .. } => Some(text.as_ref()),
                 Block::Table { .. } => None,
             })
             .collect()

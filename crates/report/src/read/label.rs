@@ -28,34 +28,68 @@ use super::decode::is_blank;
 /// `一、`; `钩稽` to `勾稽`. Linear, one allocation.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(c) = rest.chars().next() {
-        if c == '&'
-            && let Some(r) = strip_entity(rest) {
-                rest = r;
-                continue;
+    // Unchanged text is copied in runs; only the characters that change are handled one by one.
+    let b = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let (len, repl): (usize, Option<char>) = if x < 0x80 {
+            match x {
+                b' ' | b'\t'..=b'\r' => (1, None),
+                b'(' => (1, Some('（')),
+                b')' => (1, Some('）')),
+                b',' => (1, Some('，')),
+                b':' => (1, Some('：')),
+                b';' => (1, Some('；')),
+                b'\'' => (1, Some('"')),
+                b'&' => match strip_entity(&s[i..]) {
+                    Some(rest) => (s.len() - i - rest.len(), None),
+                    None => {
+                        i += 1;
+                        continue;
+                    }
+                },
+                _ => {
+                    i += 1;
+                    continue;
+                }
             }
-        rest = &rest[c.len_utf8()..];
-        if is_blank(c) {
-            continue;
+        } else {
+            let Some(c) = s[i..].chars().next() else { break };
+            let len = c.len_utf8();
+            let repl = match c {
+                c if is_blank(c) => None,
+                '（' | '）' | '，' | '：' | '；' => {
+                    i += len;
+                    continue;
+                }
+                '\u{FF01}'..='\u{FF5E}' => match char::from_u32(c as u32 - 0xFEE0).unwrap_or(c) {
+                    '(' => Some('（'),
+                    ')' => Some('）'),
+                    ',' => Some('，'),
+                    ':' => Some('：'),
+                    ';' => Some('；'),
+                    '\'' => Some('"'),
+                    a => Some(a),
+                },
+                '“' | '”' | '„' | '‟' | '「' | '」' | '‘' | '’' => Some('"'),
+                '钩' => Some('勾'),
+                _ => {
+                    i += len;
+                    continue;
+                }
+            };
+            (len, repl)
+        };
+        out.push_str(&s[run..i]);
+        if let Some(c) = repl {
+            out.push(c);
         }
-        let c = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
-        let c = match c {
-            '(' => '（',
-            ')' => '）',
-            ',' => '，',
-            ':' => '：',
-            ';' => '；',
-            '“' | '”' | '„' | '‟' | '「' | '」' => '"',
-            '‘' | '’' | '\'' => '"',
-            '钩' => '勾',
-            _ => c,
-        };
-        out.push(c);
+        i += len;
+        run = i;
     }
+    out.push_str(&s[run..]);
     fix_numbering(&mut out);
     out
 }
@@ -519,6 +553,9 @@ mod tests {
         assert_eq!(normalize("3. 危及\"三安全一稳定\""), normalize("3.危及“三安全一稳定”"));
         assert_eq!(normalize("钩稽&nbsp;关系\u{3000}"), "勾稽关系");
         assert_eq!(normalize("一. 总体情况"), "一、总体情况");
+        assert_eq!(normalize("（七）总计"), "（七）总计");
+        assert_eq!(normalize("＇ａ＇（ｂ）"), "\"a\"（b）");
+        assert_eq!(normalize("a &amp; b&"), "a&amp；b&");
     }
 
     #[test]

@@ -331,7 +331,7 @@ impl Para {
         let text = std::mem::take(&mut self.text);
         let text = text.trim();
         if !text.is_empty() {
-            blocks.push(Block::Para { text: text.to_owned(), line: self.line });
+            blocks.push(Block::Para { text: text.to_owned().into(), line: self.line });
         }
     }
 }
@@ -391,7 +391,7 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
         if let Some(&&(hi, sec)) = head_iter.peek() && hi == i {
             head_iter.next();
             para.flush(&mut ex.doc.blocks);
-            ex.doc.blocks.push(Block::Para { text: crawl::squash_spaces(l), line: no });
+            ex.doc.blocks.push(Block::Para { text: crawl::squash_spaces(l).into(), line: no });
             in_table = table_secs.contains(&sec);
             continue;
         }

@@ -23,6 +23,8 @@ use gongkai_domain::report::Report;
 use gongkai_domain::report::spec::{FormatVersion, RowSpec};
 
 use super::assemble::assemble;
+use std::borrow::Cow;
+
 use super::doc::{Block, Doc, GridRow};
 
 /// Read Markdown text into a report.
@@ -31,7 +33,7 @@ pub fn read(text: &str, source: Option<&str>) -> Report {
 }
 
 /// Read Markdown text into a [`Doc`].
-pub fn to_doc(text: &str) -> Doc {
+pub fn to_doc(text: &str) -> Doc<'static> {
     let mut lines: Vec<Line> = Vec::new();
     let raw: Vec<&str> = text.lines().collect();
     for (i, l) in raw.iter().enumerate() {
@@ -43,7 +45,7 @@ pub fn to_doc(text: &str) -> Doc {
             if is_separator(t) {
                 lines.push(Line::Separator);
             } else {
-                lines.push(Line::Row(GridRow { cells: split_row(t), line: n }));
+                lines.push(Line::Row(GridRow { cells: owned(split_row(t)), line: n }));
             }
         } else if let Some(h) = heading(t) {
             lines.push(Line::Heading(clean_inline(h), n));
@@ -52,7 +54,7 @@ pub fn to_doc(text: &str) -> Doc {
             if p.is_empty() {
                 lines.push(Line::Blank);
             } else if let Some(cells) = label_numbers(&p) {
-                lines.push(Line::Loose(GridRow { cells, line: n }));
+                lines.push(Line::Loose(GridRow { cells: owned(cells), line: n }));
             } else {
                 lines.push(Line::Para(p, n));
             }
@@ -67,31 +69,35 @@ pub fn to_doc(text: &str) -> Doc {
 enum Line {
     Blank,
     Separator,
-    Row(GridRow),
+    Row(GridRow<'static>),
     /// A `label number…` line outside a pipe table.
-    Loose(GridRow),
+    Loose(GridRow<'static>),
     Heading(String, u32),
     Para(String, u32),
 }
 
-/// Group lines into blocks, merging table fragments.
-fn group(lines: Vec<Line>) -> Vec<Block> {
-    let mut blocks: Vec<Block> = Vec::new();
-    // the table being built, and the loose paragraphs met between its fragments
-    let mut table: Option<(Vec<GridRow>, u32)> = None;
-    let mut between: Vec<(String, u32)> = Vec::new();
-    let mut loose: Option<(Vec<GridRow>, u32)> = None;
+fn owned(cells: Vec<String>) -> Vec<Cow<'static, str>> {
+    cells.into_iter().map(Cow::Owned).collect()
+}
 
-    fn close(blocks: &mut Vec<Block>, table: &mut Option<(Vec<GridRow>, u32)>, between: &mut Vec<(String, u32)>) {
+/// Group lines into blocks, merging table fragments.
+fn group(lines: Vec<Line>) -> Vec<Block<'static>> {
+    let mut blocks: Vec<Block<'static>> = Vec::new();
+    // the table being built, and the loose paragraphs met between its fragments
+    let mut table: Option<(Vec<GridRow<'static>>, u32)> = None;
+    let mut between: Vec<(String, u32)> = Vec::new();
+    let mut loose: Option<(Vec<GridRow<'static>>, u32)> = None;
+
+    fn close(blocks: &mut Vec<Block<'static>>, table: &mut Option<(Vec<GridRow<'static>>, u32)>, between: &mut Vec<(String, u32)>) {
         if let Some((rows, line)) = table.take() {
             blocks.push(Block::Table { rows, line });
         }
         // loose lines after the last fragment were not between fragments: keep them
         for (text, line) in between.drain(..) {
-            blocks.push(Block::Para { text, line });
+            blocks.push(Block::Para { text: text.into(), line });
         }
     }
-    fn close_loose(blocks: &mut Vec<Block>, loose: &mut Option<(Vec<GridRow>, u32)>) {
+    fn close_loose(blocks: &mut Vec<Block<'static>>, loose: &mut Option<(Vec<GridRow<'static>>, u32)>) {
         if let Some((rows, line)) = loose.take() {
             blocks.push(Block::Table { rows, line });
         }
@@ -132,7 +138,7 @@ fn group(lines: Vec<Line>) -> Vec<Block> {
             Line::Heading(text, line) => {
                 close(&mut blocks, &mut table, &mut between);
                 close_loose(&mut blocks, &mut loose);
-                blocks.push(Block::Para { text, line });
+                blocks.push(Block::Para { text: text.into(), line });
             }
             Line::Para(text, line) => {
                 close_loose(&mut blocks, &mut loose);
@@ -140,7 +146,7 @@ fn group(lines: Vec<Line>) -> Vec<Block> {
                     between.push((text, line));
                 } else {
                     close(&mut blocks, &mut table, &mut between);
-                    blocks.push(Block::Para { text, line });
+                    blocks.push(Block::Para { text: text.into(), line });
                 }
             }
         }
@@ -410,7 +416,7 @@ fn fill_missing_labels(blocks: &mut [Block]) {
         }
         for (grid, spec) in fills {
             if let Some(row) = rows.get_mut(grid) {
-                row.cells.insert(0, specs[spec].0.text.to_owned());
+                row.cells.insert(0, Cow::Borrowed(specs[spec].0.text));
             }
         }
     }
@@ -424,7 +430,7 @@ mod tests {
         doc.blocks
             .iter()
             .filter_map(|b| match b {
-                Block::Table { rows, .. } => Some(rows.iter().map(|r| r.cells.clone()).collect()),
+                Block::Table { rows, .. } => Some(rows.iter().map(|r| r.cells.iter().map(|c| c.to_string()).collect()).collect()),
                 Block::Para { .. } => None,
             })
             .collect()

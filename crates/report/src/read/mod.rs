@@ -78,19 +78,35 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
     if let Some(kind) = image_kind(head) {
         return Err(ReadError::Binary { detail: format!("这是{kind}图片，不含文字") });
     }
-    let text = decode::decode(bytes, None)?;
+    // A page declares its charset in a <meta> tag: look for one only when the input starts with
+    // markup, and decode once.
+    let declared = if head.starts_with(b"<") { html::declared_charset(bytes) } else { None };
+    let text = decode::decode(bytes, declared.as_deref())?;
     let trimmed = text.trim_start_matches(decode::is_blank);
     if (trimmed.starts_with('{') || trimmed.starts_with('['))
         && let Ok(json) = serde_json::from_str::<serde_json::Value>(trimmed) {
             return read_json(&json, name);
         }
     if looks_html(trimmed) {
-        return read_html(bytes, name);
+        return finish(assemble::assemble(&html::scan(&text), name));
     }
-    if looks_markdown(trimmed) {
-        return read_markdown(&text, name);
+    if declared.is_some() {
+        // markup that is not a page after all: its <meta> charset does not count
+        return read_undeclared(bytes, name);
     }
-    finish(text::read_text(&text, name))
+    read_plain_text(&text, name)
+}
+
+fn read_undeclared(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
+    let text = decode::decode(bytes, None)?;
+    read_plain_text(&text, name)
+}
+
+fn read_plain_text(text: &str, name: Option<&str>) -> Result<Report, ReadError> {
+    if looks_markdown(text) {
+        return read_markdown(text, name);
+    }
+    finish(text::read_text(text, name))
 }
 
 fn read_json(json: &serde_json::Value, name: Option<&str>) -> Result<Report, ReadError> {
@@ -115,11 +131,6 @@ fn read_pdf(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
 
 fn read_docx(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
     let doc = docx::to_doc(bytes)?;
-    finish(assemble::assemble(&doc, name))
-}
-
-fn read_html(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
-    let doc = html::to_doc(bytes)?;
     finish(assemble::assemble(&doc, name))
 }
 
@@ -174,11 +185,19 @@ fn looks_html(t: &str) -> bool {
         return false;
     }
     let cut = t.char_indices().nth(4096).map_or(t.len(), |(i, _)| i);
-    let head = t[..cut].to_ascii_lowercase();
-    ["<html", "<!doctype html", "<body", "<table", "<div", "<p>", "<p ", "<head", "<meta"].iter().any(|m| head.contains(m))
+    let head = t[..cut].as_bytes();
+    const MARKS: [&[u8]; 9] = [b"html", b"!doctype html", b"body", b"table", b"div", b"p>", b"p ", b"head", b"meta"];
+    memchr::memchr_iter(b'<', head).any(|i| {
+        let rest = &head[i + 1..];
+        MARKS.iter().any(|m| rest.len() >= m.len() && rest[..m.len()].eq_ignore_ascii_case(m))
+    })
 }
 
 fn looks_markdown(t: &str) -> bool {
+    // Markdown tables need pipes: most text has none, and is rejected without a line scan.
+    if memchr::memchr(b'|', t.as_bytes()).is_none() {
+        return false;
+    }
     let mut pipes = 0;
     let mut separator = false;
     for line in t.lines().take(5000) {

@@ -8,6 +8,8 @@
 //! * crawl: a crawler's text, the whole report on one or a few very long lines with the table
 //!   cells run together: [`super::crawl::read_crawl`].
 
+use std::borrow::Cow;
+
 use gongkai_domain::report::Report;
 
 use super::assemble::assemble;
@@ -127,15 +129,15 @@ pub fn read_plain(text: &str, source: Option<&str>) -> Report {
 /// Plain text → `Doc`. Lines with tabs are grid rows (one cell per tab); lines with runs of two or
 /// more blanks between words are grid rows split on those runs; page footers are dropped; other
 /// non-empty lines are paragraphs. Consecutive rows form one table.
-pub fn plain_doc(text: &str) -> Doc {
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut rows: Vec<GridRow> = Vec::new();
-    let mut table_line = 0u32;
-    let flush = |rows: &mut Vec<GridRow>, blocks: &mut Vec<Block>, line: u32| {
+pub fn plain_doc(text: &str) -> Doc<'_> {
+    fn flush<'a>(rows: &mut Vec<GridRow<'a>>, blocks: &mut Vec<Block<'a>>, line: u32) {
         if !rows.is_empty() {
             blocks.push(Block::Table { rows: std::mem::take(rows), line });
         }
-    };
+    }
+    let mut blocks: Vec<Block<'_>> = Vec::new();
+    let mut rows: Vec<GridRow<'_>> = Vec::new();
+    let mut table_line = 0u32;
     let mut n = 0u32;
     for raw in text.split('\n') {
         n = n.saturating_add(1);
@@ -147,8 +149,8 @@ pub fn plain_doc(text: &str) -> Doc {
         if is_page_footer(t) {
             continue;
         }
-        let cells: Option<Vec<String>> = if line.contains('\t') {
-            Some(line.split('\t').map(|c| c.trim_matches(is_blank).to_owned()).collect())
+        let cells: Option<Vec<Cow<'_, str>>> = if line.contains('\t') {
+            Some(line.split('\t').map(|c| Cow::Borrowed(c.trim_matches(is_blank))).collect())
         } else {
             split_spaced(t)
         };
@@ -161,7 +163,7 @@ pub fn plain_doc(text: &str) -> Doc {
             }
             None => {
                 flush(&mut rows, &mut blocks, table_line);
-                blocks.push(Block::Para { text: t.to_owned(), line: n });
+                blocks.push(Block::Para { text: t.into(), line: n });
             }
         }
     }
@@ -170,7 +172,7 @@ pub fn plain_doc(text: &str) -> Doc {
 }
 
 /// Split a line on runs of two or more blanks; `None` when it has no such run (a paragraph).
-fn split_spaced(t: &str) -> Option<Vec<String>> {
+fn split_spaced(t: &str) -> Option<Vec<Cow<'_, str>>> {
     let mut cells = Vec::new();
     let mut start = 0;
     let mut run_start: Option<usize> = None;
@@ -184,14 +186,14 @@ fn split_spaced(t: &str) -> Option<Vec<String>> {
             run_len += 1;
         } else if let Some(rs) = run_start.take()
             && run_len >= 2 {
-                cells.push(t[start..rs].to_owned());
+                cells.push(Cow::Borrowed(&t[start..rs]));
                 start = i;
             }
     }
     if cells.is_empty() {
         return None;
     }
-    cells.push(t[start..].trim_matches(is_blank).to_owned());
+    cells.push(Cow::Borrowed(t[start..].trim_matches(is_blank)));
     Some(cells)
 }
 

@@ -309,7 +309,7 @@ fn merged_cells_expand_to_an_aligned_grid() {
     ]);
     let doc = docx::to_doc(&docx_bytes(&document(&body))).unwrap();
     let Block::Table { rows, .. } = &doc.blocks[0] else { panic!("{doc:?}") };
-    let grid: Vec<Vec<&str>> = rows.iter().map(|r| r.cells.iter().map(String::as_str).collect()).collect();
+    let grid: Vec<Vec<&str>> = rows.iter().map(|r| r.cells.iter().map(|c| c.as_ref()).collect()).collect();
     assert_eq!(grid, vec![vec!["a", "", "b"], vec!["", "", "c"], vec!["d", "e", ""]]);
 }
 
