@@ -14,7 +14,7 @@ use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_app::clock::{Clock, FixedClock, SystemClock};
-use gongkai_app::ledger;
+use gongkai_app::{entry, ledger};
 use gongkai_app::records::{CaseQuery, InitRequest, Records, default_backup_path, runtime};
 use gongkai_store::{AgencyLevel, Storage};
 use serde_json::json;
@@ -28,6 +28,17 @@ pub enum Command {
     /// 依申请公开案件：导入、导出台账，列表，详情
     #[command(subcommand)]
     Case(CaseCommand),
+    /// 用户与角色
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 行政复议、行政诉讼案件（年报表四）
+    #[command(subcommand)]
+    Appeal(AppealCommand),
+    /// 规章、行政规范性文件登记（年报表二）
+    #[command(subcommand)]
+    Register(RegisterCommand),
+    /// 填报本年度行政许可、行政处罚、行政强制数量和行政事业性收费金额（年报表二）
+    Counts(CountsArgs),
     /// 审计日志
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -103,6 +114,275 @@ pub enum CaseCommand {
     List(CaseListArgs),
     /// 案件详情：时间线和答复期限的计算说明
     Show(CaseShowArgs),
+    /// 记录案件的一个事件（补正、征求意见、延期、收费、答复等），答复时填写办理结果
+    Event(CaseEventArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CaseEventArgs {
+    /// 案件编号
+    pub id: String,
+    /// 在该机关内查找编号
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// 事件类型：correction_requested（发出补正通知）、correction_received、correction_expired、
+    /// consultation_started（开始征求意见）、consultation_answered、consultation_expired、
+    /// extension_approved（批准延期答复）、later_date_set、fee_notice_sent、fee_notice_received、
+    /// fee_paid、fee_expired、replied（答复）、withdrawn（撤回），也可用中文名称
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: String,
+    /// 日期，YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub date: NaiveDate,
+    /// 办理结果（答复时必填），年报表三的项目名称，如 予以公开、部分公开、本机关不掌握相关政府信息
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// 征求意见的对象
+    #[arg(long, value_enum)]
+    pub party: Option<PartyArg>,
+    /// 延期的工作日数（默认 20）
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// 批准延期的办公室负责人（登录名）
+    #[arg(long)]
+    pub approver: Option<String>,
+    /// 条例第三十五条确定的合理答复期限
+    #[arg(long, value_parser = parse_date)]
+    pub new_date: Option<NaiveDate>,
+    /// 答复的送达方式
+    #[arg(long, value_enum)]
+    pub delivery: Option<DeliveryArg>,
+    /// 金额（元），用于收费通知和缴费
+    #[arg(long)]
+    pub amount: Option<i64>,
+    /// 答复类型（如 条例第三十六条第（二）项）
+    #[arg(long, default_value = "")]
+    pub reply_type: String,
+    /// 法律依据
+    #[arg(long, default_value = "")]
+    pub legal_basis: String,
+    /// 告知书文号
+    #[arg(long, default_value = "")]
+    pub letter: String,
+    /// 备注
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PartyArg {
+    /// 第三方（条例第三十二条）
+    ThirdParty,
+    /// 其他机关（条例第三十四条）
+    Agency,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeliveryArg {
+    /// 直接送达
+    Direct,
+    /// 委托送达
+    Entrusted,
+    /// 邮寄送达
+    Post,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 添加用户；密码取自环境变量 GONGKAI_USER_PASSWORD，未设置时从标准输入读取
+    Add(UserAddArgs),
+    /// 授予用户在某机关的角色
+    Grant(UserGrantArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// 登录名
+    pub login: String,
+    /// 姓名
+    #[arg(long)]
+    pub name: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UserGrantArgs {
+    /// 登录名
+    pub login: String,
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 角色：registrar（登记员）、case_officer（承办人）、office_head（办公室负责人）、
+    /// reviewer_1、reviewer_2…（第 N 级审核人）、leader（领导）、county_supervisor（县级督查，只读）、
+    /// administrator（系统管理员）
+    #[arg(long)]
+    pub role: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppealCommand {
+    /// 登记针对某件申请的行政复议或行政诉讼
+    Add(AppealAddArgs),
+    /// 登记审结结果
+    Close(AppealCloseArgs),
+    /// 列出某机关的复议、诉讼案件
+    List(AgencyArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AppealKindArg {
+    /// 行政复议
+    Reconsideration,
+    /// 未经复议直接起诉
+    LitigationDirect,
+    /// 复议后起诉
+    LitigationAfterReconsideration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AppealResultArg {
+    /// 维持
+    Upheld,
+    /// 纠正
+    Corrected,
+    /// 其他
+    Other,
+}
+
+#[derive(Debug, Args)]
+pub struct AppealAddArgs {
+    /// 被复议或起诉的申请的编号
+    #[arg(long = "case")]
+    pub case_id: String,
+    /// 在该机关内查找编号
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// 类型
+    #[arg(long, value_enum)]
+    pub kind: AppealKindArg,
+    /// 立案（申请、起诉）日期
+    #[arg(long, value_parser = parse_date)]
+    pub filed: NaiveDate,
+    /// 已审结的结果
+    #[arg(long, value_enum, requires = "closed")]
+    pub result: Option<AppealResultArg>,
+    /// 审结日期
+    #[arg(long, value_parser = parse_date, requires = "result")]
+    pub closed: Option<NaiveDate>,
+    /// 备注（复议机关或法院的案号）
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AppealCloseArgs {
+    /// 复议、诉讼案件的序号（appeal list 中的第一列）
+    pub id: i64,
+    /// 结果
+    #[arg(long, value_enum)]
+    pub result: AppealResultArg,
+    /// 审结日期
+    #[arg(long, value_parser = parse_date)]
+    pub closed: NaiveDate,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AgencyArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCommand {
+    /// 登记一件规章或行政规范性文件
+    Add(RegisterAddArgs),
+    /// 登记废止（或修改）
+    Repeal(RegisterRepealArgs),
+    /// 列出某机关的文件登记
+    List(AgencyArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocKindArg {
+    /// 规章
+    Regulation,
+    /// 行政规范性文件
+    NormativeDocument,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterAddArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 类别
+    #[arg(long, value_enum)]
+    pub kind: DocKindArg,
+    /// 文号，如 某政规〔2025〕1号
+    #[arg(long)]
+    pub number: String,
+    /// 标题
+    #[arg(long)]
+    pub title: String,
+    /// 制发日期
+    #[arg(long, value_parser = parse_date)]
+    pub made: NaiveDate,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterRepealArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 文号
+    #[arg(long)]
+    pub number: String,
+    /// 废止（或修改）日期
+    #[arg(long, value_parser = parse_date)]
+    pub date: NaiveDate,
+    /// 是修改而非废止
+    #[arg(long)]
+    pub amended: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CountsArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 年度
+    #[arg(long)]
+    pub year: i32,
+    /// 行政许可本年处理决定数量
+    #[arg(long, default_value_t = 0)]
+    pub licensing: i64,
+    /// 行政处罚本年处理决定数量
+    #[arg(long, default_value_t = 0)]
+    pub penalty: i64,
+    /// 行政强制本年处理决定数量
+    #[arg(long, default_value_t = 0)]
+    pub coercion: i64,
+    /// 行政事业性收费本年收费金额（万元）
+    #[arg(long, default_value = "0")]
+    pub fees_wan: String,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]
@@ -327,6 +607,50 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Case(c) => case(c).await,
+        Command::Appeal(c) => appeal(c).await,
+        Command::User(UserCommand::Add(a)) => {
+            let rec = open(&a.db, false, None).await?;
+            let Some(password) = read_password("GONGKAI_USER_PASSWORD")? else {
+                bail!("新用户需要密码：请设置环境变量 GONGKAI_USER_PASSWORD");
+            };
+            let hash = gongkai_app::auth::hash_password(&password)?;
+            let u = rec
+                .store
+                .create_user(&rec.ctx(), gongkai_store::NewUser { login: a.login, name: a.name, password_hash: hash })
+                .await?;
+            rec.store.close().await;
+            say!("已添加用户“{}”（{}）", u.login, u.name);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(UserCommand::Grant(a)) => {
+            let Some(role) = gongkai_store::Role::from_code(a.role.trim()) else {
+                bail!("未知的角色“{}”（可用：registrar、case_officer、office_head、reviewer_N、leader、county_supervisor、administrator）", a.role);
+            };
+            let rec = open(&a.db, false, None).await?;
+            let agency = rec.agency_named(&a.agency).await?;
+            let Some(u) = rec.store.user_by_login(&a.login).await? else {
+                bail!("未找到用户“{}”", a.login);
+            };
+            rec.store.grant_role(&rec.ctx(), u.id, agency.id, role).await?;
+            rec.store.close().await;
+            say!("“{}”为“{}”的{}", u.login, agency.name, role.label());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Register(c) => register(c).await,
+        Command::Counts(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let agency = rec.agency_named(&a.agency).await?;
+            let counts = gongkai_store::YearlyCounts {
+                admin_licensing: a.licensing,
+                admin_penalty: a.penalty,
+                admin_coercion: a.coercion,
+                admin_fees_wan: a.fees_wan,
+            };
+            entry::set_counts(&rec, &agency, a.year, counts).await?;
+            rec.store.close().await;
+            say!("已填报“{}” {} 年度的行政许可、行政处罚、行政强制数量和行政事业性收费金额", agency.name, a.year);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit(AuditCommand::Verify(db)) => {
             let rec = open(&db, false, None).await?;
             let v = rec.store.audit_verify().await?;
@@ -405,15 +729,15 @@ fn summarise(tables: &[(String, u64)]) -> String {
     tables.iter().map(|(t, n)| format!("{t} {n} 行")).collect::<Vec<_>>().join("，")
 }
 
-fn admin_password() -> anyhow::Result<Option<String>> {
-    if let Ok(p) = std::env::var("GONGKAI_ADMIN_PASSWORD")
+fn read_password(var: &str) -> anyhow::Result<Option<String>> {
+    if let Ok(p) = std::env::var(var)
         && !p.is_empty()
     {
         return Ok(Some(p));
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("请输入管理员密码（输入内容会显示在屏幕上；也可用环境变量 GONGKAI_ADMIN_PASSWORD 提供）：");
+        eprint!("请输入密码（输入内容会显示在屏幕上；也可用环境变量 {var} 提供）：");
         std::io::stderr().flush()?;
     }
     let mut line = String::new();
@@ -427,7 +751,7 @@ async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
     let password = if rec.store.user_by_login(&a.admin).await?.is_some() {
         None
     } else {
-        admin_password()?
+        read_password("GONGKAI_ADMIN_PASSWORD")?
     };
     let lines = rec
         .init(InitRequest {
@@ -446,8 +770,151 @@ async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+async fn appeal(c: AppealCommand) -> anyhow::Result<ExitCode> {
+    use gongkai_store::{AppealKind, AppealResult};
+    let result = |r: AppealResultArg| match r {
+        AppealResultArg::Upheld => AppealResult::Upheld,
+        AppealResultArg::Corrected => AppealResult::Corrected,
+        AppealResultArg::Other => AppealResult::Other,
+    };
+    match c {
+        AppealCommand::Add(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let app = rec.find_case(&a.case_id, a.agency.as_deref()).await?;
+            let kind = match a.kind {
+                AppealKindArg::Reconsideration => AppealKind::Reconsideration,
+                AppealKindArg::LitigationDirect => AppealKind::LitigationDirect,
+                AppealKindArg::LitigationAfterReconsideration => AppealKind::LitigationAfterReconsideration,
+            };
+            let closed = a.result.zip(a.closed).map(|(r, d)| (result(r), d));
+            let ap = entry::add_appeal(&rec, &app, kind, a.filed, closed, a.note).await?;
+            rec.store.close().await;
+            say!("已登记{}（序号 {}），针对申请 {}，{}", ap.kind.label(), ap.id, app.number, ap.result.label());
+        }
+        AppealCommand::Close(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let ap = entry::close_appeal(&rec, a.id, result(a.result), a.closed).await?;
+            rec.store.close().await;
+            say!("{}（序号 {}）已审结：{}", ap.kind.label(), ap.id, ap.result.label());
+        }
+        AppealCommand::List(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let agency = rec.agency_named(&a.agency).await?;
+            let appeals = rec.store.appeals(agency.id).await?;
+            for ap in &appeals {
+                let app = rec.store.application(ap.application).await?;
+                say!(
+                    "{}\t{}\t申请 {}\t立案 {}\t{}{}",
+                    ap.id,
+                    ap.kind.label(),
+                    app.number,
+                    ap.filed_on,
+                    ap.result.label(),
+                    ap.closed_on.map(|d| format!("（{d}）")).unwrap_or_default()
+                );
+            }
+            if appeals.is_empty() {
+                say!("没有复议、诉讼案件");
+            }
+            rec.store.close().await;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn register(c: RegisterCommand) -> anyhow::Result<ExitCode> {
+    use gongkai_store::{DocumentKind, Validity};
+    match c {
+        RegisterCommand::Add(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let agency = rec.agency_named(&a.agency).await?;
+            let kind = match a.kind {
+                DocKindArg::Regulation => DocumentKind::Regulation,
+                DocKindArg::NormativeDocument => DocumentKind::NormativeDocument,
+            };
+            let d = entry::add_document(&rec, &agency, kind, &a.number, &a.title, a.made).await?;
+            rec.store.close().await;
+            say!("已登记{}：{}《{}》", d.kind.label(), d.doc_number, d.title);
+        }
+        RegisterCommand::Repeal(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let agency = rec.agency_named(&a.agency).await?;
+            let v = if a.amended { Validity::Amended } else { Validity::Repealed };
+            let d = entry::repeal_document(&rec, &agency, &a.number, a.date, v).await?;
+            rec.store.close().await;
+            say!("{}《{}》{}（{}）", d.doc_number, d.title, d.validity.label(), a.date);
+        }
+        RegisterCommand::List(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let agency = rec.agency_named(&a.agency).await?;
+            let docs = rec.store.documents(agency.id).await?;
+            rec.store.close().await;
+            for d in &docs {
+                say!(
+                    "{}\t{}\t{}\t制发 {}\t{}{}",
+                    d.kind.label(),
+                    d.doc_number,
+                    d.title,
+                    d.made_on,
+                    d.validity.label(),
+                    d.repealed_on.map(|r| format!("（{r}）")).unwrap_or_default()
+                );
+            }
+            if docs.is_empty() {
+                say!("没有登记的文件");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn case(c: CaseCommand) -> anyhow::Result<ExitCode> {
     match c {
+        CaseCommand::Event(a) => {
+            let rec = open(&a.db, false, None).await?;
+            let app = rec.find_case(&a.id, a.agency.as_deref()).await?;
+            let Some(kind) = entry::parse_event_kind(&a.kind) else {
+                bail!("未知的事件类型“{}”", a.kind);
+            };
+            let outcome = match &a.outcome {
+                Some(o) => Some(gongkai_store::Outcome::from_ledger(o).with_context(|| {
+                    format!("“{o}”不是年报表三的办理结果（如 予以公开、部分公开、本机关不掌握相关政府信息、重复申请、其他）")
+                })?),
+                None => None,
+            };
+            let input = entry::EventInput {
+                kind,
+                on: a.date,
+                outcome,
+                party: a.party.map(|p| match p {
+                    PartyArg::ThirdParty => gongkai_store::Party::ThirdParty,
+                    PartyArg::Agency => gongkai_store::Party::Agency,
+                }),
+                days: a.days,
+                approver: a.approver,
+                new_date: a.new_date,
+                delivery: a.delivery.map(|d| match d {
+                    DeliveryArg::Direct => gongkai_store::DeliveryMode::Direct,
+                    DeliveryArg::Entrusted => gongkai_store::DeliveryMode::Entrusted,
+                    DeliveryArg::Post => gongkai_store::DeliveryMode::Post,
+                }),
+                confirmed: None,
+                amount_yuan: a.amount,
+                note: a.note,
+                reply_type: a.reply_type,
+                legal_basis: a.legal_basis,
+                reply_letter_ref: a.letter,
+            };
+            let app = entry::record_event(&rec, &app, input).await?;
+            rec.store.close().await;
+            say!("已记录：{} {}（{}）", app.number, kind.label(), a.date);
+            match (app.closing.as_ref(), app.due_on) {
+                (Some(c), _) => say!("已办结，办理结果：{}", c.outcome.label()),
+                (None, Some(d)) => say!("状态：{}，答复期限：{d}", app.state.label()),
+                (None, None) => say!("状态：{}", app.state.label()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         CaseCommand::Import(a) => {
             let rec = open(&a.db, false, None).await?;
             let agency = rec.agency_named(&a.agency).await?;

@@ -208,3 +208,51 @@ fn the_annual_report_is_generated_from_the_records_in_every_format() {
     let err = gk.fails(&["report", "generate", "--agency", "某某县民政局", "--year", "2025", "--drill", "t9:x"]);
     assert!(err.contains("无法识别的单元格"), "{err}");
 }
+
+#[test]
+fn events_appeals_register_and_counts_feed_the_report() {
+    let gk = Gk::new();
+    setup(&gk);
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
+    // an extension needs an office head who is not the case officer
+    let err = gk.fails(&["case", "event", "A2", "--type", "extension_approved", "--date", "2025-02-20", "--approver", "admin"]);
+    assert!(err.contains("办公室负责人"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["user", "add", "wang", "--name", "王主任"])
+        .env("GONGKAI_DATA_DIR", gk.dir.path().join("data"))
+        .env("GONGKAI_USER_PASSWORD", "office-head-1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    gk.ok(&["user", "grant", "wang", "--agency", "某某县民政局", "--role", "office_head"]);
+    assert!(gk.fails(&["user", "grant", "wang", "--agency", "某某县民政局", "--role", "boss"]).contains("未知的角色"));
+    let ext = gk.ok(&["case", "event", "A2", "--type", "extension_approved", "--date", "2025-02-20", "--approver", "wang"]);
+    assert!(ext.contains("答复期限"), "{ext}");
+    let err = gk.fails(&["case", "event", "A2", "--type", "replied", "--date", "2025-03-05"]);
+    assert!(err.contains("办理结果"), "{err}");
+    let err = gk.fails(&["case", "event", "A2", "--type", "replied", "--date", "2025-01-01", "--outcome", "予以公开"]);
+    assert!(err.contains("早于"), "{err}");
+    gk.ok(&["case", "event", "A2", "--type", "答复", "--date", "2025-03-05", "--outcome", "本机关不掌握相关政府信息"]);
+
+    gk.ok(&["appeal", "add", "--case", "A2", "--kind", "reconsideration", "--filed", "2025-04-01"]);
+    gk.ok(&["appeal", "add", "--case", "A1", "--kind", "litigation-direct", "--filed", "2025-03-01", "--result", "upheld", "--closed", "2025-06-01"]);
+    gk.ok(&["appeal", "close", "1", "--result", "corrected", "--closed", "2025-07-01"]);
+    assert!(gk.fails(&["appeal", "add", "--case", "A3", "--kind", "reconsideration", "--filed", "2025-12-30"]).contains("早于答复日期"));
+
+    gk.ok(&["register", "add", "--agency", "某某县民政局", "--kind", "normative-document", "--number", "某民规〔2025〕1号", "--title", "关于某某的通知", "--made", "2025-03-01"]);
+    assert!(gk.fails(&["register", "add", "--agency", "某某县民政局", "--kind", "regulation", "--number", "令1号", "--title", "规章", "--made", "2025-03-01"]).contains("规章制定权"));
+    gk.ok(&["counts", "--agency", "某某县民政局", "--year", "2025", "--licensing", "12", "--penalty", "3", "--fees-wan", "1.5"]);
+
+    let json = gk.ok(&["report", "generate", "--agency", "某某县民政局", "--year", "2025"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let t = &v["reports"][0]["tables"];
+    assert_eq!(t["t2"]["normative_docs"]["made"], 1);
+    assert_eq!(t["t2"]["admin_licensing"]["decisions"], 12);
+    assert_eq!(t["t2"]["admin_fees"]["fee_amount"], 1.5);
+    assert_eq!(t["t3"]["unable_not_held"][6], 1);
+    assert_eq!(t["t4"]["review_corrected"], 1);
+    assert_eq!(t["t4"]["lit_direct_upheld"], 1);
+    assert_eq!(v["reports"][0]["findings"], serde_json::json!([]));
+    assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
+}
