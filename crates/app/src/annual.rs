@@ -102,3 +102,31 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> any
     }
     Ok(out)
 }
+
+/// Locks the year's saved draft (no change without a recorded correction from then on).
+pub async fn lock(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<()> {
+    rec.store.set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Locked).await?;
+    Ok(())
+}
+
+/// Marks the locked report published.
+pub async fn publish(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<()> {
+    rec.store.set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Published).await?;
+    Ok(())
+}
+
+/// Replaces a locked or published report by a corrected one (a report JSON, e.g. edited from
+/// `report generate --to json`), recording who, when and why.
+pub async fn correct(
+    rec: &Records,
+    agency: &Agency,
+    year: i32,
+    corrected: &serde_json::Value,
+    reason: &str,
+) -> anyhow::Result<usize> {
+    // Accept the contract's `{"reports": [..]}` wrapper or a bare report; check it reads.
+    let doc = corrected.get("reports").and_then(|r| r.get(0)).unwrap_or(corrected);
+    let report = report_from_json(doc).context("更正后的报告不是有效的年度报告 JSON")?;
+    let stored = rec.store.correct_report(&rec.ctx(), agency.id, year, report_json(&report, &[]), reason).await?;
+    Ok(stored.corrections.len())
+}

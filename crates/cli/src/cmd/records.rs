@@ -31,6 +31,9 @@ pub enum Command {
     /// 用户与角色
     #[command(subcommand)]
     User(UserCommand),
+    /// 年度报告的锁定、发布与更正（供 gongkai report 命令族接入）
+    #[command(subcommand, hide = true, name = "report-status")]
+    ReportStatus(StatusCommand),
     /// 行政复议、行政诉讼案件（年报表四）
     #[command(subcommand)]
     Appeal(AppealCommand),
@@ -580,6 +583,78 @@ async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `gongkai report lock|publish|correct` (for the report command family to wire): the life of
+/// a saved report, draft → locked → published, and corrections after locking.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 报告年度
+    #[arg(long)]
+    pub year: i32,
+    /// 更正：更正后的报告（JSON，格式同 report generate --to json）
+    #[arg(long, value_name = "FILE")]
+    pub corrected: Option<PathBuf>,
+    /// 更正：原因（必填）
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// `gongkai report-status lock|publish|correct`.
+#[derive(Debug, Subcommand)]
+pub enum StatusCommand {
+    /// 锁定已保存的报告草稿
+    Lock(StatusArgs),
+    /// 标记已锁定的报告为已发布
+    Publish(StatusArgs),
+    /// 更正已锁定或已发布的报告（记录更正人、时间和原因）
+    Correct(StatusArgs),
+}
+
+/// What [`report_status`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    /// draft → locked.
+    Lock,
+    /// locked → published.
+    Publish,
+    /// A correction with a reason (locked or published).
+    Correct,
+}
+
+/// Runs `gongkai report lock|publish|correct`.
+pub fn report_status(change: StatusChange, a: StatusArgs) -> anyhow::Result<ExitCode> {
+    use gongkai_app::annual;
+    runtime()?.block_on(async move {
+        let rec = open(&a.db, false, None).await?;
+        let agency = rec.agency_named(&a.agency).await?;
+        match change {
+            StatusChange::Lock => {
+                annual::lock(&rec, &agency, a.year).await?;
+                say!("“{}” {} 年度报告已锁定；此后的修改须作为更正并说明原因", agency.name, a.year);
+            }
+            StatusChange::Publish => {
+                annual::publish(&rec, &agency, a.year).await?;
+                say!("“{}” {} 年度报告已标记为已发布", agency.name, a.year);
+            }
+            StatusChange::Correct => {
+                let (Some(file), Some(reason)) = (&a.corrected, &a.reason) else {
+                    bail!("更正需要 --corrected 文件和 --reason 原因");
+                };
+                let text = std::fs::read_to_string(file).with_context(|| format!("无法读取 {}", file.display()))?;
+                let v: serde_json::Value = serde_json::from_str(&text).context("更正文件不是有效的 JSON")?;
+                let n = annual::correct(&rec, &agency, a.year, &v, reason).await?;
+                say!("已记录第 {n} 次更正（{}）", reason.trim());
+            }
+        }
+        rec.store.close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
 fn clock(today: Option<NaiveDate>) -> Box<dyn Clock> {
     match today {
         Some(d) => Box::new(FixedClock(d)),
@@ -592,6 +667,13 @@ async fn open(db: &DbArgs, migrate: bool, today: Option<NaiveDate>) -> anyhow::R
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
+    if let Command::ReportStatus(c) = cmd {
+        return match c {
+            StatusCommand::Lock(a) => report_status(StatusChange::Lock, a),
+            StatusCommand::Publish(a) => report_status(StatusChange::Publish, a),
+            StatusCommand::Correct(a) => report_status(StatusChange::Correct, a),
+        };
+    }
     let rt = runtime()?;
     rt.block_on(run_async(cmd))
 }
@@ -607,6 +689,7 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Case(c) => case(c).await,
+        Command::ReportStatus(_) => bail!("内部错误：report-status 应在运行时之外处理"),
         Command::Appeal(c) => appeal(c).await,
         Command::User(UserCommand::Add(a)) => {
             let rec = open(&a.db, false, None).await?;

@@ -256,3 +256,25 @@ fn events_appeals_register_and_counts_feed_the_report() {
     assert_eq!(v["reports"][0]["findings"], serde_json::json!([]));
     assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
 }
+
+#[test]
+fn a_locked_report_changes_only_by_a_recorded_correction() {
+    let gk = Gk::new();
+    setup(&gk);
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
+    let a = ["--agency", "某某县民政局", "--year", "2025"];
+    assert!(gk.fails(&[&["report-status", "lock"][..], &a].concat()).contains("未找到"));
+    let json = gk.ok(&[&["report", "generate", "--save"][..], &a].concat());
+    gk.ok(&[&["report-status", "lock"][..], &a].concat());
+    let err = gk.fails(&[&["report", "generate", "--save"][..], &a].concat());
+    assert!(err.contains("更正"), "{err}");
+    let fixed = json.replace("办结1件", "办结1件（已更正）");
+    let file = gk.write("fixed.json", &fixed);
+    assert!(gk.fails(&[&["report-status", "correct", "--corrected", &file][..], &a].concat()).contains("原因"));
+    let out = gk.ok(&[&["report-status", "correct", "--corrected", &file, "--reason", "文字更正"][..], &a].concat());
+    assert!(out.contains("第 1 次更正"), "{out}");
+    gk.ok(&[&["report-status", "publish"][..], &a].concat());
+    assert!(gk.fails(&[&["report-status", "lock"][..], &a].concat()).contains("不能从"));
+    assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
+}
