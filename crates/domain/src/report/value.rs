@@ -61,6 +61,10 @@ impl Decimal {
 
     /// Exact sum, `None` on overflow.
     pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        if self.scale == 0 && other.scale == 0 {
+            // whole numbers, the common case: no rescaling, nothing to normalise
+            return Some(Decimal { mantissa: self.mantissa.checked_add(other.mantissa)?, scale: 0 });
+        }
         let scale = self.scale.max(other.scale);
         Some(Decimal::new(self.rescale(scale)?.checked_add(other.rescale(scale)?)?, scale))
     }

@@ -10,13 +10,15 @@
 //! differ from the format in substance, rows it cannot place), SECTION_TITLE, TRUNCATED_INPUT,
 //! AMBIGUOUS_CELLS (a row with more numbers than columns). Everything arithmetic is the checker's.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use gongkai_domain::report::spec::{FormatSpec, FormatVersion, RowSpec, T4_ROW, TableId};
 use gongkai_domain::report::{AgencyLevel, CheckCode, Decimal, Finding, Location, Report, Row, Section, Table, Value};
 
 use super::decode::is_blank;
 use super::doc::{Block, Doc};
-use super::label::{self, Quality, RowMatch, normalize};
+use super::label::{self, Quality, RowMatch, normalize, normalize_cow};
 
 /// Build a report from a document. `source` is the path or URL it came from.
 pub fn assemble(doc: &Doc, source: Option<&str>) -> Report {
@@ -35,6 +37,15 @@ pub fn assemble(doc: &Doc, source: Option<&str>) -> Report {
 
 /// A cell or paragraph without surrounding blanks and `&nbsp;` entities.
 pub fn trim_cell(s: &str) -> &str {
+    // Most cells start and end with a visible ASCII character or a CJK ideograph (UTF-8 lead
+    // bytes E4-E9): nothing to trim, and no need to decode characters.
+    let b = s.as_bytes();
+    let (Some(&f), Some(&l)) = (b.first(), b.last()) else { return s };
+    let clean_start = (f.is_ascii_graphic() && f != b'&') || (0xE4..=0xE9).contains(&f);
+    let clean_end = (l.is_ascii_graphic() && l != b';') || (l >= 0x80 && s.ends_with(|c: char| !is_blank(c)));
+    if clean_start && clean_end {
+        return s;
+    }
     let mut t = s.trim_matches(is_blank);
     loop {
         let before = t.len();
@@ -66,6 +77,12 @@ fn parse_number(t: &str) -> Option<Decimal> {
             return None;
         }
         return t.parse().ok();
+    }
+    // a label, not a number: reject it before copying anything
+    if !t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '０'..='９' | '－' | '−' | '＋' | '-' | '+'))
+        || !t.chars().all(|c| c.is_ascii() || matches!(c, '０'..='９' | '．' | '，' | '－' | '−' | '＋'))
+    {
+        return None;
     }
     let mut s = String::with_capacity(t.len());
     for c in t.chars() {
@@ -197,10 +214,10 @@ fn detect_format(items: &[Item<'_>]) -> Option<FormatVersion> {
             if !matches!(first, '本' | '对' | '上' | '采' | '其' | '政' | '处' | '第' | '现' | '1' | '2' | '１' | '２') {
                 continue;
             }
-            let n = normalize(c);
-            if EVIDENCE_2019.contains(&n.as_str()) {
+            let n = normalize_cow(c);
+            if EVIDENCE_2019.contains(&n.as_ref()) {
                 v19 += 1;
-            } else if EVIDENCE_2021.contains(&n.as_str()) || n.starts_with("1.申请人无正当理由逾期不补正") || n.starts_with("2.申请人逾期未按收费通知")
+            } else if EVIDENCE_2021.contains(&n.as_ref()) || n.starts_with("1.申请人无正当理由逾期不补正") || n.starts_with("2.申请人逾期未按收费通知")
             {
                 v21 += 1;
             }
@@ -383,7 +400,7 @@ impl<'a> Assembler<'a> {
             return;
         }
         if self.ctx.is_none() && raw.len() <= 120 {
-            let n = normalize(raw);
+            let n = normalize_cow(raw);
             if label::is_t4_header(&n) {
                 self.enter(TableId::T4, line);
                 return;
@@ -403,7 +420,7 @@ impl<'a> Assembler<'a> {
         if raw.len() > 240 {
             return false;
         }
-        let norm = normalize(raw);
+        let norm = normalize_cow(raw);
         if t == TableId::T2 {
             if let Some(b) = label::match_t2_caption(self.format, raw) {
                 self.flush_pending();
@@ -426,7 +443,7 @@ impl<'a> Assembler<'a> {
             self.enter(TableId::T4, line);
             return true;
         }
-        if t == TableId::T4 && matches!(norm.as_str(), "总计" | "合计") {
+        if t == TableId::T4 && matches!(norm.as_ref(), "总计" | "合计") {
             return true;
         }
         // a label; in table 二 also try table 三 (its heading may be missing)
@@ -526,7 +543,7 @@ impl<'a> Assembler<'a> {
         }) else {
             return false;
         };
-        let norm = normalize(label_cut);
+        let norm = normalize_cow(label_cut);
         if !tables.iter().any(|&t| label::match_row_norm(self.format, t, &norm, self.group).is_some()) {
             return false;
         }
@@ -640,7 +657,7 @@ impl<'a> Assembler<'a> {
         }
 
         // header rows
-        let norms: Vec<String> = labels.iter().map(|l| if l.len() <= 240 { normalize(l) } else { String::new() }).collect();
+        let norms: Vec<Cow<'_, str>> = labels.iter().map(|l| if l.len() <= 240 { normalize_cow(l) } else { Cow::Borrowed("") }).collect();
         if norms[0] == "信息内容" {
             self.flush_pending();
             if self.ctx != Some(TableId::T2) {
@@ -761,14 +778,14 @@ impl<'a> Assembler<'a> {
 
     /// Match the label cells of a row (group cells, then the leaf) in table `t`. The leaf is the
     /// most specific label that matched; group cells set the current group.
-    fn match_labels(&mut self, t: TableId, norms: &[String], labels: &[&'a str]) -> Option<(RowMatch, &'a str)> {
+    fn match_labels(&mut self, t: TableId, norms: &[Cow<'_, str>], labels: &[&'a str]) -> Option<(RowMatch, &'a str)> {
         let mut leaf: Option<(RowMatch, &'a str)> = None;
         let mut group = self.group;
         // a fragment left over from the previous line, completing this label
         if let Some((loose, _)) = &self.loose
             && let Some(last) = labels.last() {
                 let joined = normalize(&format!("{loose}{last}"));
-                let alone = label::match_row_norm(self.format, t, norms.last().map_or("", |s| s.as_str()), group);
+                let alone = label::match_row_norm(self.format, t, norms.last().map_or("", |s| s.as_ref()), group);
                 if let Some(m) = label::match_row_norm(self.format, t, &joined, group).filter(|m| m.quality == Quality::Exact)
                     && alone.is_none_or(|a| a.quality != Quality::Exact) {
                         self.loose = None;
@@ -842,8 +859,7 @@ impl<'a> Assembler<'a> {
         (v, false)
     }
 
-    fn cells_for(&mut self, values: &[&'a str], n: usize, all: usize, value_end: Option<usize>, what: &str, loc: Location) -> Vec<Value> {
-        let line = loc.line.unwrap_or(0);
+    fn cells_for(&mut self, values: &[&'a str], n: usize, all: usize, value_end: Option<usize>, table: TableId, row: Option<&'static str>, line: u32) -> Vec<Value> {
         // On a true grid, take the columns where the numbers stand in the other rows.
         let aligned: Option<(usize, usize)> = value_end.and_then(|end| {
             let start = end.checked_sub(n)?;
@@ -858,6 +874,14 @@ impl<'a> Assembler<'a> {
             None => self.fit(values, n),
         };
         if surplus {
+            let what = table_name(table);
+            let loc = Location {
+                section: Some(table.section().to_owned()),
+                table: Some(table.id().to_owned()),
+                row: row.map(str::to_owned),
+                line: Some(line),
+                column: None,
+            };
             self.findings.push(Finding::new(
                 CheckCode::AmbiguousCells,
                 format!("{what}第 {line} 行有 {} 个数值，但格式只有 {n} 列，无法确定各数值所属的列；只读取了前 {n} 个", values.iter().filter(|c| !c.is_empty()).count()),
@@ -884,9 +908,8 @@ impl<'a> Assembler<'a> {
         if m.quality == Quality::Variant {
             self.label_finding(&m, label, line);
         }
-        let loc = Location { section: Some(t.section().to_owned()), table: Some(t.id().to_owned()), row: Some(m.row.id.to_owned()), line: Some(line), column: None };
         let value_end = if t == TableId::T3 { value_end } else { None };
-        let cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, table_name(t), loc) };
+        let cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, t, Some(m.row.id), line) };
         let Some(table) = self.tables[tix(t)].as_mut() else { return };
         let row = Row { id: m.row.id, label: label.to_owned(), cells, line: Some(line) };
         match table.row_mut(m.row.id) {
@@ -900,8 +923,7 @@ impl<'a> Assembler<'a> {
 
     fn emit_t4(&mut self, values: &[&'a str], line: u32, value_end: Option<usize>, all: usize) {
         let n = self.spec.t4.blocks[0].columns.len();
-        let loc = Location { section: Some("s4".to_owned()), table: Some("t4".to_owned()), line: Some(line), ..Location::default() };
-        let cells = self.cells_for(values, n, all, value_end, table_name(TableId::T4), loc);
+        let cells = self.cells_for(values, n, all, value_end, TableId::T4, None, line);
         self.enter(TableId::T4, line);
         let label = self.spec.t4.blocks[0].rows[0].text;
         if let Some(table) = self.tables[2].as_mut()
@@ -915,8 +937,8 @@ impl<'a> Assembler<'a> {
     fn check_t2_header(&mut self) {
         let Some((headers, line)) = self.t2_header.take() else { return };
         // headers that are exactly some block's columns name that block
-        let norms: Vec<String> = headers.iter().map(|h| normalize(h)).collect();
-        if let Some(b) = self.spec.t2.blocks.iter().position(|b| b.columns.len() == norms.len() && b.columns.iter().zip(&norms).all(|(c, n)| normalize(c.text) == *n)) {
+        let norms: Vec<Cow<'_, str>> = headers.iter().map(|h| normalize_cow(h)).collect();
+        if let Some(b) = self.spec.t2.blocks.iter().position(|b| b.columns.len() == norms.len() && b.columns.iter().zip(&norms).all(|(c, n)| normalize_cow(c.text) == *n)) {
             self.block = Some(b);
             return;
         }

@@ -14,6 +14,26 @@ pub struct Doc<'a> {
     pub blocks: Vec<Block<'a>>,
 }
 
+impl Doc<'_> {
+    /// The same document owning its texts.
+    pub fn into_owned(self) -> Doc<'static> {
+        let own = |c: Cow<'_, str>| Cow::Owned(c.into_owned());
+        Doc {
+            blocks: self
+                .blocks
+                .into_iter()
+                .map(|b| match b {
+                    Block::Para { text, line } => Block::Para { text: own(text), line },
+                    Block::Table { rows, line } => Block::Table {
+                        rows: rows.into_iter().map(|r| GridRow { cells: r.cells.into_iter().map(own).collect(), line: r.line }).collect(),
+                        line,
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One block of a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block<'a> {

@@ -51,7 +51,7 @@ pub fn read(bytes: &[u8], source: Option<&str>) -> Result<Report, ReadError> {
 pub fn to_doc(bytes: &[u8]) -> Result<Doc<'static>, ReadError> {
     let declared = declared_charset(bytes);
     let text = decode_html(bytes, declared.as_deref())?;
-    Ok(scan(&text))
+    Ok(scan(&text).into_owned())
 }
 
 fn decode_html<'a>(bytes: &'a [u8], declared: Option<&str>) -> Result<Cow<'a, str>, ReadError> {
@@ -112,10 +112,14 @@ fn trim_ascii_start(mut s: &[u8]) -> &[u8] {
 // ---- text accumulation -------------------------------------------------------------------------
 
 /// Text with whitespace collapsed on the fly: runs of spaces, tabs, newlines, `&nbsp;` and the
-/// ideographic space become one space; leading and trailing whitespace are dropped.
-#[derive(Debug, Default)]
-struct TextBuf {
+/// ideographic space become one space; leading and trailing whitespace are dropped. A text that is
+/// one unbroken run of the source (a number cell, most labels) is borrowed from it, not copied.
+#[derive(Debug)]
+struct TextBuf<'a> {
+    src: &'a str,
     text: String,
+    /// The text so far is exactly `src[a..b]` (and `text` is empty).
+    span: Option<(usize, usize)>,
     pending_space: bool,
     /// A block boundary inside a cell: kept as `\n` so a layout table can split its cells back
     /// into paragraphs; data cells turn it into a space.
@@ -127,8 +131,24 @@ struct TextBuf {
     plain: bool,
 }
 
-impl TextBuf {
-    fn push_str(&mut self, s: &str, line: u32) {
+impl<'a> TextBuf<'a> {
+    fn new(src: &'a str) -> Self {
+        TextBuf { src, text: String::new(), span: None, pending_space: false, pending_break: false, line: 0, in_link: false, plain: false }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.span.is_none() && self.text.is_empty()
+    }
+
+    /// Copy a borrowed span into the buffer, before something is added to it.
+    fn materialize(&mut self) {
+        if let Some((a, b)) = self.span.take() {
+            self.text.push_str(&self.src[a..b]);
+        }
+    }
+
+    /// Add `s`, which is `src[at..at + s.len()]`.
+    fn push_str(&mut self, at: usize, s: &str, line: u32) {
         // Copy runs of visible text at once; only whitespace and invisible characters (whose
         // UTF-8 starts with one of four lead bytes) are looked at one by one.
         let b = s.as_bytes();
@@ -149,21 +169,40 @@ impl TextBuf {
                     continue;
                 }
             };
-            self.push_run(&s[run..i], line);
+            self.push_run(at + run, &s[run..i], line);
             if space {
                 self.pending_space = true;
             }
             i += len;
             run = i;
         }
-        self.push_run(&s[run..], line);
+        self.push_run(at + run, &s[run..], line);
     }
 
-    fn push_run(&mut self, r: &str, line: u32) {
-        if !r.is_empty() {
-            self.start(line);
-            self.text.push_str(r);
+    fn push_run(&mut self, at: usize, r: &str, line: u32) {
+        if r.is_empty() {
+            return;
         }
+        if self.is_empty() {
+            self.plain |= !self.in_link;
+            self.line = line;
+            self.pending_space = false;
+            self.pending_break = false;
+            self.span = Some((at, at + r.len()));
+            return;
+        }
+        if let Some((a, b)) = self.span
+            && b == at
+            && !self.pending_space
+            && !self.pending_break
+        {
+            self.plain |= !self.in_link;
+            self.span = Some((a, at + r.len()));
+            return;
+        }
+        self.materialize();
+        self.start(line);
+        self.text.push_str(r);
     }
 
     fn start(&mut self, line: u32) {
@@ -186,6 +225,7 @@ impl TextBuf {
             }
             '\u{200b}' | '\u{feff}' | '\u{200c}' | '\u{200d}' => {}
             _ => {
+                self.materialize();
                 self.start(line);
                 self.text.push(c);
             }
@@ -197,44 +237,54 @@ impl TextBuf {
         self.pending_break = true;
     }
 
-    fn take(&mut self) -> Option<(String, u32)> {
+    fn take(&mut self) -> Option<(Cow<'a, str>, u32)> {
         self.pending_space = false;
         self.pending_break = false;
         self.plain = false;
-        if self.text.is_empty() { None } else { Some((std::mem::take(&mut self.text), self.line)) }
+        if let Some((a, b)) = self.span.take() {
+            return Some((Cow::Borrowed(&self.src[a..b]), self.line));
+        }
+        if self.text.is_empty() {
+            return None;
+        }
+        // An exact-size copy, keeping the buffer for the next cell: one allocation per text
+        // instead of a chain of reallocations as each grows.
+        let text = self.text.as_str().to_owned();
+        self.text.clear();
+        Some((Cow::Owned(text), self.line))
     }
 }
 
 // ---- tables ------------------------------------------------------------------------------------
 
 #[derive(Debug)]
-struct RawCell {
-    text: String,
+struct RawCell<'a> {
+    text: Cow<'a, str>,
     rowspan: usize,
     colspan: usize,
 }
 
 #[derive(Debug)]
-struct RawRow {
-    cells: Vec<RawCell>,
+struct RawRow<'a> {
+    cells: Vec<RawCell<'a>>,
     line: u32,
 }
 
 #[derive(Debug)]
-struct TableBuilder {
+struct TableBuilder<'a> {
     line: u32,
-    rows: Vec<RawRow>,
+    rows: Vec<RawRow<'a>>,
     /// Some while a cell is open: (rowspan, colspan) of the open cell.
     cell: Option<(usize, usize)>,
-    cell_text: TextBuf,
+    cell_text: TextBuf<'a>,
     row_open: bool,
     /// A table that holds another table: its cells are paragraphs, not data.
     layout: bool,
 }
 
-impl TableBuilder {
-    fn new(line: u32) -> Self {
-        TableBuilder { line, rows: Vec::new(), cell: None, cell_text: TextBuf::default(), row_open: false, layout: false }
+impl<'a> TableBuilder<'a> {
+    fn new(line: u32, src: &'a str) -> Self {
+        TableBuilder { line, rows: Vec::new(), cell: None, cell_text: TextBuf::new(src), row_open: false, layout: false }
     }
 
     fn open_row(&mut self, line: u32) {
@@ -253,7 +303,7 @@ impl TableBuilder {
 
     fn close_cell(&mut self) {
         if let Some((rowspan, colspan)) = self.cell.take() {
-            let text = self.cell_text.take().map(|(t, _)| t).unwrap_or_default();
+            let text = self.cell_text.take().map_or(Cow::Borrowed(""), |(t, _)| t);
             if let Some(row) = self.rows.last_mut() {
                 row.cells.push(RawCell { text, rowspan, colspan });
             }
@@ -267,18 +317,18 @@ impl TableBuilder {
 
     /// Expand spans into an aligned grid. `budget` is the document's remaining allowance of
     /// covered cells.
-    fn into_grid(mut self, budget: &mut usize) -> Block<'static> {
+    fn into_grid(mut self, budget: &mut usize) -> Block<'a> {
         self.close_row();
         // remaining rows each column is still covered by a rowspan from above
         let mut covered: Vec<usize> = Vec::new();
         let mut rows = Vec::with_capacity(self.rows.len());
         for raw in self.rows {
-            let mut cells: Vec<String> = Vec::with_capacity(raw.cells.len());
+            let mut cells: Vec<Cow<'a, str>> = Vec::with_capacity(raw.cells.len());
             let mut col = 0usize;
-            let fill_covered = |cells: &mut Vec<String>, col: &mut usize, covered: &mut Vec<usize>| {
+            let fill_covered = |cells: &mut Vec<Cow<'a, str>>, col: &mut usize, covered: &mut Vec<usize>| {
                 while *col < covered.len() && covered[*col] > 0 {
                     covered[*col] -= 1;
-                    cells.push(String::new());
+                    cells.push(Cow::Borrowed(""));
                     *col += 1;
                 }
             };
@@ -295,11 +345,11 @@ impl TableBuilder {
                 }
                 let mut text = cell.text;
                 if text.contains('\n') {
-                    text = text.replace('\n', " ");
+                    text = Cow::Owned(text.replace('\n', " "));
                 }
                 cells.push(text);
                 for _ in 1..colspan {
-                    cells.push(String::new());
+                    cells.push(Cow::Borrowed(""));
                 }
                 if covered.len() < col + colspan {
                     covered.resize(col + colspan, 0);
@@ -314,14 +364,14 @@ impl TableBuilder {
             while c < covered.len() {
                 if covered[c] > 0 {
                     while cells.len() < c {
-                        cells.push(String::new());
+                        cells.push(Cow::Borrowed(""));
                     }
                     covered[c] -= 1;
-                    cells.push(String::new());
+                    cells.push(Cow::Borrowed(""));
                 }
                 c += 1;
             }
-            rows.push(GridRow { cells: cells.into_iter().map(Cow::Owned).collect(), line: raw.line });
+            rows.push(GridRow { cells, line: raw.line });
         }
         pad_rows(&mut rows, budget);
         Block::Table { rows, line: self.line }
@@ -407,9 +457,9 @@ struct Scanner<'a> {
     line: u32,
     /// Byte offset up to which `line` has been counted.
     line_pos: usize,
-    blocks: Vec<Block<'static>>,
-    para: TextBuf,
-    tables: Vec<TableBuilder>,
+    blocks: Vec<Block<'a>>,
+    para: TextBuf<'a>,
+    tables: Vec<TableBuilder<'a>>,
     in_head: bool,
     covered_budget: usize,
     /// Positions from which a search already failed: nothing to find at or after them.
@@ -419,7 +469,7 @@ struct Scanner<'a> {
 }
 
 /// Scan decoded HTML text into a [`Doc`].
-pub fn scan(src: &str) -> Doc<'static> {
+pub fn scan(src: &str) -> Doc<'_> {
     let mut s = Scanner {
         src,
         bytes: src.as_bytes(),
@@ -427,7 +477,7 @@ pub fn scan(src: &str) -> Doc<'static> {
         line: 1,
         line_pos: 0,
         blocks: Vec::new(),
-        para: TextBuf::default(),
+        para: TextBuf::new(src),
         tables: Vec::new(),
         in_head: false,
         covered_budget: MAX_COVERED_CELLS,
@@ -439,12 +489,14 @@ pub fn scan(src: &str) -> Doc<'static> {
     Doc { blocks: s.blocks }
 }
 
-impl Scanner<'_> {
+impl<'a> Scanner<'a> {
     /// The line of byte offset `to` (offsets only move forward).
     fn line_at(&mut self, to: usize) -> u32 {
         if to > self.line_pos {
             let to = to.min(self.bytes.len());
-            let n = memchr::memchr_iter(b'\n', &self.bytes[self.line_pos..to]).count();
+            let span = &self.bytes[self.line_pos..to];
+            // most spans are a tag or a few words: a plain loop beats the SIMD counter's set-up
+            let n = if span.len() < 64 { span.iter().filter(|&&b| b == b'\n').count() } else { memchr::memchr_iter(b'\n', span).count() };
             self.line += u32::try_from(n).unwrap_or(u32::MAX);
             self.line_pos = to;
         }
@@ -493,7 +545,7 @@ impl Scanner<'_> {
             let skipped = &s.as_bytes()[..s.len() - trimmed.len()];
             line + u32::try_from(memchr::memchr_iter(b'\n', skipped).count()).unwrap_or(0)
         };
-        self.sink().push_str(s, line);
+        self.sink().push_str(start, s, line);
     }
 
     fn push_char(&mut self, c: char, at: usize) {
@@ -505,7 +557,7 @@ impl Scanner<'_> {
     }
 
     /// Where text goes now: the open cell of a data table, or the current paragraph.
-    fn sink(&mut self) -> &mut TextBuf {
+    fn sink(&mut self) -> &mut TextBuf<'a> {
         match self.tables.last_mut() {
             Some(t) if !t.layout && t.cell.is_some() => &mut t.cell_text,
             _ => &mut self.para,
@@ -519,7 +571,7 @@ impl Scanner<'_> {
         if let Some((text, line)) = self.para.take()
             && !menu
         {
-            self.blocks.push(Block::Para { text: text.into(), line });
+            self.blocks.push(Block::Para { text, line });
         }
     }
 
@@ -721,7 +773,7 @@ impl Scanner<'_> {
                     }
                     None => self.flush_para(),
                 }
-                self.tables.push(TableBuilder::new(line));
+                self.tables.push(TableBuilder::new(line, self.src));
             }
             b"tr" => {
                 if let Some(t) = self.tables.last_mut() {

@@ -13,6 +13,7 @@
 //! number in the current group (`2.` under （三）不予公开); then similarity over all rows, accepted
 //! only above a threshold and with a clear margin over the runner-up.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -27,8 +28,15 @@ use super::decode::is_blank;
 /// double and single quotes to `"`; leading numbering `1、`/`1．` to `1.` and `一.`/`一．` to
 /// `一、`; `钩稽` to `勾稽`. Linear, one allocation.
 pub fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // Unchanged text is copied in runs; only the characters that change are handled one by one.
+    normalize_cow(s).into_owned()
+}
+
+/// [`normalize`], borrowing `s` when it is already normal (the format's own wording, as most
+/// reports print it): no allocation then.
+pub fn normalize_cow(s: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    // Unchanged text is copied in runs; only the characters that change are handled one by one,
+    // and only characters whose UTF-8 lead byte can start one that changes are decoded.
     let b = s.as_bytes();
     let mut run = 0;
     let mut i = 0;
@@ -55,8 +63,15 @@ pub fn normalize(s: &str) -> String {
                     continue;
                 }
             }
+        } else if !matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xE9 | 0xEF) {
+            i += match x {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                _ => 2,
+            };
+            continue;
         } else {
-            let Some(c) = s[i..].chars().next() else { break };
+            let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else { break };
             let len = c.len_utf8();
             let repl = match c {
                 c if is_blank(c) => None,
@@ -82,16 +97,25 @@ pub fn normalize(s: &str) -> String {
             };
             (len, repl)
         };
-        out.push_str(&s[run..i]);
+        let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+        o.push_str(&s[run..i]);
         if let Some(c) = repl {
-            out.push(c);
+            o.push(c);
         }
         i += len;
         run = i;
     }
-    out.push_str(&s[run..]);
-    fix_numbering(&mut out);
-    out
+    let mut cow = match out {
+        None => Cow::Borrowed(s),
+        Some(mut o) => {
+            o.push_str(s.get(run..).unwrap_or(""));
+            Cow::Owned(o)
+        }
+    };
+    if let Some((range, with)) = numbering_fix(&cow) {
+        cow.to_mut().replace_range(range, with);
+    }
+    cow
 }
 
 /// `&nbsp;` / `&#160;` / `&#xa0;` / `&ensp;` / `&emsp;` at the start of `s`: the rest after it.
@@ -106,25 +130,25 @@ fn strip_entity(s: &str) -> Option<&str> {
 
 const CN_DIGITS: &str = "一二三四五六七八九十";
 
-fn fix_numbering(s: &mut String) {
+fn is_cn_digit(c: char) -> bool {
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+}
+
+/// The leading numbering to rewrite: `1、` → `1.`, `一.` / `一，` → `一、`.
+fn numbering_fix(s: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
     // Arabic: 1、 1． (already 1. after the full-width mapping) → 1.
     let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    if digits > 0 && digits <= 2 {
-        if s[digits..].starts_with('、') {
-            s.replace_range(digits..digits + '、'.len_utf8(), ".");
-        }
-        return;
+    if digits > 0 {
+        return (digits <= 2 && s[digits..].starts_with('、')).then(|| (digits..digits + '、'.len_utf8(), "."));
     }
-    // Chinese: 一. 一， → 一、
-    let cn: usize = s.chars().take_while(|c| CN_DIGITS.contains(*c)).map(char::len_utf8).sum();
+    // Chinese: 一. 一， → 一、 (but not 一.5, not a numbering)
+    let cn: usize = s.chars().take_while(|c| is_cn_digit(*c)).map(char::len_utf8).sum();
     if cn > 0 && cn <= 6 {
-        let after = &s[cn..];
-        let sep = after.chars().next();
-        if let Some(sep @ ('.' | '，' | '．')) = sep {
-            // 一. but not 一.5 (not a numbering)
-            s.replace_range(cn..cn + sep.len_utf8(), "、");
+        if let Some(sep @ ('.' | '，' | '．')) = s[cn..].chars().next() {
+            return Some((cn..cn + sep.len_utf8(), "、"));
         }
     }
+    None
 }
 
 /// A label's leading number, as printed.
@@ -250,17 +274,17 @@ const SECTION_VARIANTS: &[(usize, &str)] = &[
 pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch> {
     // Cheap rejection on the hot path: headings start with a Chinese numeral (after blanks).
     let first = raw.chars().find(|c| !is_blank(*c))?;
-    if !CN_DIGITS.contains(first) {
+    if !is_cn_digit(first) {
         return None;
     }
-    let head: String = {
+    let head: Cow<'_, str> = {
         // Only the first ~60 characters matter.
         let cut = raw.char_indices().nth(80).map_or(raw.len(), |(i, _)| i);
-        normalize(&raw[..cut])
+        normalize_cow(&raw[..cut])
     };
     let (num, body) = split_number(&head);
     let Some(Numbering::Top(n)) = num else { return None };
-    let number: String = head.chars().take_while(|c| CN_DIGITS.contains(*c)).collect();
+    let number: String = head.chars().take_while(|c| is_cn_digit(*c)).collect();
     let short = body.chars().count() <= 40 && raw.chars().filter(|c| !is_blank(*c)).count() <= 48;
     // 1. exact title, whole or as a prefix
     for (i, s) in SECTIONS.iter().enumerate() {
@@ -415,7 +439,7 @@ const T2_VARIANTS: &[(&str, &str)] = &[("规范性文件", "normative_docs"), ("
 /// Match a row label of table `table` (二 or 三) in `format`. `group` is the id of the group the
 /// row is printed under, when known (e.g. `denied`), which lets `2.` plus a typo find its row.
 pub fn match_row(format: FormatVersion, table: TableId, raw: &str, group: Option<&str>) -> Option<RowMatch> {
-    let norm = normalize(raw);
+    let norm = normalize_cow(raw);
     match_row_norm(format, table, &norm, group)
 }
 
@@ -492,7 +516,7 @@ pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: 
 /// The block of table 二 a caption names: `第二十条第（一）项` → `art20_1`. Accepts the caption
 /// with or without parentheses; returns the block's index in the format's table 二.
 pub fn match_t2_caption(format: FormatVersion, raw: &str) -> Option<usize> {
-    let norm = normalize(raw);
+    let norm = normalize_cow(raw);
     let rest = norm.strip_prefix("第二十条")?;
     let rest = rest.strip_prefix('第').unwrap_or(rest);
     let rest = rest.strip_prefix('（').unwrap_or(rest);
@@ -505,8 +529,8 @@ pub fn match_t2_caption(format: FormatVersion, raw: &str) -> Option<usize> {
 /// Which format a table 二 column header belongs to, if it is one: exact wording of the 2021 or
 /// the 2019 format.
 pub fn t2_header_format(raw: &str) -> Option<FormatVersion> {
-    let norm = normalize(raw);
-    let in_format = |f: &FormatSpec| f.t2.blocks.iter().flat_map(|b| b.columns).any(|c| normalize(c.text) == norm);
+    let norm = normalize_cow(raw);
+    let in_format = |f: &FormatSpec| f.t2.blocks.iter().flat_map(|b| b.columns).any(|c| normalize_cow(c.text) == norm);
     if in_format(&FORMAT_2021) {
         Some(FormatVersion::V2021)
     } else if in_format(&FORMAT_2019) {
@@ -520,8 +544,8 @@ pub fn t2_header_format(raw: &str) -> Option<FormatVersion> {
 /// agree after normalisation, `Some(quality)` otherwise (`Variant` when it is recognisably that
 /// column, e.g. 本年度止件数 for 本年废止件数).
 pub fn compare_header(printed: &str, expected: &str) -> Option<Quality> {
-    let p = normalize(printed);
-    let e = normalize(expected);
+    let p = normalize_cow(printed);
+    let e = normalize_cow(expected);
     if p == e {
         return None;
     }

@@ -184,8 +184,8 @@ fn looks_html(t: &str) -> bool {
     if !t.starts_with('<') {
         return false;
     }
-    let cut = t.char_indices().nth(4096).map_or(t.len(), |(i, _)| i);
-    let head = t[..cut].as_bytes();
+    // the first 4,096 characters, at most 3 bytes each
+    let head = &t.as_bytes()[..t.len().min(3 * 4096)];
     const MARKS: [&[u8]; 9] = [b"html", b"!doctype html", b"body", b"table", b"div", b"p>", b"p ", b"head", b"meta"];
     memchr::memchr_iter(b'<', head).any(|i| {
         let rest = &head[i + 1..];

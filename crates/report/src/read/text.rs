@@ -42,18 +42,30 @@ pub fn read_text(text: &str, source: Option<&str>) -> Report {
 /// Layout: no tab-separated rows, and page footers (`-3-`) or labels broken one character per
 /// line or most lines indented by runs of spaces. Otherwise plain.
 pub fn flavour(text: &str) -> TextFlavour {
-    let (mut lines, mut tabbed, mut indented, mut footers, mut single_chars, mut spaced) = (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
-    let mut longest = 0usize;
+    // First the cheap facts that decide most inputs: the longest line, the tabbed lines.
+    let b = text.as_bytes();
+    let (mut longest, mut tabbed, mut start) = (0usize, 0u32, 0usize);
+    for end in memchr::memchr_iter(b'\n', b).chain(std::iter::once(b.len())) {
+        let line = &b[start..end];
+        longest = longest.max(line.len());
+        if memchr::memchr(b'\t', line).is_some() && line.iter().any(|c| !c.is_ascii_whitespace()) {
+            tabbed += 1;
+        }
+        start = end + 1;
+    }
+    if longest > 2000 || crawl_digits(text) {
+        return TextFlavour::Crawl;
+    }
+    if tabbed >= 5 {
+        return TextFlavour::Plain;
+    }
+    let (mut lines, mut indented, mut footers, mut single_chars, mut spaced) = (0u32, 0u32, 0u32, 0u32, 0u32);
     for line in text.lines() {
         let t = line.trim_matches(is_blank);
         if t.is_empty() {
             continue;
         }
         lines += 1;
-        longest = longest.max(line.len());
-        if line.contains('\t') {
-            tabbed += 1;
-        }
         if line.starts_with("   ") {
             indented += 1;
         }
@@ -67,12 +79,6 @@ pub fn flavour(text: &str) -> TextFlavour {
         if chars.next().is_some_and(|c| c > '\u{2E80}') && chars.next().is_none() {
             single_chars += 1;
         }
-    }
-    if longest > 2000 || crawl_digits(text) {
-        return TextFlavour::Crawl;
-    }
-    if tabbed >= 5 {
-        return TextFlavour::Plain;
     }
     if lines >= 10 && (footers >= 1 || single_chars >= 4) && (indented + spaced) * 5 >= lines {
         return TextFlavour::Layout;
@@ -99,12 +105,16 @@ fn crawl_digits(text: &str) -> bool {
 
 /// A page footer or header line: `-3-`, `— 3 —`, `第 3 页`, `第3页 共5页`, `3 / 5`.
 pub fn is_page_footer(t: &str) -> bool {
-    // footers are short and hold a digit; most lines fail here without allocating
-    if t.len() > 32 || !t.bytes().any(|b| b.is_ascii_digit()) {
+    // footers are short, hold a digit and start with a dash, 第 or a digit; most lines fail here
+    // without allocating
+    if t.len() > 32 || !t.bytes().any(|b| b.is_ascii_digit()) || t.contains('\t') {
+        return false;
+    }
+    const DASHES: [char; 5] = ['-', '—', '–', '－', '―'];
+    if !t.starts_with(DASHES) && !t.starts_with('第') && !t.starts_with(|c: char| c.is_ascii_digit()) {
         return false;
     }
     let s: String = t.chars().filter(|c| !is_blank(*c)).collect();
-    const DASHES: [char; 5] = ['-', '—', '–', '－', '―'];
     let inner = s.trim_matches(DASHES);
     if s.starts_with(DASHES) && s.ends_with(DASHES) && !inner.is_empty() && inner.len() <= 4 && inner.bytes().all(|b| b.is_ascii_digit()) {
         return true;
@@ -150,7 +160,9 @@ pub fn plain_doc(text: &str) -> Doc<'_> {
             continue;
         }
         let cells: Option<Vec<Cow<'_, str>>> = if line.contains('\t') {
-            Some(line.split('\t').map(|c| Cow::Borrowed(c.trim_matches(is_blank))).collect())
+            let mut cells = Vec::with_capacity(memchr::memchr_iter(b'\t', line.as_bytes()).count() + 1);
+            cells.extend(line.split('\t').map(|c| Cow::Borrowed(c.trim_matches(is_blank))));
+            Some(cells)
         } else {
             split_spaced(t)
         };
