@@ -158,3 +158,67 @@ impl DeadlineRules for EngineRules {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use gongkai_store::*;
+
+    use super::EngineRules;
+    use crate::clock::CalendarStore;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// The worked vectors of regulation.md §1, through the store with the real engine.
+    #[tokio::test]
+    async fn the_store_derives_due_dates_with_the_real_calendar() {
+        let dir = tempfile::tempdir().unwrap();
+        let rules = EngineRules::new(CalendarStore::new(dir.path()), Default::default(), d("2025-06-30")).unwrap();
+        let url = format!("sqlite:{}", dir.path().join("t.db").display());
+        let store = Store::open(&url, Arc::new(rules), OpenOptions::default()).await.unwrap();
+        let ctx = Ctx { actor: "t".into(), at: Utc.with_ymd_and_hms(2025, 1, 20, 9, 0, 0).unwrap() };
+        let agency = store
+            .create_agency(&ctx, NewAgency { name: "县政府".into(), level: AgencyLevel::County, parent: None, region: String::new(), settings: AgencySettings::default() })
+            .await
+            .unwrap();
+        let app = |received: &str| NewApplication {
+            agency: agency.id,
+            number: None,
+            applicant: Applicant { kind: ApplicantKind::NaturalPerson, name: "张三".into(), id_document: String::new(), contact: String::new(), address: String::new() },
+            channel: Channel::InPerson,
+            content: "内容".into(),
+            requested_form: String::new(),
+            delivery: String::new(),
+            case_officer: None,
+            received_on: d(received),
+            events: vec![],
+            closing: None,
+            remarks: String::new(),
+        };
+        for (received, due) in [("2025-01-20", "2025-02-21"), ("2024-12-30", "2025-01-27")] {
+            let a = store.create_application(&ctx, app(received)).await.unwrap();
+            assert_eq!(a.due_on, Some(d(due)), "received {received}");
+        }
+        let a = store.create_application(&ctx, app("2025-01-20")).await.unwrap();
+        let ext = Event {
+            detail: EventDetail { days: Some(20), approver: Some("办公室主任".into()), ..EventDetail::default() },
+            ..Event::new(EventKind::ExtensionApproved, d("2025-02-10"))
+        };
+        let a = store.add_event(&ctx, a.id, ext, None).await.unwrap();
+        assert_eq!(a.due_on, Some(d("2025-03-21")));
+        // the engine refuses what the structural checks let through: a second correction notice
+        let a = store.create_application(&ctx, app("2025-01-20")).await.unwrap();
+        store.add_event(&ctx, a.id, Event::new(EventKind::CorrectionRequested, d("2025-01-21")), None).await.unwrap();
+        store.add_event(&ctx, a.id, Event::new(EventKind::CorrectionReceived, d("2025-01-23")), None).await.unwrap();
+        let err = store
+            .add_event(&ctx, a.id, Event::new(EventKind::CorrectionRequested, d("2025-01-24")), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Rule(_)), "{err}");
+        store.close().await;
+    }
+}

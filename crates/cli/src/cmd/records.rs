@@ -427,7 +427,7 @@ pub struct CaseListArgs {
     /// 只列该机关的案件
     #[arg(long)]
     pub agency: Option<String>,
-    /// 只列 N 天内（含今天）到期的未办结案件，按期限排序
+    /// 只列答复期限在今后 N 天之内（含已超期）的未办结案件，按期限排序
     #[arg(long, value_name = "N")]
     pub due_within: Option<u32>,
     /// 只列已超期的未办结案件
