@@ -21,17 +21,71 @@ async fn stored_narrative(rec: &Records, agency: &Agency, year: i32) -> anyhow::
     Ok(r.sections.into_iter().filter_map(|s| Some((s.id?, s.text))).collect())
 }
 
-/// Computes the year's report for an agency and checks it.
-pub async fn generate(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<(Report, Vec<Finding>)> {
+/// Reads narrative text from JSON: a report in the contract's shape (its sections) or an object
+/// `{"s1": "…", "s5": "…"}`.
+pub fn narrative_from_json(v: &serde_json::Value) -> anyhow::Result<Narrative> {
+    let doc = v.get("reports").and_then(|r| r.get(0)).unwrap_or(v);
+    if doc.get("format").is_some() {
+        let r = report_from_json(doc).context("叙述文件不是有效的年度报告 JSON")?;
+        return Ok(r.sections.into_iter().filter_map(|s| Some((s.id?, s.text))).collect());
+    }
+    let Some(obj) = doc.as_object() else {
+        bail!("叙述文件应为年度报告 JSON，或形如 {{\"s1\": \"……\"}} 的对象");
+    };
+    let mut out = Vec::new();
+    for (k, v) in obj {
+        if !matches!(k.as_str(), "s1" | "s2" | "s3" | "s4" | "s5" | "s6") {
+            bail!("叙述文件中的“{k}”不是年度报告的部分（应为 s1 至 s6）");
+        }
+        let Some(text) = v.as_str() else { bail!("“{k}”的内容应为文字") };
+        out.push((k.clone(), text.to_string()));
+    }
+    Ok(out)
+}
+
+/// What `report generate` produces.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The report.
+    pub report: Report,
+    /// The checker's findings.
+    pub findings: Vec<Finding>,
+    /// Set when the report is the stored locked or published version, not a fresh computation.
+    pub stored_status: Option<ReportStatus>,
+}
+
+/// Computes the year's report for an agency and checks it. A locked or published report is
+/// returned as stored (it changes only by a correction) unless `recompute`; `narrative` replaces
+/// the stored draft's sections.
+pub async fn generate(
+    rec: &Records,
+    agency: &Agency,
+    year: i32,
+    narrative: Option<Narrative>,
+    recompute: bool,
+) -> anyhow::Result<Generated> {
     if !(2019..=2100).contains(&year) {
         bail!("年度 {year} 超出范围（2019 年起使用年度报告格式）");
     }
-    let narrative = stored_narrative(rec, agency, year).await?;
-    let report = build(agency, year, &rec.store.tallies(agency.id, year).await?, &narrative);
+    if !recompute
+        && narrative.is_none()
+        && let Some(stored) = rec.store.report(agency.id, year).await?
+        && stored.status != ReportStatus::Draft
+    {
+        let report = report_from_json(&stored.content).context("已保存的年度报告无法读取")?;
+        let findings = check(&report, None, &CheckOptions::default());
+        return Ok(Generated { report, findings, stored_status: Some(stored.status) });
+    }
+    let mut sections = stored_narrative(rec, agency, year).await?;
+    if let Some(n) = narrative {
+        sections.retain(|(id, _)| !n.iter().any(|(k, _)| k == id));
+        sections.extend(n);
+    }
+    let report = build(agency, year, &rec.store.tallies(agency.id, year).await?, &sections);
     let previous_narrative = stored_narrative(rec, agency, year - 1).await?;
     let previous = build(agency, year - 1, &rec.store.tallies(agency.id, year - 1).await?, &previous_narrative);
     let findings = check(&report, Some(&previous), &CheckOptions::default());
-    Ok((report, findings))
+    Ok(Generated { report, findings, stored_status: None })
 }
 
 /// Saves the report as the year's draft (refused once locked: corrections need a reason).

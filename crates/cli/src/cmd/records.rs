@@ -531,6 +531,12 @@ pub struct GenerateArgs {
     /// 不输出报告，而是列出某个单元格背后的记录，例如 t3:granted:natural_person、t4:review_upheld
     #[arg(long, value_name = "CELL")]
     pub drill: Option<String>,
+    /// 正文各部分的文字：年度报告 JSON，或 {"s1": "……", "s5": "……"}；与 --save 一起保存到草稿
+    #[arg(long, value_name = "FILE")]
+    pub narrative: Option<PathBuf>,
+    /// 报告已锁定或已发布时，仍按当前记录重新计算（默认输出保存的版本）
+    #[arg(long)]
+    pub recompute: bool,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -558,7 +564,23 @@ async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (report, findings) = annual::generate(&rec, &agency, a.year).await?;
+    let narrative = match &a.narrative {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&text).context("叙述文件不是有效的 JSON")?;
+            Some(annual::narrative_from_json(&v)?)
+        }
+        None => None,
+    };
+    let g = annual::generate(&rec, &agency, a.year, narrative, a.recompute).await?;
+    let (report, findings) = (g.report, g.findings);
+    if let Some(status) = g.stored_status {
+        eprintln!(
+            "{} 年度报告{}：输出保存的版本（修改须作为更正；按当前记录重新计算请加 --recompute）",
+            a.year,
+            status.label()
+        );
+    }
     if a.save {
         annual::save_draft(&rec, &agency, a.year, &report).await?;
         eprintln!("已保存为 {} 年度报告草稿", a.year);

@@ -278,3 +278,26 @@ fn a_locked_report_changes_only_by_a_recorded_correction() {
     assert!(gk.fails(&[&["report-status", "lock"][..], &a].concat()).contains("不能从"));
     assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
 }
+
+#[test]
+fn narrative_text_is_saved_with_the_draft_and_a_locked_report_is_output_as_stored() {
+    let gk = Gk::new();
+    setup(&gk);
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
+    let a = ["--agency", "某某县民政局", "--year", "2025"];
+    let narrative = gk.write("叙述.json", r#"{"s5": "一是答复文书不够规范。二是……", "s6": "本年度未收取信息处理费。"}"#);
+    gk.ok(&[&["report", "generate", "--save", "--narrative", &narrative][..], &a].concat());
+    let md = gk.ok(&[&["report", "generate", "--to", "md"][..], &a].concat());
+    assert!(md.contains("一是答复文书不够规范"), "{md}");
+    gk.ok(&[&["report-status", "lock"][..], &a].concat());
+    // a record added after locking changes the recomputation, not the locked report
+    let late = gk.write("late.csv", "编号,申请人,申请人类型,申请方式,收到日期,申请内容\nL1,后来者,自然人,网络,2025-06-01,内容\n");
+    gk.ok(&["case", "import", &late, "--agency", "某某县民政局"]);
+    let stored: serde_json::Value = serde_json::from_str(&gk.ok(&[&["report", "generate"][..], &a].concat())).unwrap();
+    assert_eq!(stored["reports"][0]["tables"]["t3"]["new_received"][6], 3);
+    let fresh: serde_json::Value = serde_json::from_str(&gk.ok(&[&["report", "generate", "--recompute"][..], &a].concat())).unwrap();
+    assert_eq!(fresh["reports"][0]["tables"]["t3"]["new_received"][6], 4);
+    let bad = gk.write("bad.json", r#"{"s9": "x"}"#);
+    assert!(gk.fails(&[&["report", "generate", "--narrative", &bad][..], &a].concat()).contains("s1 至 s6"));
+}
