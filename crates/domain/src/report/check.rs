@@ -196,11 +196,17 @@ pub fn column_label(format: FormatVersion, table: TableId, row: &str, column: &s
 
 const OH_ROWS: [&str; 3] = ["oh_no_correction", "oh_fee_unpaid", "oh_other"];
 
+/// A data row of the format with the report's row, if present.
+type DataRow<'a> = (&'static BlockSpec, &'static RowSpec, Option<&'a Row>);
+
 struct Ctx<'a> {
     report: &'a Report,
     format: FormatVersion,
     /// 2021 format, （六）其他处理 printed as one row.
     collapsed: bool,
+    /// Per table (二, 三, 四): its data rows in printed order, each with the report's row, looked
+    /// up once for all checks.
+    data: [Vec<DataRow<'a>>; 3],
 }
 
 impl<'a> Ctx<'a> {
@@ -210,7 +216,21 @@ impl<'a> Ctx<'a> {
                 t.row("other_handling").is_some_and(|r| r.cells.iter().any(|c| !matches!(c, Value::Blank | Value::Absent)))
                     && OH_ROWS.iter().all(|id| t.row(id).is_none())
             });
-        Ctx { report, format: report.format, collapsed }
+        let mut ctx = Ctx { report, format: report.format, collapsed, data: [Vec::new(), Vec::new(), Vec::new()] };
+        for (i, t) in TableId::ALL.into_iter().enumerate() {
+            let Some(table) = report.table(t) else { continue };
+            // Rows are usually in printed order: search on from the last one found.
+            let mut cursor = 0;
+            let rows = ctx.data_rows(t).into_iter().map(|(b, rs)| (b, rs, find_row(&table.rows, rs.id, &mut cursor))).collect();
+            ctx.data[i] = rows;
+        }
+        ctx
+    }
+
+    /// [`Ctx::data`] of a table.
+    fn data(&self, table: TableId) -> &[DataRow<'a>] {
+        let i = TableId::ALL.iter().position(|t| *t == table).unwrap_or(0);
+        &self.data[i]
     }
 
     /// Whether `row` carries numbers in this report.
@@ -238,6 +258,14 @@ impl<'a> Ctx<'a> {
     fn cl(&self, table: TableId, row: &str, column: &str) -> String {
         column_label(self.format, table, row, column)
     }
+}
+
+/// The row `id` of `rows`, searching from `cursor` on (and then from the start).
+fn find_row<'a>(rows: &'a [Row], id: &str, cursor: &mut usize) -> Option<&'a Row> {
+    let start = (*cursor).min(rows.len());
+    let (i, row) = rows[start..].iter().enumerate().map(|(i, r)| (start + i, r)).chain(rows[..start].iter().enumerate()).find(|(_, r)| r.id == id)?;
+    *cursor = i + 1;
+    Some(row)
 }
 
 fn cell(row: &Row, idx: usize) -> &Value {
@@ -328,9 +356,9 @@ fn section_content_present(r: &Report, id: &str) -> bool {
 }
 
 fn missing_rows(ctx: &Ctx<'_>, t: TableId, table: &Table, out: &mut Vec<Finding>) {
-    let rows = ctx.data_rows(t);
+    let rows = ctx.data(t);
     // rows absent altogether
-    let absent: Vec<&RowSpec> = rows.iter().filter(|(_, rs)| table.row(rs.id).is_none()).map(|(_, rs)| *rs).collect();
+    let absent: Vec<&RowSpec> = rows.iter().filter(|(_, _, row)| row.is_none()).map(|(_, rs, _)| *rs).collect();
     for rs in &absent {
         out.push(Finding::new(
             CheckCode::MissingRow,
@@ -343,8 +371,8 @@ fn missing_rows(ctx: &Ctx<'_>, t: TableId, table: &Table, out: &mut Vec<Finding>
     for block in ctx.format.spec().table(t).blocks {
         let present: Vec<&Row> = rows
             .iter()
-            .filter(|(b, _)| b.id == block.id)
-            .filter_map(|(_, rs)| table.row(rs.id))
+            .filter(|(b, _, _)| b.id == block.id)
+            .filter_map(|(_, _, row)| *row)
             .collect();
         if present.is_empty() {
             continue;
@@ -396,7 +424,9 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         .filter_map(|f| Some((f.location.table.as_deref()?, f.location.row.as_deref()?)))
         .collect();
     for t in TableId::ALL {
-        let Some(table) = ctx.report.table(t) else { continue };
+        if ctx.report.table(t).is_none() {
+            continue;
+        }
         // BLANK_CELL runs: consecutive rows with the same set of blank columns → one finding
         let mut run: Option<(Vec<usize>, Vec<&Row>, &'static BlockSpec)> = None;
         let flush = |run: &mut Option<(Vec<usize>, Vec<&Row>, &'static BlockSpec)>, out: &mut Vec<Finding>| {
@@ -404,8 +434,8 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 out.push(blank_finding(ctx, t, block, &cols, &rows));
             }
         };
-        for (block, rs) in ctx.data_rows(t) {
-            let Some(row) = table.row(rs.id) else {
+        for &(block, _, row) in ctx.data(t) {
+            let Some(row) = row else {
                 flush(&mut run, out);
                 continue;
             };
@@ -496,15 +526,17 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     let Some(t3) = ctx.report.table(TableId::T3) else { return };
     let t = TableId::T3;
     // T3_ROW_TOTAL
-    for (_, rs) in ctx.data_rows(t) {
-        let Some(row) = t3.row(rs.id) else { continue };
+    for &(_, rs, row) in ctx.data(t) {
+        let Some(row) = row else { continue };
         let total_cell = cell(row, T3_TOTAL);
         if matches!(total_cell, Value::Blank | Value::Absent) {
             continue;
         }
-        let (Some(total), Some(parts)) = (num(total_cell), (0..T3_TOTAL).map(|i| num(cell(row, i))).collect::<Option<Vec<_>>>()) else {
+        let Some(total) = num(total_cell) else { continue };
+        let mut parts = [Decimal::ZERO; T3_TOTAL];
+        if !parts.iter_mut().enumerate().all(|(i, p)| num(cell(row, i)).map(|v| *p = v).is_some()) {
             continue;
-        };
+        }
         let Some(s) = sum(parts.iter().copied()) else { continue };
         if s != total {
             let detail: Vec<String> = parts
@@ -544,13 +576,13 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
     }
     // T3_RESULTS_TOTAL: （七）总计 = sum of the leaf result rows, per column
     let Some(total_row) = t3.row("results_total") else { return };
-    let leaves: Vec<&RowSpec> = ctx
-        .data_rows(t)
-        .into_iter()
-        .map(|(_, r)| r)
-        .filter(|r| r.parent.is_some() && r.id != "results_total")
+    let leaves: Vec<(&RowSpec, Option<&Row>)> = ctx
+        .data(t)
+        .iter()
+        .filter(|(_, r, _)| r.parent.is_some() && r.id != "results_total")
+        .map(|&(_, r, row)| (r, row))
         .collect();
-    let missing_leaf = leaves.iter().any(|r| t3.row(r.id).is_none());
+    let missing_leaf = leaves.iter().any(|(_, row)| row.is_none());
     for (ci, col) in T3_COLUMNS.iter().enumerate() {
         let total_cell = cell(total_row, ci);
         if matches!(total_cell, Value::Blank | Value::Absent) {
@@ -558,7 +590,7 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         }
         let Some(total) = num(total_cell) else { continue };
         let parts: Option<Vec<(&RowSpec, Decimal)>> =
-            leaves.iter().filter_map(|r| t3.row(r.id).map(|row| num(cell(row, ci)).map(|v| (*r, v)))).collect();
+            leaves.iter().filter_map(|(r, row)| row.map(|row| num(cell(row, ci)).map(|v| (*r, v)))).collect();
         let Some(parts) = parts else { continue };
         let Some(s) = sum(parts.iter().map(|(_, v)| *v)) else { continue };
         if s == total || missing_leaf {
@@ -686,9 +718,13 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
         for l in s.title.lines().chain(s.text.lines()).filter(|l| l.contains('号')) {
             doc_numbers(&normalize(l), id, s.line, out);
         }
+        // Every phrasing ends in 件 within one sentence: only those sentences are looked at.
+        // (Normalising keeps the sentence ends, so a sentence reads the same alone.)
         if s.text.contains('件') {
-            let chars = normalize(&s.text);
-            narrative_numbers(ctx, &chars, id, s.line, out);
+            for sentence in s.text.split_inclusive(['。', '；', ';', '！', '？']).filter(|x| x.contains('件')) {
+                let chars = normalize(sentence);
+                narrative_numbers(ctx, &chars, id, s.line, out);
+            }
         }
     }
     // LATE_PUBLICATION

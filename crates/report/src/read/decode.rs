@@ -70,6 +70,19 @@ pub fn is_blank(c: char) -> bool {
     }
 }
 
+/// `s` without leading and trailing blanks ([`is_blank`]); most texts have none, and are
+/// returned after looking at two bytes.
+#[inline]
+pub fn trim_blank(s: &str) -> &str {
+    let b = s.as_bytes();
+    let visible = |x: u8| x.is_ascii_graphic() || (0xE4..=0xE9).contains(&x);
+    match (b.first(), b.last()) {
+        (None, _) => s,
+        (Some(&f), Some(&l)) if visible(f) && (l.is_ascii_graphic() || (l >= 0x80 && !s.ends_with(is_blank))) => s,
+        _ => s.trim_matches(is_blank),
+    }
+}
+
 fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Result<Cow<'a, str>, ReadError> {
     if enc == UTF_8 {
         // Keep the zero-copy path for valid UTF-8 after a BOM.

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use gongkai_domain::report::Report;
 
 use super::assemble::assemble;
-use super::decode::is_blank;
+use super::decode::{is_blank, trim_blank};
 use super::doc::{Block, Doc, GridRow};
 
 /// The kind of text a report arrived as.
@@ -152,16 +152,22 @@ pub fn plain_doc(text: &str) -> Doc<'_> {
     for raw in text.split('\n') {
         n = n.saturating_add(1);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        let t = line.trim_matches(is_blank);
+        let t = trim_blank(line);
         if t.is_empty() {
             continue;
         }
         if is_page_footer(t) {
             continue;
         }
-        let cells: Option<Vec<Cow<'_, str>>> = if line.contains('\t') {
-            let mut cells = Vec::with_capacity(memchr::memchr_iter(b'\t', line.as_bytes()).count() + 1);
-            cells.extend(line.split('\t').map(|c| Cow::Borrowed(c.trim_matches(is_blank))));
+        let cells: Option<Vec<Cow<'_, str>>> = if memchr::memchr(b'\t', line.as_bytes()).is_some() {
+            let b = line.as_bytes();
+            let mut cells = Vec::with_capacity(memchr::memchr_iter(b'\t', b).count() + 1);
+            let mut start = 0;
+            for tab in memchr::memchr_iter(b'\t', b) {
+                cells.push(Cow::Borrowed(trim_blank(&line[start..tab])));
+                start = tab + 1;
+            }
+            cells.push(Cow::Borrowed(trim_blank(&line[start..])));
             Some(cells)
         } else {
             split_spaced(t)
@@ -185,27 +191,44 @@ pub fn plain_doc(text: &str) -> Doc<'_> {
 
 /// Split a line on runs of two or more blanks; `None` when it has no such run (a paragraph).
 fn split_spaced(t: &str) -> Option<Vec<Cow<'_, str>>> {
+    let b = t.as_bytes();
     let mut cells = Vec::new();
     let mut start = 0;
-    let mut run_start: Option<usize> = None;
-    let mut run_len = 0;
-    for (i, c) in t.char_indices() {
-        if is_blank(c) {
-            if run_start.is_none() {
-                run_start = Some(i);
-                run_len = 0;
-            }
-            run_len += 1;
-        } else if let Some(rs) = run_start.take()
-            && run_len >= 2 {
-                cells.push(Cow::Borrowed(&t[start..rs]));
-                start = i;
-            }
+    // the current run of blanks: where it starts, how many characters
+    let mut run: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        // only ASCII whitespace and characters with these lead bytes can be blanks
+        let blank = if x < 0x80 {
+            usize::from(matches!(x, b' ' | b'\t'..=b'\r'))
+        } else if matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF) {
+            t[i..].chars().next().filter(|c| is_blank(*c)).map_or(0, char::len_utf8)
+        } else {
+            0
+        };
+        if blank > 0 {
+            run = Some(run.map_or((i, 1), |(s, n)| (s, n + 1)));
+            i += blank;
+            continue;
+        }
+        if let Some((rs, n)) = run.take()
+            && n >= 2
+        {
+            cells.push(Cow::Borrowed(&t[start..rs]));
+            start = i;
+        }
+        i += match x {
+            0xF0.. => 4,
+            0xE0.. => 3,
+            0xC0.. => 2,
+            _ => 1,
+        };
     }
     if cells.is_empty() {
         return None;
     }
-    cells.push(Cow::Borrowed(t[start..].trim_matches(is_blank)));
+    cells.push(Cow::Borrowed(trim_blank(&t[start..])));
     Some(cells)
 }
 
