@@ -32,8 +32,6 @@ pub enum Command {
     #[command(subcommand)]
     User(UserCommand),
     /// 年度报告的锁定、发布与更正（供 gongkai report 命令族接入）
-    #[command(subcommand, hide = true, name = "report-status")]
-    ReportStatus(StatusCommand),
     /// 行政复议、行政诉讼案件（年报表四）
     #[command(subcommand)]
     Appeal(AppealCommand),
@@ -625,17 +623,6 @@ pub struct StatusArgs {
     pub db: DbArgs,
 }
 
-/// `gongkai report-status lock|publish|correct`.
-#[derive(Debug, Subcommand)]
-pub enum StatusCommand {
-    /// 锁定已保存的报告草稿
-    Lock(StatusArgs),
-    /// 标记已锁定的报告为已发布
-    Publish(StatusArgs),
-    /// 更正已锁定或已发布的报告（记录更正人、时间和原因）
-    Correct(StatusArgs),
-}
-
 /// What [`report_status`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusChange {
@@ -689,13 +676,6 @@ async fn open(db: &DbArgs, migrate: bool, today: Option<NaiveDate>) -> anyhow::R
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
-    if let Command::ReportStatus(c) = cmd {
-        return match c {
-            StatusCommand::Lock(a) => report_status(StatusChange::Lock, a),
-            StatusCommand::Publish(a) => report_status(StatusChange::Publish, a),
-            StatusCommand::Correct(a) => report_status(StatusChange::Correct, a),
-        };
-    }
     let rt = runtime()?;
     rt.block_on(run_async(cmd))
 }
@@ -711,7 +691,6 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Case(c) => case(c).await,
-        Command::ReportStatus(_) => bail!("内部错误：report-status 应在运行时之外处理"),
         Command::Appeal(c) => appeal(c).await,
         Command::User(UserCommand::Add(a)) => {
             let rec = open(&a.db, false, None).await?;

@@ -14,6 +14,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use gongkai_domain::report::check::{CheckOptions, check, counts};
 use gongkai_domain::report::json::report_json;
 use gongkai_domain::report::{Finding, Report, Severity};
+
+use crate::cmd::records;
 use gongkai_report::aggregate::aggregate_with;
 use gongkai_report::compare::compare;
 use gongkai_report::read::{decode, read_path};
@@ -33,6 +35,12 @@ pub enum Command {
     Aggregate(AggregateArgs),
     /// 由本机关的办理记录生成年度报告
     Generate(crate::cmd::records::GenerateArgs),
+    /// 锁定已保存的年度报告草稿（此后的修改须作为更正）
+    Lock(crate::cmd::records::StatusArgs),
+    /// 将已锁定的年度报告标记为已发布
+    Publish(crate::cmd::records::StatusArgs),
+    /// 更正已锁定或已发布的年度报告（记录更正人、时间和原因）
+    Correct(crate::cmd::records::StatusArgs),
 }
 
 /// Output of `report check`.
@@ -118,6 +126,9 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Compare(a) => run_compare(&a),
         Command::Aggregate(a) => run_aggregate(&a),
         Command::Generate(a) => crate::cmd::records::generate(a),
+        Command::Lock(a) => records::report_status(records::StatusChange::Lock, a),
+        Command::Publish(a) => records::report_status(records::StatusChange::Publish, a),
+        Command::Correct(a) => records::report_status(records::StatusChange::Correct, a),
     }
 }
 

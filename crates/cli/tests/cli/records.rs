@@ -264,18 +264,18 @@ fn a_locked_report_changes_only_by_a_recorded_correction() {
     let ledger = gk.write("台账.csv", LEDGER);
     gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
     let a = ["--agency", "某某县民政局", "--year", "2025"];
-    assert!(gk.fails(&[&["report-status", "lock"][..], &a].concat()).contains("未找到"));
+    assert!(gk.fails(&[&["report", "lock"][..], &a].concat()).contains("未找到"));
     let json = gk.ok(&[&["report", "generate", "--save"][..], &a].concat());
-    gk.ok(&[&["report-status", "lock"][..], &a].concat());
+    gk.ok(&[&["report", "lock"][..], &a].concat());
     let err = gk.fails(&[&["report", "generate", "--save"][..], &a].concat());
     assert!(err.contains("更正"), "{err}");
     let fixed = json.replace("办结1件", "办结1件（已更正）");
     let file = gk.write("fixed.json", &fixed);
-    assert!(gk.fails(&[&["report-status", "correct", "--corrected", &file][..], &a].concat()).contains("原因"));
-    let out = gk.ok(&[&["report-status", "correct", "--corrected", &file, "--reason", "文字更正"][..], &a].concat());
+    assert!(gk.fails(&[&["report", "correct", "--corrected", &file][..], &a].concat()).contains("原因"));
+    let out = gk.ok(&[&["report", "correct", "--corrected", &file, "--reason", "文字更正"][..], &a].concat());
     assert!(out.contains("第 1 次更正"), "{out}");
-    gk.ok(&[&["report-status", "publish"][..], &a].concat());
-    assert!(gk.fails(&[&["report-status", "lock"][..], &a].concat()).contains("不能从"));
+    gk.ok(&[&["report", "publish"][..], &a].concat());
+    assert!(gk.fails(&[&["report", "lock"][..], &a].concat()).contains("不能从"));
     assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
 }
 
@@ -290,7 +290,7 @@ fn narrative_text_is_saved_with_the_draft_and_a_locked_report_is_output_as_store
     gk.ok(&[&["report", "generate", "--save", "--narrative", &narrative][..], &a].concat());
     let md = gk.ok(&[&["report", "generate", "--to", "md"][..], &a].concat());
     assert!(md.contains("一是答复文书不够规范"), "{md}");
-    gk.ok(&[&["report-status", "lock"][..], &a].concat());
+    gk.ok(&[&["report", "lock"][..], &a].concat());
     // a record added after locking changes the recomputation, not the locked report
     let late = gk.write("late.csv", "编号,申请人,申请人类型,申请方式,收到日期,申请内容\nL1,后来者,自然人,网络,2025-06-01,内容\n");
     gk.ok(&["case", "import", &late, "--agency", "某某县民政局"]);
