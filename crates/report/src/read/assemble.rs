@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use gongkai_domain::report::spec::{FormatSpec, FormatVersion, RowSpec, T4_ROW, TableId};
+use gongkai_domain::report::spec::{CellKind, FormatSpec, FormatVersion, RowSpec, T4_ROW, TableId};
 use gongkai_domain::report::{AgencyLevel, CheckCode, Decimal, Finding, Location, Report, Row, Section, Table, Value};
 
 use super::decode::is_blank;
@@ -115,6 +115,15 @@ pub fn parse_value(raw: &str) -> Value {
         Some(d) => Value::from_decimal(d),
         None => Value::Unreadable(t.to_owned()),
     }
+}
+
+/// An amount followed by its unit (`75394432.52元`, `1.25 万元`): the number and the unit.
+fn amount_with_unit(t: &str) -> Option<(Decimal, &'static str)> {
+    let (rest, unit) = match t.strip_suffix("万元") {
+        Some(r) => (r, "万元"),
+        None => (t.strip_suffix('元')?, "元"),
+    };
+    parse_number(rest.trim_end_matches(is_blank)).map(|d| (d, unit))
 }
 
 /// Whether a non-empty cell reads as a value (a number or a dash).
@@ -909,7 +918,10 @@ impl<'a> Assembler<'a> {
             self.label_finding(&m, label, line);
         }
         let value_end = if t == TableId::T3 { value_end } else { None };
-        let cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, t, Some(m.row.id), line) };
+        let mut cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, t, Some(m.row.id), line) };
+        if t == TableId::T2 {
+            self.amount_units(&m, &mut cells, line);
+        }
         let Some(table) = self.tables[tix(t)].as_mut() else { return };
         let row = Row { id: m.row.id, label: label.to_owned(), cells, line: Some(line) };
         match table.row_mut(m.row.id) {
@@ -919,6 +931,38 @@ impl<'a> Assembler<'a> {
             None => table.rows.push(row),
         }
         self.last_table = Some((t, line));
+    }
+
+    /// An amount printed with its unit (`75394432.52元`, `1.25万元`): the unit is part of the printed
+    /// value, not text in a number cell. The number stands as printed; a unit other than the
+    /// column's is reported, never converted (FEE_UNIT judges the size).
+    fn amount_units(&mut self, m: &RowMatch, cells: &mut [Value], line: u32) {
+        for (cell, col) in cells.iter_mut().zip(m.block.columns) {
+            if col.kind != CellKind::Amount {
+                continue;
+            }
+            let Value::Unreadable(printed) = cell else { continue };
+            let Some((number, unit)) = amount_with_unit(printed) else { continue };
+            let wanted = if col.text.contains("万元") { "万元" } else { "元" };
+            if unit != wanted {
+                self.findings.push(Finding::new(
+                    CheckCode::LabelMismatch,
+                    format!(
+                        "表二“{}”行“{}”列的金额印为“{printed}”，单位是{unit}，而该列的单位是{wanted}；已按印出的数字 {number} 读取，未作换算",
+                        m.row.text, col.text
+                    ),
+                    Location {
+                        section: Some("s2".to_owned()),
+                        table: Some("t2".to_owned()),
+                        row: Some(m.row.id.to_owned()),
+                        column: Some(col.id.to_owned()),
+                        line: Some(line),
+                    },
+                    format!("该列以{wanted}为单位：把金额换算成{wanted}后填写数字，不写单位"),
+                ));
+            }
+            *cell = Value::from_decimal(number);
+        }
     }
 
     fn emit_t4(&mut self, values: &[&'a str], line: u32, value_end: Option<usize>, all: usize) {
@@ -1152,13 +1196,16 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
     let preamble = &paras[..preamble_end];
     let mut title: Option<String> = None;
     let mut standalone: Option<String> = None;
-    for (_, _, p) in preamble.iter().take(60) {
+    for (i, (_, _, p)) in preamble.iter().take(60).enumerate() {
         if p.chars().count() > 60 {
             continue;
         }
         let head: &str = p;
-        // X关于2024年…报告 / X2024年…报告 / 2024年X政府信息公开…
-        if let Some(pos) = head.find("关于")
+        // X关于2024年…报告 / X2024年…报告 / 2024年X政府信息公开…: the 关于 of a title near the top,
+        // never of a document cited in 《》 (《国务院办公厅政府信息与政务公开办公室关于印发…》)
+        if i < 10
+            && head.contains("报告")
+            && let Some(pos) = head.match_indices("关于").map(|(p, _)| p).find(|&p| !super::crawl::inside_book_title(head, p))
             && let Some(n) = name_before(head, pos) {
                 title = pick(title, n);
                 continue;

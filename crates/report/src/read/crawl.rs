@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use gongkai_domain::report::spec::{CellKind, FORMAT_2021, FormatVersion, T4_ROW, TableId};
-use gongkai_domain::report::{CheckCode, Decimal, Finding, Location, Report, Row, Table, Value};
+use gongkai_domain::report::{CheckCode, Decimal, Finding, Location, Report, Row, Severity, Table, Value};
 
 use super::doc::{Block, Doc, GridRow};
 
@@ -759,38 +759,49 @@ fn location(table: TableId, row: &str, line: u32) -> Location {
     }
 }
 
+/// What to do about a table 二 row whose run-together digits cannot be split.
+const AMBIGUOUS_T2_FIX: &str = "请对照原始网页或 PDF 中的表格核实这一行各栏的数值（报告的数字本身未必有误，只是这份文本无法还原各栏）；如需重新检查，请改用保留表格结构的文件（网页、Word 或 PDF）";
+
+/// AMBIGUOUS_CELLS is an error in tables 三 and 四, whose own arithmetic could have decided the
+/// split (the copy cannot be checked), and a warning in table 二, whose columns have no sums:
+/// there the numbers of the report are not shown to be wrong, only this copy is unreadable.
+fn ambiguous(table: TableId, message: String, row: &RawRow) -> Finding {
+    let mut f = Finding::new(
+        CheckCode::AmbiguousCells,
+        message,
+        location(table, row.id, row.line),
+        if table == TableId::T2 { AMBIGUOUS_T2_FIX } else { AMBIGUOUS_FIX },
+    );
+    if table == TableId::T2 {
+        f.severity = Severity::Warning;
+    }
+    f
+}
+
 /// The AMBIGUOUS_CELLS finding for a run more than one split explains.
 pub(crate) fn ambiguous_finding(table: TableId, row: &RawRow, candidates: &[String]) -> Finding {
     let why = if table == TableId::T2 {
-        format!("可以拆成 {} 种不同的数值组合：{}；表二各栏之间没有合计关系可供判断", candidates.len(), list_candidates(candidates))
+        format!("可以拆成 {} 种不同的数值组合：{}；表二各栏之间没有合计关系可供判断，请核对原网页或原文件确定各栏数值", candidates.len(), list_candidates(candidates))
     } else {
         format!("有 {} 种拆分都符合表格自身的勾稽关系：{}", candidates.len(), list_candidates(candidates))
     };
-    Finding::new(
-        CheckCode::AmbiguousCells,
-        format!(
-            "表{}“{}”一行的数字连在一起（“{}”），{why}。无法确定各单元格的数值，已按无法识别处理",
-            table.number(),
-            squash(&row.label),
-            row.run.trim(),
-        ),
-        location(table, row.id, row.line),
-        AMBIGUOUS_FIX,
-    )
+    let message = format!(
+        "表{}“{}”一行的数字连在一起（“{}”），{why}。无法确定各单元格的数值，已按无法识别处理",
+        table.number(),
+        squash(&row.label),
+        row.run.trim(),
+    );
+    ambiguous(table, message, row)
 }
 
 fn too_many_finding(table: TableId, row: &RawRow) -> Finding {
-    Finding::new(
-        CheckCode::AmbiguousCells,
-        format!(
-            "表{}“{}”一行的数字连在一起（“{}”），可能的拆分方式过多，超出了自动判断的范围，已按无法识别处理",
-            table.number(),
-            squash(&row.label),
-            row.run.trim()
-        ),
-        location(table, row.id, row.line),
-        AMBIGUOUS_FIX,
-    )
+    let message = format!(
+        "表{}“{}”一行的数字连在一起（“{}”），可能的拆分方式过多，超出了自动判断的范围，已按无法识别处理",
+        table.number(),
+        squash(&row.label),
+        row.run.trim()
+    );
+    ambiguous(table, message, row)
 }
 
 fn no_split_finding(table: TableId, row: &RawRow, cells: usize) -> Finding {
@@ -868,8 +879,9 @@ pub(crate) fn t3_relations(raw: &[RawRow]) -> Vec<Relation> {
     out
 }
 
-/// Decide a table 二 row from its run.
-pub(crate) fn decide_t2(format: FormatVersion, raw: &RawRow, findings: &mut Vec<Finding>) -> Option<Row> {
+/// Decide a table 二 row from its run. `narrative` is the report's text: a statement there that
+/// fixes a cell (`制发行政规范性文件62件`) decides the split when it leaves exactly one.
+pub(crate) fn decide_t2(format: FormatVersion, raw: &RawRow, narrative: &str, findings: &mut Vec<Finding>) -> Option<Row> {
     let (block, _) = format.spec().t2.row(raw.id)?;
     let kinds: Vec<CellKind> = block.columns.iter().map(|c| c.kind).collect();
     let k = kinds.len();
@@ -877,7 +889,15 @@ pub(crate) fn decide_t2(format: FormatVersion, raw: &RawRow, findings: &mut Vec<
     let cells = if run.is_empty() {
         vec![Value::Blank; k]
     } else {
-        let (cands, complete) = split_values(run, &kinds);
+        let (mut cands, complete) = split_values(run, &kinds);
+        if complete && cands.len() > 1 {
+            let pins = narrative_pins(format, raw.id, narrative);
+            let kept: Vec<Vec<Value>> =
+                cands.iter().filter(|c| pins.iter().all(|(col, v)| c.get(*col).and_then(Value::as_int) == Some(*v))).cloned().collect();
+            if !pins.is_empty() && !kept.is_empty() {
+                cands = kept;
+            }
+        }
         match (cands.len(), complete) {
             (1, true) => cands.into_iter().next().unwrap_or_default(),
             (0, true) => {
@@ -896,6 +916,43 @@ pub(crate) fn decide_t2(format: FormatVersion, raw: &RawRow, findings: &mut Vec<
         }
     };
     Some(Row { id: raw.id, label: raw.label.trim().to_owned(), cells, line: Some(raw.line) })
+}
+
+/// Cells of a 2021 table 二 row that the narrative states outright: `制发行政规范性文件62件` (made),
+/// `废止规章1件` (repealed), `现行有效行政规范性文件440件` (valid). Only these exact phrasings, the verb
+/// directly before the row's name and the count directly after it; a value stated twice
+/// differently counts as not stated.
+fn narrative_pins(format: FormatVersion, row: &str, narrative: &str) -> Vec<(usize, i64)> {
+    if format != FormatVersion::V2021 {
+        return Vec::new();
+    }
+    let names: &[&str] = match row {
+        "normative_docs" => &["行政规范性文件", "规范性文件"],
+        "regulations" => &["政府规章", "规章"],
+        _ => return Vec::new(),
+    };
+    let mut pins: Vec<(usize, i64)> = Vec::new();
+    let mut conflicting: Vec<usize> = Vec::new();
+    for (col, verbs) in [(0usize, &["制发", "印发", "出台"][..]), (1, &["废止"][..]), (2, &["现行有效"][..])] {
+        for verb in verbs {
+            for (at, _) in narrative.match_indices(verb) {
+                let rest = &narrative[at + verb.len()..];
+                let Some(rest) = names.iter().find_map(|n| rest.strip_prefix(n)) else { continue };
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                if digits == 0 || digits > 6 || !rest[digits..].starts_with('件') {
+                    continue;
+                }
+                let Ok(v) = rest[..digits].parse::<i64>() else { continue };
+                match pins.iter().find(|(c, _)| *c == col) {
+                    Some((_, old)) if *old != v => conflicting.push(col),
+                    Some(_) => {}
+                    None => pins.push((col, v)),
+                }
+            }
+        }
+    }
+    pins.retain(|(c, _)| !conflicting.contains(c));
+    pins
 }
 
 /// Table 二's row labels of a format, longest first, with printed variants seen in reports.
@@ -1203,13 +1260,21 @@ fn t2_rows(region: &str, format: FormatVersion) -> Vec<RawRow> {
 
 /// The report title inside a crawled preamble (`…年度报告`), as a byte range.
 fn title_range(pre: &str) -> Option<(usize, usize)> {
-    let end = pre.find("年度报告").map(|i| i + "年度报告".len())?;
+    // not the 年度报告 of a document cited in 《》 (《…工作年度报告格式》)
+    let end = pre.match_indices("年度报告").map(|(i, _)| i).find(|&i| !inside_book_title(pre, i)).map(|i| i + "年度报告".len())?;
     let start = pre[..end]
         .char_indices()
         .rev()
         .find(|(_, c)| is_blank(*c) || matches!(c, '>' | '：' | ':' | '|' | '》'))
         .map_or(0, |(i, c)| i + c.len_utf8());
     (pre[start..end].chars().count() <= 60).then_some((start, end))
+}
+
+/// Whether byte offset `at` of `s` is inside a 《…》 book-title quote (or a 〈…〉 one inside it).
+pub(crate) fn inside_book_title(s: &str, at: usize) -> bool {
+    let before = &s[..at];
+    let opened = before.rfind('《');
+    opened.is_some_and(|o| before[o..].find('》').is_none())
 }
 
 /// Read crawler text (the whole report on one line, cells run together) into a report.
@@ -1264,7 +1329,7 @@ pub(crate) fn extract_crawl(text: &str) -> Extracted {
         }
     }
     if let Some(region) = t2_region {
-        let rows: Vec<Row> = t2_rows(region, format).iter().filter_map(|r| decide_t2(format, r, &mut ex.findings)).collect();
+        let rows: Vec<Row> = t2_rows(region, format).iter().filter_map(|r| decide_t2(format, r, text, &mut ex.findings)).collect();
         ex.tables.push((TableId::T2, rows, Some(1)));
     }
     if let Some((_, region)) = region_of(2) {

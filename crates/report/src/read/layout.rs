@@ -290,7 +290,7 @@ fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
             Some(cells) => out.push(Row { id: m.row.id, label: crawl::squash(&text), cells, line: Some(no) }),
             None => {
                 let raw = RawRow { id: m.row.id, label: crawl::squash(&text), run: cut.numbers.join(" "), line: no };
-                if let Some(row) = crawl::decide_t2(format, &raw, findings) {
+                if let Some(row) = crawl::decide_t2(format, &raw, "", findings) {
                     out.push(row);
                 }
             }
