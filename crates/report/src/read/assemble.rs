@@ -317,6 +317,10 @@ struct Assembler<'a> {
     pending: Option<Pending>,
     loose: Option<(String, u32)>,
     t2_header: Option<(Vec<&'a str>, u32)>,
+    /// The positions of the current table 二 header's column headings in its row, and the row's
+    /// width: where a grid row's values stand when an empty cell or a spanned one would make the
+    /// count ambiguous (`上一年项目数量` blank, `本年增/减` spanning the rest).
+    t2_columns: Option<(Vec<usize>, usize)>,
     tables: [Option<Table>; 3],
     findings: Vec<Finding>,
     last_line: u32,
@@ -355,6 +359,7 @@ impl<'a> Assembler<'a> {
             pending: None,
             loose: None,
             t2_header: None,
+            t2_columns: None,
             tables: [None, None, None],
             findings: Vec::new(),
             last_line: 0,
@@ -403,6 +408,7 @@ impl<'a> Assembler<'a> {
                 self.flush_pending();
                 self.enter(TableId::T2, line);
                 self.block = Some(b);
+                self.t2_columns = None;
                 return;
             }
         if self.split_tail(raw, line) {
@@ -434,6 +440,7 @@ impl<'a> Assembler<'a> {
             if let Some(b) = label::match_t2_caption(self.format, raw) {
                 self.flush_pending();
                 self.block = Some(b);
+                self.t2_columns = None;
                 return true;
             }
             if norm == "信息内容" || label::t2_header_format(raw).is_some() {
@@ -673,6 +680,9 @@ impl<'a> Assembler<'a> {
                 self.enter(TableId::T2, line);
             }
             let headers: Vec<&'a str> = cells[1..].iter().copied().filter(|c| !c.is_empty()).collect();
+            let first = cells.iter().position(|c| !c.is_empty()).unwrap_or(0);
+            let positions = (first + 1..cells.len()).filter(|&i| !cells[i].is_empty()).collect();
+            self.t2_columns = Some((positions, cells.len()));
             self.t2_header = Some((headers, line));
             if self.block.is_some() {
                 self.check_t2_header();
@@ -702,6 +712,7 @@ impl<'a> Assembler<'a> {
                     self.flush_pending();
                     self.enter(TableId::T2, line);
                     self.block = Some(b);
+                    self.t2_columns = None;
                     return;
                 }
         }
@@ -918,7 +929,12 @@ impl<'a> Assembler<'a> {
             self.label_finding(&m, label, line);
         }
         let value_end = if t == TableId::T3 { value_end } else { None };
-        let mut cells = if values.is_empty() { vec![Value::Blank; n] } else { self.cells_for(values, n, all, value_end, t, Some(m.row.id), line) };
+        let aligned = if t == TableId::T2 { self.t2_aligned(values, n, all) } else { None };
+        let mut cells = match aligned {
+            Some(cells) => cells,
+            None if values.is_empty() => vec![Value::Blank; n],
+            None => self.cells_for(values, n, all, value_end, t, Some(m.row.id), line),
+        };
         if t == TableId::T2 {
             self.amount_units(&m, &mut cells, line);
         }
@@ -931,6 +947,23 @@ impl<'a> Assembler<'a> {
             None => table.rows.push(row),
         }
         self.last_table = Some((t, line));
+    }
+
+    /// A table 二 grid row's values under its header's column headings, when the header has
+    /// exactly the block's columns, the row is as wide as the header row and holds nothing
+    /// outside those columns.
+    fn t2_aligned(&self, values: &[&'a str], n: usize, all: usize) -> Option<Vec<Value>> {
+        let (positions, width) = self.t2_columns.as_ref()?;
+        if positions.len() != n || *width != all {
+            return None;
+        }
+        let offset = all.checked_sub(values.len())?;
+        let picked: Vec<usize> = positions.iter().map(|p| p.checked_sub(offset)).collect::<Option<_>>()?;
+        let outside = values.iter().enumerate().any(|(i, c)| !c.is_empty() && !picked.contains(&i));
+        if outside {
+            return None;
+        }
+        Some(picked.iter().map(|&i| parse_value(values[i])).collect())
     }
 
     /// An amount printed with its unit (`75394432.52元`, `1.25万元`): the unit is part of the printed

@@ -72,8 +72,12 @@ pub struct RowSplits {
     /// Whether the search finished: `false` means the candidates are not all of them.
     pub complete: bool,
     /// Whether the candidates satisfy the row's own sums; `false` when no split did and the
-    /// sums were dropped (the printed total is wrong).
+    /// sums were dropped (the printed total is wrong, or blank cells vanished from the copy).
     pub sums_hold: bool,
+    /// Whether the whitespace alone determines every cell (one cell per whitespace-separated
+    /// group): such a split stands even when its sums do not hold. A split without the sums and
+    /// without this is a guess, which the readers refuse ([`decide_counts`]).
+    pub spaced: bool,
 }
 
 impl RowSplits {
@@ -239,14 +243,19 @@ fn enumerate(run: &Run, shape: RowShape, hard: bool, sums: bool) -> (Vec<Vec<u64
 /// without the sums. Bounded: returns promptly for any input, `complete: false` when cut short.
 pub fn split_cells(run: &str, shape: RowShape, spaces: Spaces) -> RowSplits {
     let Some(r) = parse_run(run) else {
-        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: false };
+        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: false, spaced: false };
     };
     if r.digits.is_empty() || r.digits.len() > shape.cells * MAX_CELL_DIGITS {
-        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: false };
+        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: false, spaced: false };
     }
     let soft = spaces == Spaces::Soft && r.groups > 1;
+    let groups_decide = r.groups == shape.cells;
     let done = |(candidates, complete): (Vec<Vec<u64>>, bool), sums_hold: bool| -> Option<RowSplits> {
-        (!candidates.is_empty() || !complete).then_some(RowSplits { candidates, complete, sums_hold })
+        (!candidates.is_empty() || !complete).then_some(RowSplits { candidates, complete, sums_hold, spaced: groups_decide })
+    };
+    // without the sums, only a split that respects every space can be one the spaces decide
+    let guess = |(candidates, complete): (Vec<Vec<u64>>, bool)| -> Option<RowSplits> {
+        (!candidates.is_empty() || !complete).then_some(RowSplits { candidates, complete, sums_hold: false, spaced: false })
     };
     if let Some(s) = done(enumerate(&r, shape, true, true), true) {
         return s;
@@ -258,15 +267,15 @@ pub fn split_cells(run: &str, shape: RowShape, spaces: Spaces) -> RowSplits {
         return s;
     }
     if shape.sum_groups.is_empty() {
-        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: true };
+        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: true, spaced: false };
     }
     if let Some(s) = done(enumerate(&r, shape, true, false), false) {
         return s;
     }
-    if soft && let Some(s) = done(enumerate(&r, shape, false, false), false) {
+    if soft && let Some(s) = guess(enumerate(&r, shape, false, false)) {
         return s;
     }
-    RowSplits { candidates: Vec::new(), complete: true, sums_hold: false }
+    RowSplits { candidates: Vec::new(), complete: true, sums_hold: false, spaced: false }
 }
 
 // ---- combining the rows of a table -----------------------------------------------------------
@@ -804,11 +813,27 @@ fn too_many_finding(table: TableId, row: &RawRow) -> Finding {
     ambiguous(table, message, row)
 }
 
+/// AMBIGUOUS_CELLS for a run no split of which satisfies the row's own total(s).
+fn total_broken_finding(table: TableId, row: &RawRow, candidates: &[Vec<u64>]) -> Finding {
+    let which = if table == TableId::T4 { "各组结果之和都等于该组的“总计”" } else { "各申请人类别之和等于“总计”" };
+    let shown: Vec<String> = candidates.iter().map(|c| fmt_split(c)).collect();
+    let message = format!(
+        "表{}“{}”一行的数字连在一起（“{}”），没有一种拆分能使{which}：原表中的空白单元格在复制时会丢失，也可能是报告本身的合计有误；不考虑合计关系时可读作{}。无法确定各单元格的数值，已按无法识别处理",
+        table.number(),
+        squash(&row.label),
+        row.run.trim(),
+        list_candidates(&shown),
+    );
+    ambiguous(table, message, row)
+}
+
 fn no_split_finding(table: TableId, row: &RawRow, cells: usize) -> Finding {
+    let digits = row.run.bytes().filter(u8::is_ascii_digit).count();
+    let why = if digits < cells { "（数字少于单元格数：原表中的空白单元格在复制时会丢失）" } else { "" };
     Finding::new(
         CheckCode::UnreadableValue,
         format!(
-            "表{}“{}”一行的内容“{}”无法读成 {} 个数字单元格，已按无法识别处理",
+            "表{}“{}”一行的内容“{}”无法读成 {} 个数字单元格{why}，已按无法识别处理",
             table.number(),
             squash(&row.label),
             row.run.trim(),
@@ -823,15 +848,26 @@ fn no_split_finding(table: TableId, row: &RawRow, cells: usize) -> Finding {
 /// the rows under the table's rules, and turn the outcome into cells and findings.
 pub(crate) fn decide_counts(table: TableId, raw: &[RawRow], spaces: Spaces, findings: &mut Vec<Finding>) -> Vec<Row> {
     let shape = if table == TableId::T4 { RowShape::T4 } else { RowShape::T3 };
-    let splits: Vec<RowSplits> = raw.iter().map(|r| split_cells(&r.run, shape, spaces)).collect();
+    let mut splits: Vec<RowSplits> = raw.iter().map(|r| split_cells(&r.run, shape, spaces)).collect();
+    // A split that breaks the row's own total is never taken (unless the spaces alone decide
+    // it): in a copy that lost its blank cells, 2/2/1/1/2/2/6 would be a wrong number. Such a
+    // row takes part in no rule between rows either.
+    let refused: Vec<Option<Vec<Vec<u64>>>> = splits
+        .iter_mut()
+        .map(|s| (!s.sums_hold && !s.spaced && !s.candidates.is_empty()).then(|| std::mem::take(&mut s.candidates)))
+        .collect();
     let relations = if table == TableId::T3 { t3_relations(raw) } else { Vec::new() };
     let solved = solve(&splits, &relations);
     raw.iter()
         .zip(solved.rows)
-        .map(|(r, res)| {
+        .zip(refused)
+        .map(|((r, res), refused)| {
             let unreadable = || vec![Value::Unreadable(r.run.trim().to_owned()); shape.cells];
             let cells = if r.run.trim().is_empty() {
                 vec![Value::Blank; shape.cells]
+            } else if let Some(cands) = refused {
+                findings.push(total_broken_finding(table, r, &cands));
+                unreadable()
             } else {
                 match res {
                     Resolution::Unique(c) => c.into_iter().map(|v| i64::try_from(v).map_or_else(|_| Value::Unreadable(v.to_string()), Value::Int)).collect(),
@@ -1245,17 +1281,49 @@ fn t3_rows(region: &str) -> Vec<RawRow> {
 fn t2_rows(region: &str, format: FormatVersion) -> Vec<RawRow> {
     let mut out: Vec<RawRow> = Vec::new();
     let labels = t2_labels(format);
+    let headings: Vec<&str> = format.spec().t2.blocks.iter().flat_map(|b| b.columns.iter().map(|c| c.text)).chain(["信息内容"]).collect();
     for p in pieces(region, true) {
-        if p.run.trim().is_empty() {
-            continue;
-        }
         let Some((id, label)) = t2_row_at_end(&labels, &p.label) else { continue };
+        // Rows whose cells were all blank leave only their labels, run into the next row's
+        // (`现行有效件数规章行政规范性文件25…`): after the block's headings, labels and nothing else.
+        for (blank_id, blank_label) in blank_rows_before(&labels, &headings, &p.label, label) {
+            if !out.iter().any(|r| r.id == blank_id) {
+                out.push(RawRow { id: blank_id, label: blank_label.to_owned(), run: String::new(), line: 1 });
+            }
+        }
         if out.iter().any(|r| r.id == id) {
             continue;
         }
         out.push(RawRow { id, label: label.to_owned(), run: p.run, line: 1 });
     }
     out
+}
+
+/// The row labels printed with no digits before the label `last` that ends `text`: in each
+/// block (the text between two `第二十条` captions), the stretch after the block's last column
+/// heading (or from the start, right after the previous row's digits), when it is exactly a
+/// sequence of row labels.
+fn blank_rows_before(labels: &[(&'static str, &'static str)], headings: &[&str], text: &str, last: &str) -> Vec<(&'static str, &'static str)> {
+    let t = squash(text);
+    let Some(body) = t.strip_suffix(last) else { return Vec::new() };
+    let mut found = Vec::new();
+    for (i, block) in body.split("第二十条").enumerate() {
+        // the first stretch follows the previous row's digits directly
+        let heading = headings.iter().filter_map(|h| block.rfind(h).map(|i| i + h.len())).max();
+        let Some(after) = heading.or((i == 0).then_some(0)) else { continue };
+        let mut rest = &block[after..];
+        let mut rows = Vec::new();
+        while !rest.is_empty() {
+            let Some((label, id)) = labels.iter().find(|(l, _)| rest.starts_with(l)) else {
+                rows.clear();
+                break;
+            };
+            rows.push((*id, *label));
+            rest = &rest[label.len()..];
+        }
+        found.extend(rows);
+    }
+    found
 }
 
 /// The report title inside a crawled preamble (`…年度报告`), as a byte range.

@@ -61,12 +61,24 @@ fn split_cells_table_of_cases() {
         ("0 0 00 00 0", Some(&[0; 7])),
         // the printed total is wrong: the spaces alone decide, the checker reports the total
         ("12 3 0 0 0 0 16", Some(&[12, 3, 0, 0, 0, 0, 16])),
-        // seven digits are seven cells even when their total is wrong
+        // seven digits are seven cells, but their total is wrong: listed without the sums
+        // (sums_hold false, not decided by spaces), and the reader refuses it (see
+        // a_crawled_copy_that_lost_blank_cells_never_reads_a_row_against_its_total)
         ("1000002", Some(&[1, 0, 0, 0, 0, 0, 2])),
     ];
     for (run, want) in cases {
         assert_eq!(one(run, t3).as_deref(), *want, "{run}");
     }
+}
+
+#[test]
+fn a_split_against_the_total_is_marked_a_guess_unless_the_spaces_decide_it() {
+    let s = split_cells("1000002", RowShape::T3, Spaces::Soft);
+    assert!(!s.sums_hold && !s.spaced);
+    let s = split_cells("12 3 0 0 0 0 16", RowShape::T3, Spaces::Soft);
+    assert!(!s.sums_hold && s.spaced);
+    let s = split_cells("21710000218", RowShape::T3, Spaces::Soft);
+    assert!(s.sums_hold);
 }
 
 #[test]
@@ -206,6 +218,41 @@ fn a_genuinely_ambiguous_table_three_gives_ambiguous_cells_never_a_guess() {
     insta::assert_json_snapshot!("crawl_ambiguous_township_2023", report_json(&r, &r.reader_findings));
 }
 
+/// Regression (sample seed 162, the crawl sweep with blank cells): blank cells vanish from a
+/// crawled copy, and `2211226` was read 2/2/1/1/2/2/6 although 2+2+1+1+2+2 ≠ 6. A split that
+/// breaks the row's total is never taken: the cells are unreadable, with a finding that says why.
+#[test]
+fn a_crawled_copy_that_lost_blank_cells_never_reads_a_row_against_its_total() {
+    let report = gongkai_report::testing::sample_report(162);
+    let txt = String::from_utf8(gongkai_report::render::render(&report, &[], gongkai_report::render::OutputFormat::Txt).unwrap()).unwrap();
+    let crawl: String = txt.chars().filter(|c| !matches!(c, '\t' | '\n')).collect();
+    let r = read_crawl(&crawl, None);
+    let f = r.reader_findings.iter().find(|f| f.location.row.as_deref() == Some("new_received")).unwrap();
+    assert_eq!((f.code, f.severity), (CheckCode::AmbiguousCells, Severity::Error));
+    assert!(f.message.contains("2211226") && f.message.contains("2/2/1/1/2/2/6") && f.message.contains("空白单元格"), "{}", f.message);
+    // every table 三 row reads as printed or is unreadable with a finding of its own
+    for row in &r.table(TableId::T3).unwrap().rows {
+        let want = report.table(TableId::T3).and_then(|t| t.row(row.id)).unwrap();
+        if row.cells != want.cells {
+            assert!(row.cells.iter().all(|c| matches!(c, Value::Unreadable(_))), "{}: {:?} vs {:?}", row.id, row.cells, want.cells);
+            assert!(r.reader_findings.iter().any(|f| f.location.row.as_deref() == Some(row.id)), "{}", row.id);
+        }
+    }
+    // and the checker adds no derived arithmetic error on top of the reader's findings
+    assert!(arithmetic_errors(&r).is_empty(), "{:?}", arithmetic_errors(&r));
+}
+
+#[test]
+fn a_table_two_row_whose_cells_were_all_blank_is_read_as_blank_not_lost() {
+    // "…现行有效件数规章行政规范性文件25…": 规章's cells were blank on the page
+    let report = gongkai_report::testing::sample_report(10);
+    let txt = String::from_utf8(gongkai_report::render::render(&report, &[], gongkai_report::render::OutputFormat::Txt).unwrap()).unwrap();
+    let crawl: String = txt.chars().filter(|c| !matches!(c, '\t' | '\n')).collect();
+    let r = read_crawl(&crawl, None);
+    assert_eq!(report.table(TableId::T2).and_then(|t| t.row("regulations")).map(|x| x.cells.clone()), Some(vec![Value::Blank; 3]));
+    assert_eq!(r.table(TableId::T2).and_then(|t| t.row("regulations")).map(|x| x.cells.clone()), Some(vec![Value::Blank; 3]));
+}
+
 // ---- the real reports of ../shared -------------------------------------------------------------
 
 fn arithmetic_errors(r: &Report) -> Vec<&'static str> {
@@ -284,11 +331,14 @@ fn pingtan_2024_reads_as_the_html_page_shows() {
     assert_eq!(ints(&r, TableId::T4, "appeals"), vec![2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19]);
     assert_eq!(r.value(TableId::T2, "admin_fees", "fee_amount"), Some(&Value::Dec("18651.06".parse().unwrap())));
     assert!(arithmetic_errors(&r).is_empty(), "{:?}", arithmetic_errors(&r));
-    // "6233440" (62 / 33 / 440 on the page) has fifteen readings and no sums to choose by
+    // "6233440" (62 / 33 / 440 on the page) has fifteen readings and no sums to choose by; the
+    // text's "制发行政规范性文件62件" leaves four: a warning (table 二), not a guess
     let amb: Vec<_> = r.reader_findings.iter().filter(|f| f.code == CheckCode::AmbiguousCells).collect();
     assert_eq!(amb.len(), 1);
     assert_eq!(amb[0].location.row.as_deref(), Some("normative_docs"));
-    assert!(amb[0].message.contains("62/33/440"));
+    assert_eq!(amb[0].severity, Severity::Warning);
+    assert!(amb[0].message.contains("4 种") && amb[0].message.contains("62/33/440"), "{}", amb[0].message);
+    assert_eq!(r.agency.as_deref(), Some("平潭综合实验区"));
     for s in ["s1", "s2", "s3", "s4", "s5", "s6"] {
         assert!(r.section(s).is_some(), "{s}");
     }
