@@ -327,6 +327,8 @@ struct Assembler<'a> {
     /// Where the reader was in a table when the input ended: table and the last row read.
     last_table: Option<(TableId, u32)>,
     exact_sections: [bool; 6],
+    /// The site's footer was met after section 六: the rest is not the report.
+    footer: bool,
 }
 
 fn tix(t: TableId) -> usize {
@@ -365,6 +367,7 @@ impl<'a> Assembler<'a> {
             last_line: 0,
             last_table: None,
             exact_sections: [false; 6],
+            footer: false,
         }
     }
 
@@ -373,6 +376,11 @@ impl<'a> Assembler<'a> {
     }
 
     fn item(&mut self, it: &Item<'a>) {
+        // After the footer no paragraph is the report's; a table still is (a page that never
+        // closed its last table has it emitted at the end).
+        if self.footer && it.para {
+            return;
+        }
         self.last_line = self.last_line.max(it.line);
         let mut nonempty = it.cells.iter().filter(|c| !c.is_empty());
         let Some(first) = nonempty.next() else { return };
@@ -580,7 +588,22 @@ impl<'a> Assembler<'a> {
     }
 
     fn push_text(&mut self, raw: &'a str, line: u32) {
+        if self.footer {
+            return;
+        }
         let idx = self.sections.len() - 1;
+        // The report ends with 六; a web page goes on with the site's footer (版权所有, 主办单位,
+        // ICP备…): that and everything after it is not the report.
+        let mut raw = raw;
+        if self.sections[idx].id.as_deref() == Some("s6")
+            && let Some(cut) = footer_start(raw)
+        {
+            self.footer = true;
+            raw = trim_cell(&raw[..cut]);
+            if raw.is_empty() {
+                return;
+            }
+        }
         let s = &mut self.sections[idx];
         if !s.text.is_empty() {
             s.text.push('\n');
@@ -590,6 +613,9 @@ impl<'a> Assembler<'a> {
     }
 
     fn flush_loose(&mut self) {
+        if self.footer {
+            self.loose = None;
+        }
         if let Some((text, line)) = self.loose.take() {
             let idx = self.sections.len() - 1;
             let s = &mut self.sections[idx];
@@ -1127,6 +1153,23 @@ impl<'a> Assembler<'a> {
 }
 
 const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
+
+/// Where a web page's footer starts in a paragraph: the site's imprint (版权所有, 主办单位,
+/// ICP备 …), or a short paragraph of footer links (联系我们, 网站地图 …).
+fn footer_start(p: &str) -> Option<usize> {
+    const IMPRINT: [&str; 11] = ["版权所有", "主办单位", "主办：", "主办:", "承办单位", "ICP备", "网站标识码", "公网安备", "技术支持：", "Copyright", "copyright"];
+    const LINKS: [&str; 5] = ["联系我们", "网站地图", "关于我们", "网站声明", "隐私声明"];
+    if let Some(at) = IMPRINT.iter().filter_map(|m| p.find(m)).min() {
+        // 闽ICP备…, 京公网安备…: the province's abbreviation belongs to the number
+        let before = &p[..at];
+        return Some(if p[at..].starts_with("ICP备") || p[at..].starts_with("公网安备") {
+            before.char_indices().next_back().filter(|(_, c)| ('\u{4E00}'..='\u{9FFF}').contains(c)).map_or(at, |(i, _)| i)
+        } else {
+            at
+        });
+    }
+    (p.chars().count() <= 40 && LINKS.iter().any(|m| p.contains(m))).then_some(0)
+}
 
 // ---- metadata ----------------------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ pub enum ReadError {
         detail: String,
     },
     /// A password-protected Word document.
-    #[error("Word 文档已加密（设有密码），无法读取：请提供未加密的文件")]
+    #[error("Word 文档已加密（设有密码），无法读取：请在 Word 或 WPS 中打开并输入密码，然后另存为未加密的 .docx（取消“用密码进行加密”）后再检查")]
     DocxEncrypted,
     /// A Word document that cannot be parsed.
     #[error("Word 文档（DOCX）已损坏或格式不正确：{detail}")]

@@ -5,7 +5,9 @@
 //!
 //! - the charset comes from a BOM, `<meta charset>` or `<meta http-equiv … content="…charset=…">`;
 //!   without one, [`decode`] tries UTF-8 and falls back to GB18030;
-//! - `<script>`, `<style>`, `<textarea>`, comments and the `<head>` are skipped;
+//! - `<script>`, `<style>`, `<textarea>`, comments and the `<head>` are skipped, and so are
+//!   `<nav>`, `<aside>`, `<footer>` and `<header>` (except a `<header>` inside an `<article>`):
+//!   site chrome, or a findings list printed beside the report, is not the report;
 //! - entities are decoded (`&nbsp;` `&amp;` `&#NNN;` `&#xHH;` and the common named ones);
 //! - block elements (`p`, `div`, `br`, `h1`-`h6`, `li`, `tr`, …) end a paragraph;
 //! - a paragraph made only of link text (menus, breadcrumbs' links, "related reports" lists,
@@ -461,6 +463,8 @@ struct Scanner<'a> {
     para: TextBuf<'a>,
     tables: Vec<TableBuilder<'a>>,
     in_head: bool,
+    /// Open `<article>` / `<main>` elements.
+    article_depth: usize,
     covered_budget: usize,
     /// Positions from which a search already failed: nothing to find at or after them.
     no_gt_after: usize,
@@ -480,6 +484,7 @@ pub fn scan(src: &str) -> Doc<'_> {
         para: TextBuf::new(src),
         tables: Vec::new(),
         in_head: false,
+        article_depth: 0,
         covered_budget: MAX_COVERED_CELLS,
         no_gt_after: usize::MAX,
         no_dq_after: usize::MAX,
@@ -756,6 +761,17 @@ impl<'a> Scanner<'a> {
             self.skip_raw_text(name);
             return;
         }
+        // Site navigation, side bars, page headers and footers are not the report (nor is a list
+        // of findings a renderer put beside it); a <header> inside an <article> is the article's
+        // own heading and stays. An element never closed is read (browsers show its content).
+        let chrome = matches!(name, b"nav" | b"aside" | b"footer") || (name == b"header" && self.article_depth == 0);
+        if chrome && self.skip_element(name) {
+            self.block_break();
+            return;
+        }
+        if matches!(name, b"article" | b"main") {
+            self.article_depth += 1;
+        }
         let line = self.line_at(at);
         match name {
             b"table" => {
@@ -816,6 +832,9 @@ impl<'a> Scanner<'a> {
     }
 
     fn end_tag(&mut self, name: &[u8], at: usize) {
+        if matches!(name, b"article" | b"main") {
+            self.article_depth = self.article_depth.saturating_sub(1);
+        }
         match name {
             b"head" => self.in_head = false,
             b"table" if !self.tables.is_empty() => self.close_table(),
@@ -888,6 +907,36 @@ impl<'a> Scanner<'a> {
         if !empty {
             self.blocks.push(block);
         }
+    }
+
+    /// Skip an element's content up to its matching end tag (same-named elements nested inside
+    /// counted). `false`, skipping nothing, when the element is never closed.
+    fn skip_element(&mut self, name: &[u8]) -> bool {
+        let b = self.bytes;
+        let mut depth = 1usize;
+        let mut i = self.pos;
+        while let Some(off) = memchr(b'<', &b[i.min(b.len())..]) {
+            let at = i + off;
+            let (close, start) = if b.get(at + 1) == Some(&b'/') { (true, at + 2) } else { (false, at + 1) };
+            let cand = &b[start.min(b.len())..];
+            if cand.len() >= name.len()
+                && cand[..name.len()].eq_ignore_ascii_case(name)
+                && cand.get(name.len()).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-')
+            {
+                if close {
+                    depth -= 1;
+                    if depth == 0 {
+                        let _ = self.line_at(at);
+                        self.pos = self.find_gt(start + name.len()).map_or(b.len(), |g| g + 1);
+                        return true;
+                    }
+                } else {
+                    depth += 1;
+                }
+            }
+            i = at + 1;
+        }
+        false
     }
 
     /// Skip the content of a raw-text element up to its end tag (case-insensitive).

@@ -28,12 +28,13 @@ th.caption { text-align: left; font-weight: bold; }
 .vertical { writing-mode: vertical-rl; letter-spacing: 0.3em; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
-section.findings { font-size: 12pt; line-height: 1.5; border-top: 1px solid #000; margin-top: 28pt; }
-section.findings li { margin: 4pt 0; }
-@media print { body { max-width: none; padding: 0; } section.findings { break-before: page; } }
+aside.findings { font-size: 12pt; line-height: 1.5; border-top: 1px solid #000; margin-top: 28pt; }
+aside.findings li { margin: 4pt 0; }
+@media print { body { max-width: none; padding: 0; } aside.findings { break-before: page; } }
 "#;
 
-/// The report as a UTF-8 HTML page; `findings`, if any, follow the report in a list.
+/// The report as a UTF-8 HTML page; `findings`, if any, follow the report in a list inside an
+/// `<aside>`, which the HTML reader skips: a checked page reads back as the report alone.
 pub fn render(report: &Report, findings: &[Finding]) -> String {
     let title = layout::printed_title(report);
     let mut out = String::with_capacity(32 * 1024);
@@ -66,7 +67,7 @@ pub fn render(report: &Report, findings: &[Finding]) -> String {
     }
     out.push_str("</article>\n");
     if !findings.is_empty() {
-        out.push_str("<section class=\"findings\">\n<h2>检查发现的问题</h2>\n<ol>\n");
+        out.push_str("<aside class=\"findings\">\n<h2>检查发现的问题</h2>\n<ol>\n");
         for f in findings {
             let _ = writeln!(
                 out,
@@ -77,7 +78,7 @@ pub fn render(report: &Report, findings: &[Finding]) -> String {
                 esc(&f.fix)
             );
         }
-        out.push_str("</ol>\n</section>\n");
+        out.push_str("</ol>\n</aside>\n");
     }
     out.push_str("</body>\n</html>\n");
     out

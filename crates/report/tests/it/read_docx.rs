@@ -344,7 +344,7 @@ fn damaged_encrypted_and_legacy_word_files_get_clear_errors() {
     assert!(matches!(err, ReadError::DocxCorrupt { .. }), "{err:?}");
     let err = read::read_bytes(&fixture("password.docx"), None).unwrap_err();
     assert!(matches!(err, ReadError::DocxEncrypted), "{err:?}");
-    assert!(err.to_string().contains("密码"), "{err}");
+    assert!(err.to_string().contains("密码") && err.to_string().contains("另存为未加密的 .docx"), "{err}");
     let err = docx::to_doc(&fixture("password.docx")).unwrap_err();
     assert!(matches!(err, ReadError::DocxEncrypted), "{err:?}");
     let err = docx::to_doc(&fixture("legacy.doc")).unwrap_err();

@@ -359,3 +359,50 @@ fn throughput() {
     println!("scan to Doc: {:.0} MB/s, {:.0} pages/s", mb / scan, n / scan);
     println!("read to Report: {:.0} MB/s, {:.0} pages/s", mb / full, n / full);
 }
+
+// ---- site chrome and findings beside the report ------------------------------------------------
+
+fn page_of(report: &Report, findings: &[gongkai_domain::report::Finding]) -> String {
+    String::from_utf8(gongkai_report::render::render(report, findings, gongkai_report::render::OutputFormat::Html).unwrap()).unwrap()
+}
+
+#[test]
+fn site_chrome_in_nav_aside_header_and_footer_is_not_report_text() {
+    let report = gongkai_report::testing::sample_report(3);
+    let page = page_of(&report, &[]);
+    // navigation full of headings and other years' titles, a side bar, and the site's footer
+    let wrapped = page
+        .replacen(
+            "<body>",
+            "<body>\n<header><p>政府门户网站</p><nav><p>首页</p><p>一、总体情况</p><p>2019年度政府信息公开工作年度报告</p></nav></header>\n<aside><p>相关报告：2020年政府信息公开工作年度报告</p></aside>",
+            1,
+        )
+        .replacen("</body>", "<footer><p>联系我们</p><p>版权所有：某市人民政府办公室 主办单位：某市人民政府</p></footer>\n</body>", 1);
+    let back = gongkai_report::read::read_bytes(wrapped.as_bytes(), None).unwrap();
+    assert!(back.same_content(&report), "{:?}", back.sections.last());
+    // a <header> inside the <article> is the article's own heading: the title stays
+    let titled = page.replacen("<h1>", "<header><h1>", 1).replacen("</h1>", "</h1></header>", 1);
+    let back = gongkai_report::read::read_bytes(titled.as_bytes(), None).unwrap();
+    assert!(back.same_content(&report));
+    // an element never closed is read, as browsers show it
+    let unclosed = page.replacen("<article class=\"report\">", "<nav><article class=\"report\">", 1);
+    let back = gongkai_report::read::read_bytes(unclosed.as_bytes(), None).unwrap();
+    assert!(back.same_content(&report));
+}
+
+#[test]
+fn a_checked_page_reads_back_without_its_findings_in_section_six() {
+    // a 2021-format report whose 六 says nothing about fees: FEE_STATEMENT_MISSING
+    let mut report = (0..).map(gongkai_report::testing::sample_report).find(|r| r.format == FormatVersion::V2021).unwrap();
+    if let Some(s6) = report.sections.iter_mut().find(|s| s.id.as_deref() == Some("s6")) {
+        s6.text = "无其他需要报告的事项。".to_owned();
+    }
+    let findings = check(&report, None, &CheckOptions::default());
+    assert!(findings.iter().any(|f| f.code == CheckCode::FeeStatementMissing));
+    let page = page_of(&report, &findings);
+    assert!(page.contains("<aside class=\"findings\">") && page.contains("检查发现的问题"));
+    let back = gongkai_report::read::read_bytes(page.as_bytes(), None).unwrap();
+    assert!(back.same_content(&report), "{:?}", back.sections.last());
+    let again: Vec<CheckCode> = check(&back, None, &CheckOptions::default()).iter().map(|f| f.code).collect();
+    assert_eq!(again, findings.iter().map(|f| f.code).collect::<Vec<_>>());
+}

@@ -207,3 +207,24 @@ fn plain_text_throughput() {
     let n = f64::from(rounds) * inputs.len() as f64;
     println!("plain text: {:.0} reports/s, {:.1} MB/s", n / secs, (bytes as f64 * f64::from(rounds)) / secs / 1e6);
 }
+
+/// A page copied as text goes on after 六 with the site's footer: not part of section 六.
+#[test]
+fn the_site_footer_after_section_six_is_not_its_text() {
+    let report = gongkai_report::testing::sample_report(4);
+    let txt = String::from_utf8(gongkai_report::render::render(&report, &[], gongkai_report::render::OutputFormat::Txt).unwrap()).unwrap();
+    for footer in [
+        "联系我们 | 网站地图\n\n版权所有：某县人民政府办公室  闽ICP备12345678号  网站标识码：3501000001\n",
+        "主办单位：某县人民政府办公室 技术支持：某公司\n\n一、总体情况\n",
+    ] {
+        let page = format!("{txt}\n{footer}");
+        let back = read::read_bytes(page.as_bytes(), None).unwrap();
+        assert!(back.same_content(&report), "{:?}", back.sections.last());
+    }
+    // run into 六's last line, as crawler text has it
+    let s6 = report.section("s6").unwrap().text.clone();
+    let last = s6.lines().last().unwrap();
+    let page = txt.replacen(last, &format!("{last}闽ICP备12345678号 版权所有"), 1);
+    let back = read::read_bytes(page.as_bytes(), None).unwrap();
+    assert_eq!(back.section("s6").map(|s| s.text.as_str()), Some(s6.as_str()));
+}
