@@ -905,7 +905,9 @@ impl<'a> Assembler<'a> {
         (v, false)
     }
 
-    fn cells_for(&mut self, values: &[&'a str], n: usize, all: usize, value_end: Option<usize>, table: TableId, row: Option<&'static str>, line: u32) -> Vec<Value> {
+    /// `at`: the table, row and line, for the finding.
+    fn cells_for(&mut self, values: &[&'a str], n: usize, all: usize, value_end: Option<usize>, at: (TableId, Option<&'static str>, u32)) -> Vec<Value> {
+        let (table, row, line) = at;
         // On a true grid, take the columns where the numbers stand in the other rows.
         let aligned: Option<(usize, usize)> = value_end.and_then(|end| {
             let start = end.checked_sub(n)?;
@@ -959,7 +961,7 @@ impl<'a> Assembler<'a> {
         let mut cells = match aligned {
             Some(cells) => cells,
             None if values.is_empty() => vec![Value::Blank; n],
-            None => self.cells_for(values, n, all, value_end, t, Some(m.row.id), line),
+            None => self.cells_for(values, n, all, value_end, (t, Some(m.row.id), line)),
         };
         if t == TableId::T2 {
             self.amount_units(&m, &mut cells, line);
@@ -1026,7 +1028,7 @@ impl<'a> Assembler<'a> {
 
     fn emit_t4(&mut self, values: &[&'a str], line: u32, value_end: Option<usize>, all: usize) {
         let n = self.spec.t4.blocks[0].columns.len();
-        let cells = self.cells_for(values, n, all, value_end, TableId::T4, None, line);
+        let cells = self.cells_for(values, n, all, value_end, (TableId::T4, None, line));
         self.enter(TableId::T4, line);
         let label = self.spec.t4.blocks[0].rows[0].text;
         if let Some(table) = self.tables[2].as_mut()

@@ -143,10 +143,11 @@ fn numbering_fix(s: &str) -> Option<(std::ops::Range<usize>, &'static str)> {
     }
     // Chinese: 一. 一， → 一、 (but not 一.5, not a numbering)
     let cn: usize = s.chars().take_while(|c| is_cn_digit(*c)).map(char::len_utf8).sum();
-    if cn > 0 && cn <= 6 {
-        if let Some(sep @ ('.' | '，' | '．')) = s[cn..].chars().next() {
-            return Some((cn..cn + sep.len_utf8(), "、"));
-        }
+    if cn > 0
+        && cn <= 6
+        && let Some(sep @ ('.' | '，' | '．')) = s[cn..].chars().next()
+    {
+        return Some((cn..cn + sep.len_utf8(), "、"));
     }
     None
 }

@@ -1,4 +1,6 @@
 //! The crawl reader: cells run together, recovered from the tables' own arithmetic.
+// Helpers outside #[test] functions unwrap too: the whole module is test code.
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

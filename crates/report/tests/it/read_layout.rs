@@ -1,5 +1,7 @@
 //! The `pdftotext -layout` reader: footers inside tables, labels broken over lines and printed
 //! one character per line.
+// Helpers outside #[test] functions unwrap too: the whole module is test code.
+#![cfg(test)]
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +34,7 @@ fn key_figures(r: &Report) -> [i64; 4] {
     ["new_received", "carried_over", "results_total", "carried_forward"].map(|id| ints(r, TableId::T3, id).get(6).copied().unwrap_or(-1))
 }
 
-fn with_codes<'a>(f: &'a [Finding], code: CheckCode) -> Vec<&'a Finding> {
+fn with_codes(f: &[Finding], code: CheckCode) -> Vec<&Finding> {
     f.iter().filter(|x| x.code == code).collect()
 }
 
