@@ -13,7 +13,8 @@
 //!
 //! `GONGKAI_BENCH_SECONDS` sets the duration per corpus (default 3); `GONGKAI_BENCH_PASSES=n` runs
 //! exactly n passes instead (for instruction counts under `valgrind --tool=callgrind`);
-//! `GONGKAI_BENCH_PROFILE=1` also times each flavour's reading and the checker apart.
+//! `GONGKAI_BENCH_PROFILE=1` also times each flavour's reading and the checker apart;
+//! `GONGKAI_BENCH_CORPUS=mixed` (or `crawl`, `shared`, comma-separated) runs only those corpora.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -32,7 +33,14 @@ fn main() {
     let seconds: u64 = std::env::var("GONGKAI_BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let passes: Option<usize> = std::env::var("GONGKAI_BENCH_PASSES").ok().and_then(|s| s.parse().ok());
     let opts = CheckOptions::default();
-    for corpus in [mixed(), crawl(), shared()] {
+    let only = std::env::var("GONGKAI_BENCH_CORPUS").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|w| name.starts_with(w.trim()));
+    let corpora: [(&str, fn() -> Corpus); 3] = [("mixed", mixed), ("crawl", crawl), ("shared", shared)];
+    for (name, make) in corpora {
+        if !wanted(name) {
+            continue;
+        }
+        let corpus = make();
         if corpus.inputs.is_empty() {
             println!("{}: no inputs (skipped)", corpus.name);
             continue;

@@ -108,23 +108,29 @@ pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) ->
     }
     // The reader's findings come first so that, where the checker finds the same thing (e.g. a
     // missing row the reader already named), the reader's more precise wording is kept.
-    let mut all = report.reader_findings.clone();
-    let seen: HashSet<DedupKey> = all.iter().map(dedup_key).collect();
-    all.extend(out.into_iter().filter(|f| !seen.contains(&dedup_key(f))));
+    let mut all = if report.reader_findings.is_empty() {
+        out
+    } else {
+        let seen: HashSet<DedupKey<'_>> = report.reader_findings.iter().map(dedup_key).collect();
+        let own: Vec<Finding> = out.into_iter().filter(|f| !seen.contains(&dedup_key(f))).collect();
+        report.reader_findings.iter().cloned().chain(own).collect()
+    };
     sort_findings(report.format, &mut all);
     all
 }
 
-type DedupKey = (CheckCode, Option<String>, Option<String>, Option<String>, Option<String>);
+type DedupKey<'f> = (CheckCode, Option<&'f str>, Option<&'f str>, Option<&'f str>, Option<&'f str>);
 
-fn dedup_key(f: &Finding) -> DedupKey {
+fn dedup_key(f: &Finding) -> DedupKey<'_> {
     let l = &f.location;
-    (f.code, l.section.clone(), l.table.clone(), l.row.clone(), l.column.clone())
+    (f.code, l.section.as_deref(), l.table.as_deref(), l.row.as_deref(), l.column.as_deref())
 }
 
 /// Sort findings by location (in the format's order), then code, then message.
 pub fn sort_findings(format: FormatVersion, findings: &mut [Finding]) {
-    findings.sort_by_cached_key(|f| (location_key(format, &f.location), f.code, f.message.clone()));
+    // both sorts are stable: by message first, then by location and code
+    findings.sort_by(|a, b| a.message.cmp(&b.message));
+    findings.sort_by_cached_key(|f| (location_key(format, &f.location), f.code));
 }
 
 fn location_key(format: FormatVersion, l: &Location) -> (usize, usize, usize, usize, u32) {
@@ -720,11 +726,18 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
         }
         // Every phrasing ends in 件 within one sentence: only those sentences are looked at.
         // (Normalising keeps the sentence ends, so a sentence reads the same alone.)
-        if s.text.contains('件') {
-            for sentence in s.text.split_inclusive(['。', '；', ';', '！', '？']).filter(|x| x.contains('件')) {
-                let chars = normalize(sentence);
-                narrative_numbers(ctx, &chars, id, s.line, out);
+        let t = s.text.as_str();
+        let is_end = |c: char| matches!(c, '。' | '；' | ';' | '！' | '？');
+        let mut done_to = 0;
+        for (at, _) in t.match_indices('件') {
+            if at < done_to {
+                continue;
             }
+            let start = t[..at].char_indices().rev().find(|(_, c)| is_end(*c)).map_or(0, |(i, c)| i + c.len_utf8());
+            let end = t[at..].char_indices().find(|(_, c)| is_end(*c)).map_or(t.len(), |(i, c)| at + i + c.len_utf8());
+            let chars = normalize(&t[start.max(done_to)..end]);
+            narrative_numbers(ctx, &chars, id, s.line, out);
+            done_to = end;
         }
     }
     // LATE_PUBLICATION

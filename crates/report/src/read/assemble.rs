@@ -22,7 +22,10 @@ use super::label::{self, Quality, RowMatch, normalize, normalize_cow};
 
 /// Build a report from a document. `source` is the path or URL it came from.
 pub fn assemble(doc: &Doc, source: Option<&str>) -> Report {
-    let items = flatten(doc);
+    // every cell of the document, trimmed, in one vector: items are slices of it
+    let (cells, specs) = flatten(doc);
+    let items: Vec<Item<'_, '_>> =
+        specs.into_iter().map(|s| Item { line: s.line, cells: &cells[s.cells], para: s.para, value_end: s.value_end }).collect();
     let year = detect_year(&items);
     let format = detect_format(&items).unwrap_or_else(|| year.map_or(FormatVersion::V2021, FormatVersion::for_year));
     let mut a = Assembler::new(format);
@@ -134,38 +137,51 @@ fn value_like(t: &str) -> bool {
 // ---- items -------------------------------------------------------------------------------------
 
 #[derive(Debug)]
-struct Item<'a> {
+struct Item<'c, 'a> {
     line: u32,
-    cells: Vec<&'a str>,
+    cells: &'c [&'a str],
     para: bool,
     /// For rows of a true grid (all rows of equal width): the column after the last value
     /// column, from the rows that are mostly numbers. Aligns rows with blank leading cells.
     value_end: Option<usize>,
 }
 
-fn flatten<'a>(doc: &'a Doc<'_>) -> Vec<Item<'a>> {
+/// An item before its cells are borrowed: their range in the cell vector.
+#[derive(Debug)]
+struct ItemSpec {
+    line: u32,
+    cells: std::ops::Range<usize>,
+    para: bool,
+    value_end: Option<usize>,
+}
+
+fn flatten<'a>(doc: &'a Doc<'_>) -> (Vec<&'a str>, Vec<ItemSpec>) {
+    let n: usize = doc.blocks.iter().map(|b| if let Block::Table { rows, .. } = b { rows.iter().map(|r| r.cells.len()).sum() } else { 1 }).sum();
+    let mut cells: Vec<&'a str> = Vec::with_capacity(n);
     let mut items = Vec::with_capacity(doc.blocks.len() * 4);
     for block in &doc.blocks {
         match block {
             Block::Para { text, line } => {
-                items.push(Item { line: *line, cells: vec![trim_cell(text)], para: true, value_end: None });
+                cells.push(trim_cell(text));
+                items.push(ItemSpec { line: *line, cells: cells.len() - 1..cells.len(), para: true, value_end: None });
             }
             Block::Table { rows, .. } => {
                 let width = rows.first().map_or(0, |r| r.cells.len());
                 let grid = rows.len() > 1 && width >= 8 && rows.iter().all(|r| r.cells.len() == width);
                 let start = items.len();
                 for r in rows {
-                    items.push(Item {
-                        line: r.line,
-                        cells: r.cells.iter().map(|c| trim_cell(c)).collect(),
-                        para: false,
-                        value_end: None,
-                    });
+                    let from = cells.len();
+                    cells.extend(r.cells.iter().map(|c| trim_cell(c)));
+                    items.push(ItemSpec { line: r.line, cells: from..cells.len(), para: false, value_end: None });
                 }
                 if grid {
                     // where the numbers end, if every row with ≥ 5 numbers agrees (a true grid;
                     // text saved from Word drops merged cells, and its rows disagree)
-                    let mut ends = items[start..].iter().filter(|it| it.cells.iter().filter(|c| value_like(c)).count() >= 5).filter_map(|it| it.cells.iter().rposition(|c| value_like(c)).map(|i| i + 1));
+                    let row = |it: &ItemSpec| &cells[it.cells.clone()];
+                    let mut ends = items[start..]
+                        .iter()
+                        .filter(|it| row(it).iter().filter(|c| value_like(c)).count() >= 5)
+                        .filter_map(|it| row(it).iter().rposition(|c| value_like(c)).map(|i| i + 1));
                     let best = ends.next().filter(|first| ends.all(|e| e == *first));
                     for it in &mut items[start..] {
                         it.value_end = best;
@@ -174,13 +190,13 @@ fn flatten<'a>(doc: &'a Doc<'_>) -> Vec<Item<'a>> {
             }
         }
     }
-    items
+    (cells, items)
 }
 
 /// The sections whose heading the document prints in the format's exact wording. A heading
 /// that only resembles a section's title does not count as that section when the exact one is
 /// printed elsewhere (a narrative sub-heading 三、主动公开工作情况 before the real 二、主动公开政府信息情况).
-fn exact_sections(items: &[Item<'_>]) -> [bool; 6] {
+fn exact_sections(items: &[Item<'_, '_>]) -> [bool; 6] {
     let mut found = [false; 6];
     for it in items {
         let mut cells = it.cells.iter().filter(|c| !c.is_empty());
@@ -212,15 +228,20 @@ const EVIDENCE_2021: &[&str] =
     &["本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额（单位：万元）", "本年度止件数"];
 
 /// The format the tables follow, from table 二's headers and table 三's （六） sub-rows.
-fn detect_format(items: &[Item<'_>]) -> Option<FormatVersion> {
+fn detect_format(items: &[Item<'_, '_>]) -> Option<FormatVersion> {
     let (mut v19, mut v21) = (0u32, 0u32);
     for it in items {
-        for c in &it.cells {
+        for c in it.cells {
             if c.is_empty() || c.len() > 120 || value_like(c) {
                 continue;
             }
             let first = c.chars().next().unwrap_or(' ');
-            if !matches!(first, '本' | '对' | '上' | '采' | '其' | '政' | '处' | '第' | '现' | '1' | '2' | '１' | '２') {
+            let numbered = matches!(first, '1' | '2' | '１' | '２');
+            if !numbered && !matches!(first, '本' | '对' | '上' | '采' | '其' | '政' | '处' | '第' | '现') {
+                continue;
+            }
+            // of the numbered rows only （六）'s two sub-rows of the 2021 format are evidence
+            if numbered && !c.contains("申请人") {
                 continue;
             }
             let n = normalize_cow(c);
@@ -267,7 +288,7 @@ fn years(s: &str) -> impl Iterator<Item = (u16, usize, usize)> + '_ {
 
 /// The report year: a title line (`…2024年…报告`), else the statistical period (`统计期限…
 /// 2024年1月1日`), else the first paragraph opening with a year (`2024年，…`).
-fn detect_year(items: &[Item<'_>]) -> Option<u16> {
+fn detect_year(items: &[Item<'_, '_>]) -> Option<u16> {
     let paras = || items.iter().filter(|i| i.cells.iter().filter(|c| !c.is_empty()).count() == 1).filter_map(|i| i.cells.iter().find(|c| !c.is_empty()).copied());
     // 1. a short title line
     for p in paras().take(40) {
@@ -329,6 +350,9 @@ struct Assembler<'a> {
     exact_sections: [bool; 6],
     /// The site's footer was met after section 六: the rest is not the report.
     footer: bool,
+    /// Buffers of [`Assembler::row`], kept between rows.
+    labels_buf: Vec<&'a str>,
+    norms_buf: Vec<Cow<'a, str>>,
 }
 
 fn tix(t: TableId) -> usize {
@@ -368,6 +392,8 @@ impl<'a> Assembler<'a> {
             last_table: None,
             exact_sections: [false; 6],
             footer: false,
+            labels_buf: Vec::new(),
+            norms_buf: Vec::new(),
         }
     }
 
@@ -375,7 +401,7 @@ impl<'a> Assembler<'a> {
         self.spec.doc_no
     }
 
-    fn item(&mut self, it: &Item<'a>) {
+    fn item(&mut self, it: &Item<'_, 'a>) {
         // After the footer no paragraph is the report's; a table still is (a page that never
         // closed its last table has it emitted at the end).
         if self.footer && it.para {
@@ -388,7 +414,7 @@ impl<'a> Assembler<'a> {
         if single && (it.para || !value_like(first)) {
             self.text(first, it.line);
         } else {
-            self.row(&it.cells, it.line, it.value_end);
+            self.row(it.cells, it.line, it.value_end);
         }
     }
 
@@ -672,12 +698,24 @@ impl<'a> Assembler<'a> {
     // ---- grid rows ----
 
     fn row(&mut self, cells: &[&'a str], line: u32, value_end: Option<usize>) {
+        // the label buffers are reused from row to row
+        let mut labels = std::mem::take(&mut self.labels_buf);
+        let mut norms = std::mem::take(&mut self.norms_buf);
+        self.row_with(cells, line, value_end, &mut labels, &mut norms);
+        labels.clear();
+        norms.clear();
+        self.labels_buf = labels;
+        self.norms_buf = norms;
+    }
+
+    fn row_with(&mut self, cells: &[&'a str], line: u32, value_end: Option<usize>, labels: &mut Vec<&'a str>, norms: &mut Vec<Cow<'a, str>>) {
         let first_val = cells.iter().position(|c| value_like(c));
         let label_end = match first_val {
             Some(i) => cells[..i].iter().rposition(|c| !c.is_empty()).map_or(0, |j| j + 1),
             None => cells.iter().rposition(|c| !c.is_empty()).map_or(0, |j| j + 1),
         };
-        let labels: Vec<&'a str> = cells[..label_end].iter().copied().filter(|c| !c.is_empty()).collect();
+        labels.clear();
+        labels.extend(cells[..label_end].iter().copied().filter(|c| !c.is_empty()));
         let values = &cells[label_end..];
         let has_values = values.iter().any(|c| !c.is_empty());
 
@@ -699,7 +737,8 @@ impl<'a> Assembler<'a> {
         }
 
         // header rows
-        let norms: Vec<Cow<'_, str>> = labels.iter().map(|l| if l.len() <= 240 { normalize_cow(l) } else { Cow::Borrowed("") }).collect();
+        norms.clear();
+        norms.extend(labels.iter().map(|l| if l.len() <= 240 { normalize_cow(l) } else { Cow::Borrowed("") }));
         if norms[0] == "信息内容" {
             self.flush_pending();
             if self.ctx != Some(TableId::T2) {
@@ -757,7 +796,7 @@ impl<'a> Assembler<'a> {
                 }
                 continue;
             }
-            if let Some((m, leaf)) = self.match_labels(t, &norms, &labels) {
+            if let Some((m, leaf)) = self.match_labels(t, norms, labels) {
                 // text printed after the leaf label stands in value cells (`3件`): unreadable values
                 let leaf_pos = cells[..label_end].iter().rposition(|c| std::ptr::eq(*c, leaf)).unwrap_or(label_end);
                 let values = if leaf_pos + 1 < label_end { &cells[leaf_pos + 1..] } else { values };
@@ -1433,8 +1472,13 @@ fn date_of_line(p: &str) -> Option<NaiveDate> {
     if !p.contains('日') && !p.contains("时间") {
         return None;
     }
+    let long = p.chars().filter(|c| !is_blank(*c)).nth(48).is_some();
+    // a long paragraph only counts with a labelled date (日期：, 时间：)
+    if long && !p.contains("日期") && !p.contains("时间") {
+        return None;
+    }
     let s: String = p.chars().filter(|c| !is_blank(*c)).collect();
-    if s.chars().count() > 48 {
+    if long {
         // a crawled page: look for a labelled date
         for label in ["发布日期：", "发布时间：", "成文日期：", "时间：", "日期："] {
             if let Some(i) = s.find(label) {

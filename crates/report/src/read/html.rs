@@ -291,7 +291,9 @@ impl<'a> TableBuilder<'a> {
 
     fn open_row(&mut self, line: u32) {
         self.close_cell();
-        self.rows.push(RawRow { cells: Vec::new(), line });
+        // rows of a table are about as wide as the one before
+        let width = self.rows.last().map_or(8, |r| r.cells.len().max(4));
+        self.rows.push(RawRow { cells: Vec::with_capacity(width), line });
         self.row_open = true;
     }
 
