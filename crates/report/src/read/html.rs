@@ -513,7 +513,15 @@ impl<'a> Scanner<'a> {
     fn run(&mut self) {
         let len = self.bytes.len();
         while self.pos < len {
-            match memchr2(b'<', b'&', &self.bytes[self.pos..]) {
+            // most text between tags is a few bytes: look at those before setting up a search
+            let rest = &self.bytes[self.pos..];
+            let near = rest.iter().take(16).position(|&b| b == b'<' || b == b'&');
+            let next = match near {
+                Some(i) => Some(i),
+                None if rest.len() <= 16 => None,
+                None => memchr2(b'<', b'&', &rest[16..]).map(|i| i + 16),
+            };
+            match next {
                 None => {
                     let start = self.pos;
                     self.pos = len;
@@ -541,10 +549,15 @@ impl<'a> Scanner<'a> {
         if self.in_head {
             return;
         }
+        let s = &self.src[start..end];
+        // whitespace between tags (a newline after </tr>): a pending space, nothing else
+        if s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)) {
+            self.sink().pending_space = true;
+            return;
+        }
         let line = self.line_at(start);
         // a text run may start with whitespace; the paragraph's line is where its first visible
         // character is
-        let s = &self.src[start..end];
         let trimmed = s.trim_start_matches([' ', '\t', '\r', '\n']);
         let line = if trimmed.len() == s.len() {
             line
@@ -634,7 +647,7 @@ impl<'a> Scanner<'a> {
                 if rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
                     let (name, name_end) = tag_name(self.bytes, at + 2);
                     self.pos = self.find_gt(name_end).map_or(self.bytes.len(), |i| i + 1);
-                    self.end_tag(name.as_slice(), at);
+                    self.end_tag(name.as_slice());
                 } else {
                     // `</>` or `</ …`: a bogus comment to the next `>`
                     self.pos = self.find_gt(at + 2).map_or(self.bytes.len(), |i| i + 1);
@@ -774,7 +787,8 @@ impl<'a> Scanner<'a> {
         if matches!(name, b"article" | b"main") {
             self.article_depth += 1;
         }
-        let line = self.line_at(at);
+        // lines are counted incrementally, and only where a table part starts
+        let line = if matches!(name, b"table" | b"tr" | b"td" | b"th") { self.line_at(at) } else { 0 };
         match name {
             b"table" => {
                 match self.tables.last_mut() {
@@ -833,7 +847,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn end_tag(&mut self, name: &[u8], at: usize) {
+    fn end_tag(&mut self, name: &[u8]) {
         if matches!(name, b"article" | b"main") {
             self.article_depth = self.article_depth.saturating_sub(1);
         }
@@ -858,10 +872,7 @@ impl<'a> Scanner<'a> {
                 }
             }
             b"a" => self.para.in_link = false,
-            _ if is_block(name) => {
-                let _ = self.line_at(at);
-                self.block_break();
-            }
+            _ if is_block(name) => self.block_break(),
             _ => {}
         }
     }

@@ -274,8 +274,12 @@ const SECTION_VARIANTS: &[(usize, &str)] = &[
 /// text puts heading and text on one line).
 pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch> {
     // Cheap rejection on the hot path: headings start with a Chinese numeral (after blanks).
-    let first = raw.chars().find(|c| !is_blank(*c))?;
-    if !is_cn_digit(first) {
+    let mut visible = raw.chars().filter(|c| !is_blank(*c));
+    if !visible.next().is_some_and(is_cn_digit) {
+        return None;
+    }
+    // …and the numeral is followed by its separator (一、 一. 一，), not by text (一是…)
+    if !visible.find(|c| !is_cn_digit(*c)).is_some_and(|c| matches!(c, '、' | '.' | '．' | '，' | ',' | '&')) {
         return None;
     }
     let head: Cow<'_, str> = {
@@ -286,7 +290,6 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     let (num, body) = split_number(&head);
     let Some(Numbering::Top(n)) = num else { return None };
     let number: String = head.chars().take_while(|c| is_cn_digit(*c)).collect();
-    let short = body.chars().count() <= 40 && raw.chars().filter(|c| !is_blank(*c)).count() <= 48;
     // 1. exact title, whole or as a prefix
     for (i, s) in SECTIONS.iter().enumerate() {
         if body == s.title || (body.starts_with(s.title) && !short_continuation(&body[s.title.len()..])) {
@@ -298,6 +301,7 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
             return Some(SectionMatch { spec: &SECTIONS[i], number, quality, end });
         }
     }
+    let short = body.chars().nth(40).is_none() && raw.chars().filter(|c| !is_blank(*c)).nth(48).is_none();
     if !short {
         return None;
     }
