@@ -492,7 +492,9 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
 
 fn blank_finding(ctx: &Ctx<'_>, t: TableId, block: &BlockSpec, cols: &[usize], rows: &[&Row]) -> Finding {
     let first = rows[0];
-    let names: Vec<String> = cols.iter().map(|ci| ctx.cl(t, first.id, block.columns[*ci].id)).collect();
+    // the row's own block names its columns (table 四's carry their group: column_label)
+    let names: Vec<String> =
+        cols.iter().map(|ci| if t == TableId::T4 { ctx.cl(t, first.id, block.columns[*ci].id) } else { block.columns[*ci].text.to_owned() }).collect();
     let where_rows = if t == TableId::T4 {
         "表四".to_owned()
     } else if rows.len() == 1 {
