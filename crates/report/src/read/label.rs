@@ -63,7 +63,7 @@ pub fn normalize_cow(s: &str) -> Cow<'_, str> {
                     continue;
                 }
             }
-        } else if !matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xE9 | 0xEF) {
+        } else if !matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xE9 | 0xEF) || unchanged_3(b, i) {
             i += match x {
                 0xF0.. => 4,
                 0xE0.. => 3,
@@ -116,6 +116,22 @@ pub fn normalize_cow(s: &str) -> Cow<'_, str> {
         cow.to_mut().replace_range(range, with);
     }
     cow
+}
+
+/// Common characters with a lead byte that [`normalize_cow`] must look at, which it leaves as
+/// they are: CJK punctuation (、。《》 but not the ideographic space or 「」) and the full-width
+/// （）,，：； (but not other full-width ASCII). Decided from the bytes, without decoding.
+fn unchanged_3(b: &[u8], i: usize) -> bool {
+    match (b.get(i), b.get(i + 1), b.get(i + 2)) {
+        (Some(0xE3), Some(0x80), Some(&c)) => !matches!(c, 0x80 | 0x8C | 0x8D),
+        (Some(0xE3), Some(_), Some(_)) => true,
+        (Some(0xEF), Some(0xBC), Some(&c)) => matches!(c, 0x88 | 0x89 | 0x8C | 0x9A | 0x9B) || c == 0x80,
+        (Some(0xEF), Some(0xBB), Some(&c)) => c != 0xBF,
+        (Some(0xEF), Some(0xBD), Some(&c)) => c > 0x9E,
+        (Some(0xEF), Some(_), Some(_)) => true,
+        (Some(0xE9), Some(&m), Some(&c)) => !(m == 0x92 && c == 0xA9),
+        _ => false,
+    }
 }
 
 /// `&nbsp;` / `&#160;` / `&#xa0;` / `&ensp;` / `&emsp;` at the start of `s`: the rest after it.
@@ -585,6 +601,31 @@ mod tests {
         assert_eq!(normalize("（七）总计"), "（七）总计");
         assert_eq!(normalize("＇ａ＇（ｂ）"), "\"a\"（b）");
         assert_eq!(normalize("a &amp; b&"), "a&amp；b&");
+        // every character whose UTF-8 starts with a lead byte normalisation looks at: the byte
+        // shortcut agrees with the full mapping
+        for c in ('\u{3000}'..='\u{30FF}').chain('\u{FE00}'..='\u{FFEF}').chain('\u{9400}'..='\u{95FF}').chain('\u{2000}'..='\u{206F}') {
+            let text = format!("甲{c}乙");
+            let mut slow = String::new();
+            for x in text.chars() {
+                let y = match x {
+                    x if is_blank(x) => continue,
+                    '\u{FF01}'..='\u{FF5E}' => match char::from_u32(x as u32 - 0xFEE0).unwrap_or(x) {
+                        '(' => '（',
+                        ')' => '）',
+                        ',' => '，',
+                        ':' => '：',
+                        ';' => '；',
+                        '\'' => '"',
+                        a => a,
+                    },
+                    '“' | '”' | '„' | '‟' | '「' | '」' | '‘' | '’' => '"',
+                    '钩' => '勾',
+                    x => x,
+                };
+                slow.push(y);
+            }
+            assert_eq!(normalize(&text), slow, "{c:?}");
+        }
     }
 
     #[test]
