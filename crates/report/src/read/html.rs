@@ -754,6 +754,11 @@ impl<'a> Scanner<'a> {
     }
 
     fn start_tag(&mut self, name: &[u8], attrs: &Attrs, at: usize) {
+        // the tags of a table's body and inline markup, most of a page: none of the checks below
+        // concerns them outside the <head>
+        if !self.in_head && matches!(name, b"td" | b"tr" | b"th" | b"span" | b"strong" | b"b" | b"font" | b"em" | b"i" | b"u" | b"sup" | b"sub") {
+            return self.element(name, attrs, at);
+        }
         if is_raw_text(name) {
             self.skip_raw_text(name);
             return;
@@ -787,6 +792,11 @@ impl<'a> Scanner<'a> {
         if matches!(name, b"article" | b"main") {
             self.article_depth += 1;
         }
+        self.element(name, attrs, at);
+    }
+
+    /// What an element's start tag does to the document.
+    fn element(&mut self, name: &[u8], attrs: &Attrs, at: usize) {
         // lines are counted incrementally, and only where a table part starts
         let line = if matches!(name, b"table" | b"tr" | b"td" | b"th") { self.line_at(at) } else { 0 };
         match name {
