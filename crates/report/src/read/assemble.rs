@@ -789,14 +789,15 @@ impl<'a> Assembler<'a> {
             Some(TableId::T4) => &[TableId::T4],
             None => &[TableId::T3, TableId::T2],
         };
-        for &t in order {
+        // the format's wording in any of the tables before a similar wording in the first one
+        for (t, fuzzy) in order.iter().map(|t| (*t, false)).chain(order.iter().map(|t| (*t, true))) {
             if t == TableId::T4 {
                 if has_values && values.iter().filter(|c| !c.is_empty()).count() >= 12 {
                     return self.emit_t4(values, line, value_end, cells.len());
                 }
                 continue;
             }
-            if let Some((m, leaf)) = self.match_labels(t, norms, labels) {
+            if let Some((m, leaf)) = self.match_labels(t, norms, labels, fuzzy) {
                 // text printed after the leaf label stands in value cells (`3件`): unreadable values
                 let leaf_pos = cells[..label_end].iter().rposition(|c| std::ptr::eq(*c, leaf)).unwrap_or(label_end);
                 let values = if leaf_pos + 1 < label_end { &cells[leaf_pos + 1..] } else { values };
@@ -863,34 +864,45 @@ impl<'a> Assembler<'a> {
 
     /// Match the label cells of a row (group cells, then the leaf) in table `t`. The leaf is the
     /// most specific label that matched; group cells set the current group.
-    fn match_labels(&mut self, t: TableId, norms: &[Cow<'_, str>], labels: &[&'a str]) -> Option<(RowMatch, &'a str)> {
+    fn match_labels(&mut self, t: TableId, norms: &[Cow<'_, str>], labels: &[&'a str], fuzzy: bool) -> Option<(RowMatch, &'a str)> {
         let mut leaf: Option<(RowMatch, &'a str)> = None;
         let mut group = self.group;
         // a fragment left over from the previous line, completing this label
         if let Some((loose, _)) = &self.loose
             && let Some(last) = labels.last() {
                 let joined = normalize(&format!("{loose}{last}"));
-                let alone = label::match_row_norm(self.format, t, norms.last().map_or("", |s| s.as_ref()), group);
-                if let Some(m) = label::match_row_norm(self.format, t, &joined, group).filter(|m| m.quality == Quality::Exact)
+                let alone = label::match_row_exact(self.format, t, norms.last().map_or("", |s| s.as_ref()), group);
+                if let Some(m) = label::match_row_exact(self.format, t, &joined, group).filter(|m| m.quality == Quality::Exact)
                     && alone.is_none_or(|a| a.quality != Quality::Exact) {
                         self.loose = None;
                         return Some((m, last));
                     }
             }
+        // (the exact pass decides only when every label cell is the format's wording; nothing
+        // changes before that is known)
+        let mut group_heading: Option<Option<&'static str>> = None;
         for (n, l) in norms.iter().zip(labels) {
             if n.is_empty() {
                 continue;
             }
-            if let Some(m) = label::match_row_norm(self.format, t, n, group) {
-                if m.row.header_only {
-                    group = Some(m.row.id);
-                    if let Some((prev, _)) = &leaf
-                        && prev.row.header_only {
-                            self.group = group;
-                        }
+            let m = if fuzzy { label::match_row_norm(self.format, t, n, group) } else { label::match_row_exact(self.format, t, n, group) };
+            match m {
+                Some(m) => {
+                    if m.row.header_only {
+                        group = Some(m.row.id);
+                        if let Some((prev, _)) = &leaf
+                            && prev.row.header_only {
+                                group_heading = Some(group);
+                            }
+                    }
+                    leaf = Some((m, l));
                 }
-                leaf = Some((m, l));
+                None if !fuzzy => return None,
+                None => {}
             }
+        }
+        if let Some(g) = group_heading {
+            self.group = g;
         }
         if leaf.is_some() {
             self.loose = None;

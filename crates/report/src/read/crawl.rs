@@ -1308,6 +1308,10 @@ fn blank_rows_before(labels: &[(&'static str, &'static str)], headings: &[&str],
     let Some(body) = t.strip_suffix(last) else { return Vec::new() };
     let mut found = Vec::new();
     for (i, block) in body.split("第二十条").enumerate() {
+        // a blank row's label ends the stretch; most stretches end with a column heading
+        if !labels.iter().any(|(l, _)| block.ends_with(l)) {
+            continue;
+        }
         // the first stretch follows the previous row's digits directly
         let heading = headings.iter().filter_map(|h| block.rfind(h).map(|i| i + h.len())).max();
         let Some(after) = heading.or((i == 0).then_some(0)) else { continue };

@@ -466,6 +466,16 @@ pub fn match_row(format: FormatVersion, table: TableId, raw: &str, group: Option
 
 /// [`match_row`] on an already normalised label.
 pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: Option<&str>) -> Option<RowMatch> {
+    match_row_in(format, table, norm, group, true)
+}
+
+/// [`match_row_norm`] without the similarity steps: the format's wording (or a listed variant)
+/// only. Cheap; a caller trying several tables tries this in each before any similarity.
+pub fn match_row_exact(format: FormatVersion, table: TableId, norm: &str, group: Option<&str>) -> Option<RowMatch> {
+    match_row_in(format, table, norm, group, false)
+}
+
+fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option<&str>, fuzzy: bool) -> Option<RowMatch> {
     if norm.is_empty() || table == TableId::T4 {
         return None;
     }
@@ -496,7 +506,7 @@ pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: 
                 return Some(hit(i, Quality::Variant));
             }
     // Too short to say anything by similarity (a lone "其他", "合计", a stray character).
-    if body_trim.chars().count() < 2 {
+    if !fuzzy || body_trim.chars().count() < 2 {
         return None;
     }
     // 2. the same number in the current group
