@@ -24,6 +24,8 @@ use gongkai_report::read::read_bytes;
 use gongkai_report::render::{OutputFormat, render};
 use gongkai_report::testing::{SampleOptions, sample_report, sample_report_with};
 
+type MakeCorpus = fn() -> Corpus;
+
 struct Corpus {
     name: &'static str,
     inputs: Vec<(&'static str, Vec<u8>)>,
@@ -35,7 +37,7 @@ fn main() {
     let opts = CheckOptions::default();
     let only = std::env::var("GONGKAI_BENCH_CORPUS").unwrap_or_default();
     let wanted = |name: &str| only.is_empty() || only.split(',').any(|w| name.starts_with(w.trim()));
-    let corpora: [(&str, fn() -> Corpus); 3] = [("mixed", mixed), ("crawl", crawl), ("shared", shared)];
+    let corpora: [(&str, MakeCorpus); 3] = [("mixed", mixed), ("crawl", crawl), ("shared", shared)];
     for (name, make) in corpora {
         if !wanted(name) {
             continue;
