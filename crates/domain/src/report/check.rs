@@ -905,17 +905,19 @@ fn narrative_numbers(ctx: &Ctx<'_>, s: &[char], section: Option<&str>, line: Opt
             let w = &s[at.saturating_sub(12).max(sentence_start)..at];
             WHOLE_MARKERS.iter().any(|m| contains(w, m))
         };
+        // (each pattern is tried only where its first character stands)
+        let c = s[i];
         // received
-        if ["受理", "收到", "接收"].iter().any(|v| starts_with(s, i, v)) && marker_before(i)
+        if matches!(c, '受' | '收' | '接') && ["受理", "收到", "接收"].iter().any(|v| starts_with(s, i, v)) && marker_before(i)
             && let Some(st) = received_after(s, i + 2, window_from) {
                 sentence_has_marker = true;
                 stated.push(st);
             }
-        if WHOLE_MARKERS.iter().any(|m| starts_with(s, i, m)) {
+        if matches!(c, '共' | '全' | '累' | '合' | '本') && WHOLE_MARKERS.iter().any(|m| starts_with(s, i, m)) {
             sentence_has_marker = true;
         }
         // replied / concluded
-        if sentence_has_marker && ["答复", "办结"].iter().any(|v| starts_with(s, i, v)) {
+        if matches!(c, '答' | '办') && sentence_has_marker && ["答复", "办结"].iter().any(|v| starts_with(s, i, v)) {
             let before = &s[i.saturating_sub(4).max(sentence_start)..i];
             let excluded = ["延期", "逾期", "当场", "其中", "结转", "上年"].iter().any(|x| contains(before, x));
             if let Some((n, end)) = number_at(s, i + 2).filter(|(_, e)| s.get(*e) == Some(&'件'))
@@ -924,7 +926,7 @@ fn narrative_numbers(ctx: &Ctx<'_>, s: &[char], section: Option<&str>, line: Opt
                 }
         }
         for (verb, what) in [("行政复议", "review"), ("行政诉讼", "litigation")] {
-            if !starts_with(s, i, verb) {
+            if c != '行' || !starts_with(s, i, verb) {
                 continue;
             }
             let before = &s[i.saturating_sub(6).max(sentence_start)..i];
