@@ -228,3 +228,26 @@ fn the_site_footer_after_section_six_is_not_its_text() {
     let back = read::read_bytes(page.as_bytes(), None).unwrap();
     assert_eq!(back.section("s6").map(|s| s.text.as_str()), Some(s6.as_str()));
 }
+
+/// An amount printed with its unit is a number (`75394432.52元` on the 2019 Pingtan page); a unit
+/// other than the column's is reported, and the number is never converted.
+#[test]
+fn amounts_printed_with_their_unit_read_as_numbers_and_a_wrong_unit_is_reported() {
+    let mut report = (0..).map(gongkai_report::testing::sample_report).find(|r| r.format == FormatVersion::V2021).unwrap();
+    report.set(TableId::T2, "admin_fees", "fee_amount", Value::Dec("1.25".parse().unwrap()));
+    let txt = String::from_utf8(gongkai_report::render::render(&report, &[], gongkai_report::render::OutputFormat::Txt).unwrap()).unwrap();
+    assert!(txt.contains("行政事业性收费\t1.25\n"), "{txt}");
+    // the column's own unit: the value, no finding
+    let back = read::read_bytes(txt.replace("行政事业性收费\t1.25\n", "行政事业性收费\t1.25万元\n").as_bytes(), None).unwrap();
+    assert_eq!(back.value(TableId::T2, "admin_fees", "fee_amount"), Some(&Value::Dec("1.25".parse().unwrap())));
+    assert!(back.reader_findings.is_empty(), "{:?}", back.reader_findings);
+    // 元 in the 万元 column: the number as printed, a LABEL_MISMATCH, and FEE_UNIT judges the size
+    let back = read::read_bytes(txt.replace("行政事业性收费\t1.25\n", "行政事业性收费\t1200000000元\n").as_bytes(), None).unwrap();
+    assert_eq!(back.value(TableId::T2, "admin_fees", "fee_amount"), Some(&Value::Int(1_200_000_000)));
+    let unit: Vec<_> = back.reader_findings.iter().filter(|f| f.code == CheckCode::LabelMismatch).collect();
+    assert_eq!(unit.len(), 1, "{:?}", back.reader_findings);
+    assert!(unit[0].message.contains("万元") && unit[0].message.contains("未作换算"), "{}", unit[0].message);
+    let all = gongkai_domain::report::check::check(&back, None, &gongkai_domain::report::check::CheckOptions::default());
+    assert!(all.iter().any(|f| f.code == CheckCode::FeeUnit) || back.level.is_none(), "{all:?}");
+    assert!(!all.iter().any(|f| f.code == CheckCode::UnreadableValue), "{all:?}");
+}
