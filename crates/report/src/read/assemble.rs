@@ -1210,16 +1210,30 @@ const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
 /// Where a web page's footer starts in a paragraph: the site's imprint (版权所有, 主办单位,
 /// ICP备 …), or a short paragraph of footer links (联系我们, 网站地图 …).
 fn footer_start(p: &str) -> Option<usize> {
-    const IMPRINT: [&str; 11] = ["版权所有", "主办单位", "主办：", "主办:", "承办单位", "ICP备", "网站标识码", "公网安备", "技术支持：", "Copyright", "copyright"];
     const LINKS: [&str; 5] = ["联系我们", "网站地图", "关于我们", "网站声明", "隐私声明"];
-    if let Some(at) = IMPRINT.iter().filter_map(|m| p.find(m)).min() {
-        // 闽ICP备…, 京公网安备…: the province's abbreviation belongs to the number
-        let before = &p[..at];
-        return Some(if p[at..].starts_with("ICP备") || p[at..].starts_with("公网安备") {
-            before.char_indices().next_back().filter(|(_, c)| ('\u{4E00}'..='\u{9FFF}').contains(c)).map_or(at, |(i, _)| i)
-        } else {
-            at
-        });
+    // one pass: the imprint's words where their first character stands
+    for (at, c) in p.char_indices() {
+        let rest = &p[at..];
+        let hit = match c {
+            '版' => rest.starts_with("版权所有"),
+            '主' => rest.starts_with("主办单位") || rest.starts_with("主办：") || rest.starts_with("主办:"),
+            '承' => rest.starts_with("承办单位"),
+            'I' => rest.starts_with("ICP备"),
+            '网' => rest.starts_with("网站标识码"),
+            '公' => rest.starts_with("公网安备"),
+            '技' => rest.starts_with("技术支持："),
+            'C' | 'c' => rest[1..].starts_with("opyright"),
+            _ => false,
+        };
+        if hit {
+            // 闽ICP备…, 京公网安备…: the province's abbreviation belongs to the number
+            let before = &p[..at];
+            return Some(if matches!(c, 'I' | '公') {
+                before.char_indices().next_back().filter(|(_, c)| ('\u{4E00}'..='\u{9FFF}').contains(c)).map_or(at, |(i, _)| i)
+            } else {
+                at
+            });
+        }
     }
     (p.chars().count() <= 40 && LINKS.iter().any(|m| p.contains(m))).then_some(0)
 }
