@@ -25,6 +25,7 @@
 //! remembers that the rest of the input lacks what it looked for, so the scan stays linear.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use memchr::{memchr, memchr2, memmem};
 
@@ -467,6 +468,8 @@ struct Scanner<'a> {
     in_head: bool,
     /// Open `<article>` / `<main>` elements.
     article_depth: usize,
+    /// [`chrome_ends`] of the page, once a chrome element was met.
+    chrome_ends: Option<HashMap<usize, usize>>,
     covered_budget: usize,
     /// Positions from which a search already failed: nothing to find at or after them.
     no_gt_after: usize,
@@ -487,6 +490,7 @@ pub fn scan(src: &str) -> Doc<'_> {
         tables: Vec::new(),
         in_head: false,
         article_depth: 0,
+        chrome_ends: None,
         covered_budget: MAX_COVERED_CELLS,
         no_gt_after: usize::MAX,
         no_dq_after: usize::MAX,
@@ -785,7 +789,7 @@ impl<'a> Scanner<'a> {
         // of findings a renderer put beside it); a <header> inside an <article> is the article's
         // own heading and stays. An element never closed is read (browsers show its content).
         let chrome = matches!(name, b"nav" | b"aside" | b"footer") || (name == b"header" && self.article_depth == 0);
-        if chrome && self.skip_element(name) {
+        if chrome && self.skip_element(at) {
             self.block_break();
             return;
         }
@@ -932,34 +936,17 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Skip an element's content up to its matching end tag (same-named elements nested inside
-    /// counted). `false`, skipping nothing, when the element is never closed.
-    fn skip_element(&mut self, name: &[u8]) -> bool {
+    /// Skip the element whose start tag is at `at` up to its matching end tag (same-named
+    /// elements nested inside counted). `false`, skipping nothing, when it is never closed.
+    fn skip_element(&mut self, at: usize) -> bool {
         let b = self.bytes;
-        let mut depth = 1usize;
-        let mut i = self.pos;
-        while let Some(off) = memchr(b'<', &b[i.min(b.len())..]) {
-            let at = i + off;
-            let (close, start) = if b.get(at + 1) == Some(&b'/') { (true, at + 2) } else { (false, at + 1) };
-            let cand = &b[start.min(b.len())..];
-            if cand.len() >= name.len()
-                && cand[..name.len()].eq_ignore_ascii_case(name)
-                && cand.get(name.len()).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-')
-            {
-                if close {
-                    depth -= 1;
-                    if depth == 0 {
-                        let _ = self.line_at(at);
-                        self.pos = self.find_gt(start + name.len()).map_or(b.len(), |g| g + 1);
-                        return true;
-                    }
-                } else {
-                    depth += 1;
-                }
+        match self.chrome_ends.get_or_insert_with(|| chrome_ends(b)).get(&at) {
+            Some(&end) => {
+                self.pos = end.max(self.pos);
+                true
             }
-            i = at + 1;
+            None => false,
         }
-        false
     }
 
     /// Skip the content of a raw-text element up to its end tag (case-insensitive).
@@ -987,6 +974,33 @@ impl<'a> Scanner<'a> {
         }
         self.flush_para();
     }
+}
+
+/// Where each closed chrome element (`<nav>`, `<aside>`, `<footer>`, `<header>`) ends: its start
+/// tag's offset → the offset after its matching end tag. One pass over the page, made when the
+/// first such tag is met: a search per element would make a page of unclosed ones quadratic.
+fn chrome_ends(b: &[u8]) -> HashMap<usize, usize> {
+    const NAMES: [&[u8]; 4] = [b"nav", b"aside", b"footer", b"header"];
+    let mut open: [Vec<usize>; 4] = Default::default();
+    let mut ends = HashMap::new();
+    for at in memchr::memchr_iter(b'<', b) {
+        let (close, start) = if b.get(at + 1) == Some(&b'/') { (true, at + 2) } else { (false, at + 1) };
+        let cand = &b[start.min(b.len())..];
+        let Some(k) = NAMES.iter().position(|name| {
+            cand.len() >= name.len()
+                && cand[..name.len()].eq_ignore_ascii_case(name)
+                && cand.get(name.len()).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'-')
+        }) else {
+            continue;
+        };
+        if !close {
+            open[k].push(at);
+        } else if let Some(o) = open[k].pop() {
+            let after = start + NAMES[k].len();
+            ends.insert(o, memchr(b'>', &b[after.min(b.len())..]).map_or(b.len(), |g| after + g + 1));
+        }
+    }
+    ends
 }
 
 /// A tag's name, lowercased (at most 16 bytes kept), and the offset after it.

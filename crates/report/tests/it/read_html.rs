@@ -253,6 +253,9 @@ fn pathological_markup_stays_linear() {
         "<script>".repeat(n / 4),
         "<".repeat(n),
         format!("<td colspan=9999 rowspan=9999>{}", "<tr><td rowspan=65534 colspan=1000>x".repeat(n / 8)),
+        // site chrome never closed, or closed far away
+        "<nav>x".repeat(n / 4),
+        "<footer><header><aside>".repeat(n / 8) + &"</aside>".repeat(n / 8),
     ];
     for c in &cases {
         let started = std::time::Instant::now();
