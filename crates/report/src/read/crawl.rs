@@ -1332,8 +1332,24 @@ fn blank_rows_before(labels: &[(&'static str, &'static str)], headings: &[&str],
 
 /// The report title inside a crawled preamble (`…年度报告`), as a byte range.
 fn title_range(pre: &str) -> Option<(usize, usize)> {
-    // not the 年度报告 of a document cited in 《》 (《…工作年度报告格式》)
-    let end = pre.match_indices("年度报告").map(|(i, _)| i).find(|&i| !inside_book_title(pre, i)).map(|i| i + "年度报告".len())?;
+    // not the 年度报告 of a document cited in 《》 (《…工作年度报告格式》); the quotes are followed
+    // along, so that a long preamble is read once
+    let (mut open, mut seen) = (false, 0);
+    let end = pre
+        .match_indices("年度报告")
+        .map(|(i, _)| i)
+        .find(|&i| {
+            for c in pre[seen..i].chars() {
+                match c {
+                    '《' => open = true,
+                    '》' => open = false,
+                    _ => {}
+                }
+            }
+            seen = i;
+            !open
+        })
+        .map(|i| i + "年度报告".len())?;
     let start = pre[..end]
         .char_indices()
         .rev()
@@ -1343,6 +1359,7 @@ fn title_range(pre: &str) -> Option<(usize, usize)> {
 }
 
 /// Whether byte offset `at` of `s` is inside a 《…》 book-title quote (or a 〈…〉 one inside it).
+/// Looks back over `s`: for short texts (a title-like paragraph).
 pub(crate) fn inside_book_title(s: &str, at: usize) -> bool {
     let before = &s[..at];
     let opened = before.rfind('《');

@@ -388,3 +388,14 @@ fn throughput_of_crawl_and_layout_reading() {
         println!("{name}: {:.0} reports/s, {mb:.1} MB/s", f64::from(n) / secs);
     }
 }
+
+/// The preamble's 年度报告 inside 《》 (a cited document) is not the title; looking for the one
+/// outside must not look back over the preamble at every occurrence.
+#[test]
+fn a_preamble_full_of_cited_titles_reads_in_linear_time() {
+    let text = format!("《{}》平潭综合实验区2024年政府信息公开工作年度报告 一、总体情况 2024年，平潭综合实验区坚持公开。", "关于印发年度报告格式的通知".repeat(100_000));
+    let started = Instant::now();
+    let r = read_crawl(&text, None);
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert_eq!(r.agency.as_deref(), Some("平潭综合实验区"));
+}
