@@ -67,6 +67,7 @@ pub async fn generate(
     if !(2019..=2100).contains(&year) {
         bail!("年度 {year} 超出范围（2019 年起使用年度报告格式）");
     }
+    rec.require_read(agency).await?;
     if !recompute
         && narrative.is_none()
         && let Some(stored) = rec.store.report(agency.id, year).await?
@@ -90,6 +91,7 @@ pub async fn generate(
 
 /// Saves the report as the year's draft (refused once locked: corrections need a reason).
 pub async fn save_draft(rec: &Records, agency: &Agency, year: i32, report: &Report) -> anyhow::Result<()> {
+    rec.require_write(agency).await?;
     let content = report_json(report, &[]);
     if let Some(r) = rec.store.report(agency.id, year).await?
         && r.status != ReportStatus::Draft
@@ -102,6 +104,7 @@ pub async fn save_draft(rec: &Records, agency: &Agency, year: i32, report: &Repo
 
 /// The records behind a cell named `t3:ROW:COLUMN`, `t4:COLUMN` or `t2:ROW:COLUMN`, one line each.
 pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> anyhow::Result<Vec<String>> {
+    rec.require_read(agency).await?;
     let parts: Vec<&str> = spec.split([':', '.']).collect();
     let cell = match parts.as_slice() {
         ["t3", row, col] => cell_of(TableId::T3, row, col),
@@ -159,12 +162,47 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> any
 
 /// Locks the year's saved draft (no change without a recorded correction from then on).
 pub async fn lock(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<()> {
+    rec.require_write(agency).await?;
     rec.store.set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Locked).await?;
     Ok(())
 }
 
-/// Marks the locked report published.
+/// Who last locked the year's report: the actor of the last `status` change to `locked` in the
+/// audit log (read in full: small for an office; an index on the report would replace it).
+pub async fn locked_by(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<Option<String>> {
+    let entity_id = format!("{}/{year}", agency.id);
+    let mut after = 0;
+    let mut who = None;
+    loop {
+        let page = rec.store.audit_entries(after, 1000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for e in &page {
+            if e.action == "status"
+                && e.entity == "annual_report"
+                && e.entity_id == entity_id
+                && e.after.trim_matches('"') == ReportStatus::Locked.code()
+            {
+                who = Some(e.actor.clone());
+            }
+        }
+    }
+    Ok(who)
+}
+
+/// Marks the locked report published; refused to the one who locked it (nobody approves their
+/// own work).
 pub async fn publish(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<()> {
+    rec.require_write(agency).await?;
+    if let Some(r) = rec.store.report(agency.id, year).await?
+        && r.status == ReportStatus::Locked
+        && let Some(locker) = locked_by(rec, agency, year).await?
+        && rec.is_me(&locker)
+    {
+        bail!(
+            "{year} 年度报告由 {locker} 锁定，锁定者不能自己发布（不得审批本人的工作）：请由该机关的另一位负责人发布"
+        );
+    }
     rec.store.set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Published).await?;
     Ok(())
 }
@@ -178,6 +216,7 @@ pub async fn correct(
     corrected: &serde_json::Value,
     reason: &str,
 ) -> anyhow::Result<usize> {
+    rec.require_write(agency).await?;
     // Accept the contract's `{"reports": [..]}` wrapper or a bare report; check it reads.
     let doc = corrected.get("reports").and_then(|r| r.get(0)).unwrap_or(corrected);
     let report = report_from_json(doc).context("更正后的报告不是有效的年度报告 JSON")?;

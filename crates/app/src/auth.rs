@@ -4,7 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use gongkai_store::{Agency, AgencyId, Role, RoleGrant};
+use gongkai_store::{Agency, AgencyId, Role, RoleGrant, User};
 
 /// Hashes a password to a PHC string (`$argon2id$v=19$…`).
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
@@ -52,6 +52,38 @@ pub fn readable_agencies(grants: &[RoleGrant], all: &[Agency]) -> Vec<AgencyId> 
 /// Whether a user may change records of an agency (a county supervisor only reads).
 pub fn may_write(grants: &[RoleGrant], agency: AgencyId) -> bool {
     grants.iter().any(|g| g.agency == agency && !matches!(g.role, Role::CountySupervisor))
+}
+
+/// The agencies a user administers: those where they are administrator, and every agency below.
+pub fn administered_agencies(grants: &[RoleGrant], all: &[Agency]) -> Vec<AgencyId> {
+    let admin: Vec<RoleGrant> = grants.iter().filter(|g| g.role == Role::Administrator).cloned().collect();
+    readable_agencies(&admin, all)
+}
+
+/// Who is acting on the records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Acting {
+    /// The local operator: no user named (the CLI without `$GONGKAI_USER`). Whoever can open the
+    /// database file or URL can change it anyway, so the operator has administrator rights over
+    /// every agency. The web layer always names an authenticated user.
+    Operator,
+    /// A user of the database, with the roles they hold.
+    User {
+        /// The user.
+        user: User,
+        /// Their roles.
+        grants: Vec<RoleGrant>,
+    },
+}
+
+impl Acting {
+    /// The name used in messages: the login, or 本机操作员.
+    pub fn name(&self) -> String {
+        match self {
+            Acting::Operator => "本机操作员".into(),
+            Acting::User { user, .. } => format!("用户“{}”", user.login),
+        }
+    }
 }
 
 #[cfg(test)]

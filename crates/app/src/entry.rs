@@ -9,6 +9,7 @@ use gongkai_store::{
     Storage, Validity, YearlyCounts,
 };
 
+use crate::auth::Acting;
 use crate::records::Records;
 
 /// An event to record, as typed on the command line or in a form.
@@ -51,6 +52,7 @@ pub fn parse_event_kind(s: &str) -> Option<EventKind> {
 
 /// Records an event on a case; a concluding event records the decision too.
 pub async fn record_event(rec: &Records, app: &Application, e: EventInput) -> anyhow::Result<Application> {
+    rec.require_write(&rec.store.agency(app.agency).await?).await?;
     let outcome = match (e.kind, e.outcome) {
         (k, Some(o)) if k.concludes() => Some(o),
         (EventKind::CorrectionExpired, None) => Some(Outcome::OhNoCorrection),
@@ -106,6 +108,7 @@ pub async fn add_appeal(
     result: Option<(AppealResult, NaiveDate)>,
     note: String,
 ) -> anyhow::Result<Appeal> {
+    rec.require_write(&rec.store.agency(app.agency).await?).await?;
     let (result, closed_on) = match result {
         Some((r, d)) => (r, Some(d)),
         None => (AppealResult::Pending, None),
@@ -118,6 +121,21 @@ pub async fn add_appeal(
 
 /// Records an appeal's result.
 pub async fn close_appeal(rec: &Records, id: i64, result: AppealResult, on: NaiveDate) -> anyhow::Result<Appeal> {
+    if rec.acting != Acting::Operator {
+        // An appeal is found through the agencies: the acting user must be able to change one
+        // whose appeals include it.
+        let mut allowed = false;
+        for agency in rec.store.agencies().await? {
+            if rec.store.appeals(agency.id).await?.iter().any(|a| a.id == AppealId(id)) {
+                rec.require_write(&agency).await?;
+                allowed = true;
+                break;
+            }
+        }
+        if !allowed {
+            bail!("未找到序号为 {id} 的复议、诉讼案件");
+        }
+    }
     Ok(rec.store.close_appeal(&rec.ctx(), AppealId(id), result, on).await?)
 }
 
@@ -130,6 +148,7 @@ pub async fn add_document(
     title: &str,
     made_on: NaiveDate,
 ) -> anyhow::Result<Document> {
+    rec.require_write(agency).await?;
     Ok(rec
         .store
         .add_document(
@@ -156,6 +175,7 @@ pub async fn repeal_document(
     on: NaiveDate,
     validity: Validity,
 ) -> anyhow::Result<Document> {
+    rec.require_write(agency).await?;
     let docs = rec.store.documents(agency.id).await?;
     let doc = docs
         .iter()
@@ -166,5 +186,18 @@ pub async fn repeal_document(
 
 /// Sets the year's typed-in counts for table 二.
 pub async fn set_counts(rec: &Records, agency: &Agency, year: i32, counts: YearlyCounts) -> anyhow::Result<()> {
+    rec.require_write(agency).await?;
     Ok(rec.store.set_yearly_counts(&rec.ctx(), agency.id, year, counts).await?)
+}
+
+/// An agency's appeals (readers of the agency only).
+pub async fn appeals(rec: &Records, agency: &Agency) -> anyhow::Result<Vec<Appeal>> {
+    rec.require_read(agency).await?;
+    Ok(rec.store.appeals(agency.id).await?)
+}
+
+/// An agency's register of documents (readers of the agency only).
+pub async fn documents(rec: &Records, agency: &Agency) -> anyhow::Result<Vec<Document>> {
+    rec.require_read(agency).await?;
+    Ok(rec.store.documents(agency.id).await?)
 }

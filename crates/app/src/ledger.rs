@@ -510,6 +510,7 @@ pub async fn import_ledger(
     agency: &Agency,
     skip_invalid: bool,
 ) -> anyhow::Result<ImportOutcome> {
+    rec.require_write(agency).await?;
     let table = read_table(path)?;
     let (rows, mut errors) = parse_rows(&table, agency)?;
     let mut taken: HashSet<String> = rec
@@ -567,6 +568,7 @@ pub fn row_of(a: &Application) -> [String; 14] {
 
 /// Writes an agency's applications as a ledger (format from the extension).
 pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path) -> anyhow::Result<usize> {
+    rec.require_read(agency).await?;
     let apps = rec.store.applications(agency.id).await?;
     let rows: Vec<[String; 14]> = apps.iter().map(row_of).collect();
     write_ledger(path, &rows)?;

@@ -10,8 +10,10 @@ use anyhow::{Context as _, bail};
 use chrono::{DateTime, Days, Utc};
 use gongkai_store::{
     Agency, AgencyId, AgencyLevel, AgencySettings, Application, ApplicationId, CaseFilter,
-    CaseSummary, Ctx, NewAgency, NewUser, OpenOptions, Role, Storage, Store,
+    CaseSummary, Ctx, NewAgency, NewUser, OpenOptions, Role, Storage, Store, User,
 };
+
+use crate::auth::{Acting, administered_agencies, may_write, readable_agencies};
 
 use crate::clock::{CalendarStore, Clock, data_dir, load_settings};
 use crate::engine::EngineRules;
@@ -35,14 +37,20 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
+/// The user named by `$GONGKAI_USER` (unset or blank: none, i.e. the local operator).
+pub fn cli_user() -> Option<String> {
+    std::env::var("GONGKAI_USER").ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
 /// Who is acting on the command line: `$GONGKAI_USER`, else the system user, prefixed `cli:`.
 pub fn cli_actor() -> String {
-    let name = std::env::var("GONGKAI_USER")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "unknown".into());
+    let name = cli_user().or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "unknown".into());
     format!("cli:{}", name.trim())
+}
+
+/// The person behind an audit actor (`cli:wang` and `web:wang` are the same person).
+fn person_of(actor: &str) -> &str {
+    actor.split_once(':').map_or(actor, |(_, who)| who)
 }
 
 /// An open database with the deadline engine plugged in.
@@ -56,6 +64,8 @@ pub struct Records {
     pub actor: String,
     /// Today (from the clock).
     pub today: chrono::NaiveDate,
+    /// Whose rights are checked (see [`Acting`]).
+    pub acting: Acting,
 }
 
 impl Records {
@@ -78,7 +88,107 @@ impl Records {
         let store = Store::open(&url, engine.clone(), OpenOptions { migrate, ..OpenOptions::default() })
             .await
             .with_context(|| format!("无法打开数据库 {}", redact(&url)))?;
-        Ok(Records { store, engine, actor: cli_actor(), today })
+        let mut rec = Records { store, engine, actor: cli_actor(), today, acting: Acting::Operator };
+        if let Some(login) = cli_user() {
+            rec.act_as(&login).await?;
+        }
+        Ok(rec)
+    }
+
+    /// Acts as the user `login` from now on (their roles are checked); a clear error if there is
+    /// no such user.
+    pub async fn act_as(&mut self, login: &str) -> anyhow::Result<()> {
+        let Some(user) = self.store.user_by_login(login).await? else {
+            bail!("GONGKAI_USER 指定的用户“{login}”不存在（用 gongkai user add 添加，或不设置 GONGKAI_USER 以本机操作员身份运行）");
+        };
+        let grants = self.store.roles(user.id).await?;
+        self.acting = Acting::User { user, grants };
+        Ok(())
+    }
+
+    /// The agencies the acting user may read (`None`: all, for the local operator).
+    pub async fn readable(&self) -> anyhow::Result<Option<Vec<AgencyId>>> {
+        match &self.acting {
+            Acting::Operator => Ok(None),
+            Acting::User { grants, .. } => Ok(Some(readable_agencies(grants, &self.store.agencies().await?))),
+        }
+    }
+
+    /// Refuses unless the acting user may read the agency's records.
+    pub async fn require_read(&self, agency: &Agency) -> anyhow::Result<()> {
+        match self.readable().await? {
+            Some(ids) if !ids.contains(&agency.id) => {
+                bail!("{}无权查看“{}”的记录", self.acting.name(), agency.name)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses unless the acting user may change the agency's records (`auth::may_write`).
+    pub async fn require_write(&self, agency: &Agency) -> anyhow::Result<()> {
+        let Acting::User { grants, .. } = &self.acting else { return Ok(()) };
+        if may_write(grants, agency.id) {
+            return Ok(());
+        }
+        let who = self.acting.name();
+        let readable = readable_agencies(grants, &self.store.agencies().await?);
+        if readable.contains(&agency.id) && grants.iter().any(|g| g.role == Role::CountySupervisor) {
+            bail!("{who}无权修改“{}”的记录：县级监督角色只能查看", agency.name);
+        }
+        bail!("{who}无权修改“{}”的记录（需要在该机关担任登记员、承办人等角色）", agency.name)
+    }
+
+    /// Refuses unless the acting user administers the agency (administrator there or above).
+    pub async fn require_admin(&self, agency: &Agency, what: &str) -> anyhow::Result<()> {
+        let Acting::User { grants, .. } = &self.acting else { return Ok(()) };
+        if administered_agencies(grants, &self.store.agencies().await?).contains(&agency.id) {
+            return Ok(());
+        }
+        bail!("{}不是“{}”的系统管理员，不能{what}", self.acting.name(), agency.name)
+    }
+
+    /// Refuses unless the acting user is an administrator of some agency.
+    pub fn require_any_admin(&self, what: &str) -> anyhow::Result<()> {
+        match &self.acting {
+            Acting::User { grants, .. } if !grants.iter().any(|g| g.role == Role::Administrator) => {
+                bail!("{}不是系统管理员，不能{what}", self.acting.name())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses whole-database operations (export, import, backup) unless the acting user
+    /// administers every agency.
+    pub async fn require_whole_database(&self, what: &str) -> anyhow::Result<()> {
+        let Acting::User { grants, .. } = &self.acting else { return Ok(()) };
+        let all = self.store.agencies().await?;
+        let admin = administered_agencies(grants, &all);
+        if all.iter().all(|a| admin.contains(&a.id)) {
+            return Ok(());
+        }
+        bail!("{}不是全部机关的系统管理员，不能{what}（本机操作员可不设置 GONGKAI_USER 运行）", self.acting.name())
+    }
+
+    /// Whether the audit actor `actor` is the acting person.
+    pub fn is_me(&self, actor: &str) -> bool {
+        person_of(actor) == person_of(&self.actor)
+    }
+
+    /// `gongkai user add` (administrators only).
+    pub async fn add_user(&self, login: String, name: String, password: &str) -> anyhow::Result<User> {
+        self.require_any_admin("添加用户")?;
+        let hash = crate::auth::hash_password(password)?;
+        Ok(self.store.create_user(&self.ctx(), NewUser { login, name, password_hash: hash }).await?)
+    }
+
+    /// `gongkai user grant` (administrators of the agency only).
+    pub async fn grant(&self, login: &str, agency: &Agency, role: Role) -> anyhow::Result<User> {
+        self.require_admin(agency, "授予角色").await?;
+        let Some(u) = self.store.user_by_login(login).await? else {
+            bail!("未找到用户“{login}”");
+        };
+        self.store.grant_role(&self.ctx(), u.id, agency.id, role).await?;
+        Ok(u)
     }
 
     /// Who and when, for a write.
@@ -102,7 +212,17 @@ impl Records {
             Some(p) => Some(self.agency_named(p).await?.id),
             None => None,
         };
-        let agency = match self.store.agency_by_name(&req.agency).await? {
+        let existing = self.store.agency_by_name(&req.agency).await?;
+        match (&existing, &req.parent) {
+            (Some(a), _) => self.require_admin(a, "为其设置系统管理员").await?,
+            (None, Some(p)) => self.require_admin(&self.agency_named(p).await?, "在其下添加机关").await?,
+            (None, None) => {
+                if self.acting != Acting::Operator {
+                    bail!("{}不能添加没有上级的机关：只有本机操作员（不设置 GONGKAI_USER）可以", self.acting.name());
+                }
+            }
+        }
+        let agency = match existing {
             Some(a) => {
                 if a.level != req.level || a.parent != parent {
                     bail!("机关“{}”已存在，但级别或上级机关与本次指定的不同", a.name);
@@ -156,9 +276,15 @@ impl Records {
 
     /// `gongkai case list`.
     pub async fn case_list(&self, q: &CaseQuery) -> anyhow::Result<Vec<CaseSummary>> {
-        let agencies = match &q.agency {
-            Some(name) => vec![self.agency_named(name).await?.id],
-            None => Vec::new(),
+        let agencies = match (&q.agency, self.readable().await?) {
+            (Some(name), _) => {
+                let a = self.agency_named(name).await?;
+                self.require_read(&a).await?;
+                vec![a.id]
+            }
+            (None, None) => Vec::new(),
+            (None, Some(ids)) if ids.is_empty() => return Ok(Vec::new()),
+            (None, Some(ids)) => ids,
         };
         let mut f = CaseFilter { agencies, limit: q.limit, ..CaseFilter::default() };
         if q.overdue {
@@ -176,8 +302,15 @@ impl Records {
         Ok(self.store.list_cases(&f).await?)
     }
 
-    /// Finds an application by id or by 编号 (within `agency` when given).
+    /// Finds an application by id or by 编号 (within `agency` when given, else among the agencies
+    /// the acting user may read); refused if the acting user may not read it.
     pub async fn find_case(&self, key: &str, agency: Option<&str>) -> anyhow::Result<Application> {
+        let app = self.find_case_unchecked(key, agency).await?;
+        self.require_read(&self.store.agency(app.agency).await?).await?;
+        Ok(app)
+    }
+
+    async fn find_case_unchecked(&self, key: &str, agency: Option<&str>) -> anyhow::Result<Application> {
         let agency_id = match agency {
             Some(a) => Some(self.agency_named(a).await?.id),
             None => None,
@@ -188,7 +321,11 @@ impl Records {
             return Ok(app);
         }
         if agency_id.is_none() {
+            let readable = self.readable().await?;
             for a in self.store.agencies().await? {
+                if readable.as_ref().is_some_and(|ids| !ids.contains(&a.id)) {
+                    continue;
+                }
                 if let Some(app) = self.store.application_by_number(a.id, key).await? {
                     return Ok(app);
                 }

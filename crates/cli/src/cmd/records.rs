@@ -5,6 +5,9 @@
 //! Every command is scriptable: flags instead of prompts, exit 0 on success, non-zero with a
 //! Chinese message on failure. All take `--database URL` (`sqlite:PATH` or `postgres://…`;
 //! default: `sqlite:<data dir>/gongkai.db`).
+//!
+//! Who acts: `$GONGKAI_USER` (an existing user, whose roles the app layer checks), or, unset, the
+//! local operator with administrator rights (the CLI has no login; see docs/STORAGE.md).
 
 use std::io::{BufRead, IsTerminal as _, Write as _};
 use std::path::PathBuf;
@@ -694,14 +697,11 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Appeal(c) => appeal(c).await,
         Command::User(UserCommand::Add(a)) => {
             let rec = open(&a.db, false, None).await?;
+            rec.require_any_admin("添加用户")?;
             let Some(password) = read_password("GONGKAI_USER_PASSWORD")? else {
                 bail!("新用户需要密码：请设置环境变量 GONGKAI_USER_PASSWORD");
             };
-            let hash = gongkai_app::auth::hash_password(&password)?;
-            let u = rec
-                .store
-                .create_user(&rec.ctx(), gongkai_store::NewUser { login: a.login, name: a.name, password_hash: hash })
-                .await?;
+            let u = rec.add_user(a.login, a.name, &password).await?;
             rec.store.close().await;
             say!("已添加用户“{}”（{}）", u.login, u.name);
             Ok(ExitCode::SUCCESS)
@@ -712,10 +712,7 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
             };
             let rec = open(&a.db, false, None).await?;
             let agency = rec.agency_named(&a.agency).await?;
-            let Some(u) = rec.store.user_by_login(&a.login).await? else {
-                bail!("未找到用户“{}”", a.login);
-            };
-            rec.store.grant_role(&rec.ctx(), u.id, agency.id, role).await?;
+            let u = rec.grant(&a.login, &agency, role).await?;
             rec.store.close().await;
             say!("“{}”为“{}”的{}", u.login, agency.name, role.label());
             Ok(ExitCode::SUCCESS)
@@ -752,6 +749,7 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Export(a) => {
             let rec = open(&a.db, false, None).await?;
+            rec.require_whole_database("整库导出").await?;
             let summary = match &a.to {
                 Some(path) => {
                     let file = std::fs::File::create(path)
@@ -774,6 +772,7 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Import(a) => {
             let rec = open(&a.db, true, None).await?;
+            rec.require_whole_database("整库导入").await?;
             let file = std::fs::File::open(&a.file)
                 .with_context(|| format!("无法打开 {}", a.file.display()))?;
             let mut r = std::io::BufReader::new(file);
@@ -788,6 +787,7 @@ async fn run_async(cmd: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Backup(a) => {
             let rec = open(&a.db, false, None).await?;
+            rec.require_whole_database("备份数据库").await?;
             let pg = rec.store.backend() == gongkai_store::Backend::Postgres;
             let to = match a.to {
                 Some(t) => t,
@@ -884,7 +884,7 @@ async fn appeal(c: AppealCommand) -> anyhow::Result<ExitCode> {
         AppealCommand::List(a) => {
             let rec = open(&a.db, false, None).await?;
             let agency = rec.agency_named(&a.agency).await?;
-            let appeals = rec.store.appeals(agency.id).await?;
+            let appeals = entry::appeals(&rec, &agency).await?;
             for ap in &appeals {
                 let app = rec.store.application(ap.application).await?;
                 say!(
@@ -931,7 +931,7 @@ async fn register(c: RegisterCommand) -> anyhow::Result<ExitCode> {
         RegisterCommand::List(a) => {
             let rec = open(&a.db, false, None).await?;
             let agency = rec.agency_named(&a.agency).await?;
-            let docs = rec.store.documents(agency.id).await?;
+            let docs = entry::documents(&rec, &agency).await?;
             rec.store.close().await;
             for d in &docs {
                 say!(

@@ -19,35 +19,59 @@ impl Gk {
         self.dir.path().join(name)
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_gongkai"))
-            .args(args)
+    /// Runs as the local operator (no `GONGKAI_USER`), or as `user`.
+    fn run_as(&self, user: Option<&str>, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+        cmd.args(args)
             .current_dir(self.dir.path())
             .env("GONGKAI_DATA_DIR", self.dir.path().join("data"))
             .env("GONGKAI_ADMIN_PASSWORD", "correct horse")
-            .env("GONGKAI_USER", "测试员")
+            .env("GONGKAI_USER_PASSWORD", "a-good-password")
+            .env_remove("GONGKAI_USER")
             .env_remove("GONGKAI_DATABASE")
             .env_remove("XDG_DATA_HOME")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
+            .stdin(Stdio::null());
+        if let Some(u) = user {
+            cmd.env("GONGKAI_USER", u);
+        }
+        cmd.output().unwrap()
     }
 
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_as(None, args)
+    }
+
+    fn ok_as(&self, user: Option<&str>, args: &[&str]) -> String {
+        let out = self.run_as(user, args);
         assert!(
             out.status.success(),
-            "gongkai {args:?} failed:\n{}\n{}",
+            "gongkai {args:?} as {user:?} failed:\n{}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
     }
 
+    fn fails_as(&self, user: Option<&str>, args: &[&str]) -> String {
+        let out = self.run_as(user, args);
+        assert_eq!(out.status.code(), Some(1), "gongkai {args:?} as {user:?} should have failed with exit 1");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        self.ok_as(None, args)
+    }
+
     fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(!out.status.success(), "gongkai {args:?} should have failed");
         String::from_utf8(out.stderr).unwrap()
+    }
+
+    /// Adds a user (as the local operator) holding `role` at `agency`.
+    fn user(&self, login: &str, role: &str, agency: &str) {
+        self.ok(&["user", "add", login, "--name", login]);
+        self.ok(&["user", "grant", login, "--agency", agency, "--role", role]);
     }
 
     fn write(&self, name: &str, text: &str) -> String {
@@ -222,6 +246,7 @@ fn events_appeals_register_and_counts_feed_the_report() {
         .args(["user", "add", "wang", "--name", "王主任"])
         .env("GONGKAI_DATA_DIR", gk.dir.path().join("data"))
         .env("GONGKAI_USER_PASSWORD", "office-head-1")
+        .env_remove("GONGKAI_USER")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -274,7 +299,10 @@ fn a_locked_report_changes_only_by_a_recorded_correction() {
     assert!(gk.fails(&[&["report", "correct", "--corrected", &file][..], &a].concat()).contains("原因"));
     let out = gk.ok(&[&["report", "correct", "--corrected", &file, "--reason", "文字更正"][..], &a].concat());
     assert!(out.contains("第 1 次更正"), "{out}");
-    gk.ok(&[&["report", "publish"][..], &a].concat());
+    // the one who locked does not publish: another person of the agency does
+    assert!(gk.fails(&[&["report", "publish"][..], &a].concat()).contains("锁定者不能自己发布"));
+    gk.user("zhao", "leader", "某某县民政局");
+    gk.ok_as(Some("zhao"), &[&["report", "publish"][..], &a].concat());
     assert!(gk.fails(&[&["report", "lock"][..], &a].concat()).contains("不能从"));
     assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
 }
@@ -300,4 +328,88 @@ fn narrative_text_is_saved_with_the_draft_and_a_locked_report_is_output_as_store
     assert_eq!(fresh["reports"][0]["tables"]["t3"]["new_received"][6], 4);
     let bad = gk.write("bad.json", r#"{"s9": "x"}"#);
     assert!(gk.fails(&[&["report", "generate", "--narrative", &bad][..], &a].concat()).contains("s1 至 s6"));
+}
+
+#[test]
+fn an_unknown_gongkai_user_is_refused() {
+    let gk = Gk::new();
+    setup(&gk);
+    let err = gk.fails_as(Some("nobody"), &["case", "list"]);
+    assert!(err.contains("“nobody”不存在"), "{err}");
+    // the administrator named by init is a user like any other
+    assert!(gk.ok_as(Some("admin"), &["case", "list"]).contains("没有符合条件的案件"));
+}
+
+#[test]
+fn a_county_supervisor_reads_the_townships_below_but_writes_nothing() {
+    let gk = Gk::new();
+    setup(&gk);
+    gk.ok(&["init", "--agency", "测试镇", "--level", "township", "--parent", "某某县人民政府", "--admin", "admin"]);
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "测试镇"]);
+    gk.user("du", "county_supervisor", "某某县人民政府");
+
+    let list = gk.ok_as(Some("du"), &["case", "list", "--agency", "测试镇"]);
+    assert!(list.contains("A1") && list.contains("测试镇"), "{list}");
+    assert!(gk.ok_as(Some("du"), &["case", "show", "A2"]).contains("编号：A2"));
+    gk.ok_as(Some("du"), &["report", "generate", "--agency", "测试镇", "--year", "2025"]);
+
+    let err = gk.fails_as(Some("du"), &["case", "import", &ledger, "--agency", "测试镇"]);
+    assert!(err.contains("县级监督角色只能查看") && err.contains("测试镇"), "{err}");
+    let err = gk.fails_as(Some("du"), &["case", "event", "A2", "--type", "withdrawn", "--date", "2025-02-01"]);
+    assert!(err.contains("县级监督角色只能查看"), "{err}");
+    let err = gk.fails_as(Some("du"), &["user", "grant", "du", "--agency", "测试镇", "--role", "case_officer"]);
+    assert!(err.contains("不是“测试镇”的系统管理员"), "{err}");
+    let err = gk.fails_as(Some("du"), &["export"]);
+    assert!(err.contains("整库导出"), "{err}");
+}
+
+#[test]
+fn a_case_officer_of_one_township_cannot_read_another() {
+    let gk = Gk::new();
+    setup(&gk);
+    for t in ["甲镇", "乙镇"] {
+        gk.ok(&["init", "--agency", t, "--level", "township", "--parent", "某某县人民政府", "--admin", "admin"]);
+    }
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "乙镇"]);
+    gk.user("li", "case_officer", "甲镇");
+
+    let err = gk.fails_as(Some("li"), &["case", "list", "--agency", "乙镇"]);
+    assert!(err.contains("用户“li”无权查看“乙镇”的记录"), "{err}");
+    let err = gk.fails_as(Some("li"), &["case", "show", "A1", "--agency", "乙镇"]);
+    assert!(err.contains("无权查看"), "{err}");
+    let err = gk.fails_as(Some("li"), &["report", "generate", "--agency", "乙镇", "--year", "2025"]);
+    assert!(err.contains("无权查看"), "{err}");
+    let err = gk.fails_as(Some("li"), &["appeal", "list", "--agency", "乙镇"]);
+    assert!(err.contains("无权查看"), "{err}");
+    // without --agency: only what li may read, so 乙镇's cases are not found at all
+    assert!(gk.ok_as(Some("li"), &["case", "list"]).contains("没有符合条件的案件"));
+    assert!(gk.fails_as(Some("li"), &["case", "show", "A1"]).contains("未找到"));
+    // but li works in 甲镇
+    let out = gk.ok_as(Some("li"), &["case", "import", &ledger, "--agency", "甲镇"]);
+    assert!(out.contains("已导入 3 件"), "{out}");
+    assert!(gk.ok_as(Some("li"), &["case", "list"]).contains("甲镇"));
+    // and cannot add agencies or users
+    let err = gk.fails_as(Some("li"), &["user", "add", "x", "--name", "x"]);
+    assert!(err.contains("不是系统管理员"), "{err}");
+    let err = gk.fails_as(Some("li"), &["init", "--agency", "丙镇", "--level", "township", "--parent", "某某县人民政府", "--admin", "li"]);
+    assert!(err.contains("系统管理员"), "{err}");
+}
+
+#[test]
+fn the_one_who_locked_a_report_does_not_publish_it() {
+    let gk = Gk::new();
+    setup(&gk);
+    let ledger = gk.write("台账.csv", LEDGER);
+    gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
+    gk.user("wang", "office_head", "某某县民政局");
+    gk.user("zhao", "leader", "某某县民政局");
+    let a = ["--agency", "某某县民政局", "--year", "2025"];
+    gk.ok_as(Some("wang"), &[&["report", "generate", "--save"][..], &a].concat());
+    gk.ok_as(Some("wang"), &[&["report", "lock"][..], &a].concat());
+    let err = gk.fails_as(Some("wang"), &[&["report", "publish"][..], &a].concat());
+    assert!(err.contains("锁定者不能自己发布") && err.contains("cli:wang"), "{err}");
+    let out = gk.ok_as(Some("zhao"), &[&["report", "publish"][..], &a].concat());
+    assert!(out.contains("已标记为已发布"), "{out}");
 }
