@@ -32,6 +32,28 @@ pub const MAX_CANDIDATES: usize = 64;
 /// The most search steps spent on one run, or on combining the rows of one table.
 pub const STEP_BUDGET: u32 = 200_000;
 
+/// The step budget of one search: every search step spends one; past [`STEP_BUDGET`] the search is
+/// cut short (and says so) instead of running on.
+#[derive(Debug, Default)]
+struct Budget {
+    steps: u32,
+    cut_short: bool,
+}
+
+impl Budget {
+    /// Spend a step; `true` when the search must stop.
+    fn spend(&mut self) -> bool {
+        if self.cut_short {
+            return true;
+        }
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            self.cut_short = true;
+        }
+        self.cut_short
+    }
+}
+
 /// The cells of one row and the sums among them: each group `(start, len)` is a run of
 /// consecutive cells whose last cell is the sum of the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,8 +157,7 @@ struct Splitter<'a> {
     shape: RowShape,
     sums: bool,
     hard: bool,
-    steps: u32,
-    cut_short: bool,
+    budget: Budget,
     out: Vec<Vec<u64>>,
     cur: Vec<u64>,
 }
@@ -161,12 +182,7 @@ impl Splitter<'_> {
     }
 
     fn go(&mut self, pos: usize, c: usize) {
-        if self.cut_short {
-            return;
-        }
-        self.steps += 1;
-        if self.steps > STEP_BUDGET {
-            self.cut_short = true;
+        if self.budget.spend() {
             return;
         }
         let n = self.d.len();
@@ -174,7 +190,7 @@ impl Splitter<'_> {
         if c == k {
             if pos == n {
                 if self.out.len() >= MAX_CANDIDATES {
-                    self.cut_short = true;
+                    self.budget.cut_short = true;
                 } else {
                     self.out.push(self.cur.clone());
                 }
@@ -226,13 +242,12 @@ fn enumerate(run: &Run, shape: RowShape, hard: bool, sums: bool) -> (Vec<Vec<u64
         shape,
         sums,
         hard,
-        steps: 0,
-        cut_short: false,
+        budget: Budget::default(),
         out: Vec::new(),
         cur: Vec::with_capacity(shape.cells),
     };
     sp.go(0, 0);
-    (sp.out, !sp.cut_short)
+    (sp.out, !sp.budget.cut_short)
 }
 
 /// Every way to split `run` (digits, possibly with spaces) into the cells of `shape`: no cell
@@ -324,8 +339,7 @@ struct Search<'a> {
     chosen: Vec<usize>,
     seen: Vec<u64>,
     width: usize,
-    steps: u32,
-    cut_short: bool,
+    budget: Budget,
     solutions: u32,
 }
 
@@ -363,12 +377,7 @@ impl Search<'_> {
     }
 
     fn go(&mut self, i: usize) {
-        if self.cut_short {
-            return;
-        }
-        self.steps += 1;
-        if self.steps > STEP_BUDGET {
-            self.cut_short = true;
+        if self.budget.spend() {
             return;
         }
         if i == self.order.len() {
@@ -387,7 +396,7 @@ impl Search<'_> {
                 self.go(i + 1);
             }
             self.fixed[row] = None;
-            if self.cut_short || self.all_ambiguous() {
+            if self.budget.cut_short || self.all_ambiguous() {
                 return;
             }
         }
@@ -459,8 +468,7 @@ pub fn solve(rows: &[RowSplits], relations: &[Relation]) -> Solved {
             chosen: vec![0; rows.len()],
             seen: vec![0; rows.len()],
             width,
-            steps: 0,
-            cut_short: false,
+            budget: Budget::default(),
             solutions: 0,
         };
         // Rows fixed from the start must agree with the kept rules too.
@@ -469,7 +477,7 @@ pub fn solve(rows: &[RowSplits], relations: &[Relation]) -> Solved {
             continue;
         }
         s.go(0);
-        if s.solutions == 0 && !s.cut_short {
+        if s.solutions == 0 && !s.budget.cut_short {
             continue;
         }
         let out = (0..rows.len())
@@ -481,7 +489,7 @@ pub fn solve(rows: &[RowSplits], relations: &[Relation]) -> Solved {
                     cands[i].iter().enumerate().filter(|(ci, _)| s.seen[i] & (1u64 << ci) != 0).map(|(_, c)| c.clone()).collect();
                 match picked.len() {
                     0 => Resolution::TooMany,
-                    1 if !s.cut_short => picked.into_iter().next().map_or(Resolution::TooMany, Resolution::Unique),
+                    1 if !s.budget.cut_short => picked.into_iter().next().map_or(Resolution::TooMany, Resolution::Unique),
                     1 => Resolution::TooMany,
                     _ => Resolution::Ambiguous(picked),
                 }
@@ -531,8 +539,7 @@ pub fn split_values(run: &str, kinds: &[CellKind]) -> (Vec<Vec<Value>>, bool) {
         brk: &'a [bool],
         kinds: &'a [CellKind],
         frac: Option<&'a str>,
-        steps: u32,
-        cut_short: bool,
+        budget: Budget,
         cur: Vec<(usize, usize)>,
         out: Vec<Vec<Value>>,
     }
@@ -554,19 +561,14 @@ pub fn split_values(run: &str, kinds: &[CellKind]) -> (Vec<Vec<Value>>, bool) {
                 && !self.brk[pos + 1..pos + len].iter().any(|b| *b)
         }
         fn go(&mut self, pos: usize, c: usize) {
-            if self.cut_short {
-                return;
-            }
-            self.steps += 1;
-            if self.steps > STEP_BUDGET {
-                self.cut_short = true;
+            if self.budget.spend() {
                 return;
             }
             let k = self.kinds.len();
             if c == k {
                 if pos == self.s.len() {
                     if self.out.len() >= MAX_CANDIDATES {
-                        self.cut_short = true;
+                        self.budget.cut_short = true;
                         return;
                     }
                     let row = self
@@ -601,9 +603,9 @@ pub fn split_values(run: &str, kinds: &[CellKind]) -> (Vec<Vec<Value>>, bool) {
             }
         }
     }
-    let mut f = Free { s: &chars, brk: &breaks, kinds, frac, steps: 0, cut_short: false, cur: Vec::new(), out: Vec::new() };
+    let mut f = Free { s: &chars, brk: &breaks, kinds, frac, budget: Budget::default(), cur: Vec::new(), out: Vec::new() };
     f.go(0, 0);
-    (f.out, !f.cut_short)
+    (f.out, !f.budget.cut_short)
 }
 
 // ---- shared by the crawl and layout readers ----------------------------------------------------

@@ -334,15 +334,7 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
         if usize::from(n) == i + 1 {
             sim += 0.1;
         }
-        match best {
-            Some((_, b)) if sim <= b => second = second.max(sim),
-            _ => {
-                if let Some((_, b)) = best {
-                    second = second.max(b);
-                }
-                best = Some((i, sim));
-            }
-        }
+        keep_best(&mut best, &mut second, i, sim);
     }
     if let Some((i, sim)) = best
         && sim >= 0.65 && sim - second >= 0.15 {
@@ -526,15 +518,7 @@ fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option
         if let Some(s) = e.short {
             sim = sim.max(similarity(body_trim, s));
         }
-        match best {
-            Some((_, b)) if sim <= b => second = second.max(sim),
-            _ => {
-                if let Some((_, b)) = best {
-                    second = second.max(b);
-                }
-                best = Some((i, sim));
-            }
-        }
+        keep_best(&mut best, &mut second, i, sim);
     }
     let (i, sim) = best?;
     // Short labels need a higher bar: one character of "行政处罚" vs "行政强制" is half the word.
@@ -593,6 +577,20 @@ pub fn is_t3_header(norm: &str) -> bool {
 pub fn is_t4_header(norm: &str) -> bool {
     const H: &[&str] = &["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉"];
     H.contains(&norm)
+}
+
+
+/// Track the best-scoring candidate and the runner-up's score (a match needs a margin over it).
+fn keep_best(best: &mut Option<(usize, f32)>, second: &mut f32, i: usize, sim: f32) {
+    match *best {
+        Some((_, b)) if sim <= b => *second = second.max(sim),
+        _ => {
+            if let Some((_, b)) = *best {
+                *second = second.max(b);
+            }
+            *best = Some((i, sim));
+        }
+    }
 }
 
 #[cfg(test)]
