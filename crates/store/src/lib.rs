@@ -2,7 +2,7 @@
 //! implementations: SQLite (embedded, the default) and PostgreSQL. The backend is picked from the
 //! URL scheme by [`Store::open`].
 //!
-//! Both backends run the same SQL text (the backend code is one file, `backend_common.rs`,
+//! Both backends run the same SQL text (`backend/common.rs` and one file per aggregate beside it,
 //! compiled once per backend with its sqlx types); what differs lives in `sqlite.rs` /
 //! `postgres.rs` (connection set-up, write locking, sequences, backup) and in the migrations,
 //! which have identical names in `migrations/sqlite` and `migrations/postgres`.

@@ -13,7 +13,6 @@ use crate::OpenOptions;
 
 type Db = sqlx::Postgres;
 type This = PgStore;
-const BACKEND: crate::Backend = crate::Backend::Postgres;
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -101,4 +100,4 @@ impl PgStore {
     }
 }
 
-include!("backend_common.rs");
+include!("backend/common.rs");

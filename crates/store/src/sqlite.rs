@@ -16,7 +16,6 @@ use crate::OpenOptions;
 
 type Db = sqlx::Sqlite;
 type This = SqliteStore;
-const BACKEND: crate::Backend = crate::Backend::Sqlite;
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -78,4 +77,4 @@ impl SqliteStore {
     }
 }
 
-include!("backend_common.rs");
+include!("backend/common.rs");
