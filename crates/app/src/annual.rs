@@ -2,7 +2,6 @@
 //! the checker run on the result (with last year's report for the cross-year checks), drill-down
 //! from a cell to the records behind it.
 
-use anyhow::{Context as _, bail};
 use gongkai_domain::report::check::{CheckOptions, check};
 use gongkai_domain::report::json::{report_from_json, report_json};
 use gongkai_domain::report::spec::TableId;
@@ -10,34 +9,36 @@ use gongkai_domain::report::{Finding, Report};
 use gongkai_store::report::{Narrative, build, cell_of};
 use gongkai_store::{Agency, CellRecords, ReportStatus, Storage};
 
+use crate::auth::Right;
+use crate::error::{AppError, Result};
 use crate::records::Records;
 
 /// The narrative of the stored report for the year, if any.
-async fn stored_narrative(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<Narrative> {
-    let Some(stored) = rec.store.report(agency.id, year).await? else {
+async fn stored_narrative(rec: &Records, agency: &Agency, year: i32) -> Result<Narrative> {
+    let Some(stored) = rec.store().report(agency.id, year).await? else {
         return Ok(Vec::new());
     };
-    let r = report_from_json(&stored.content).context("已保存的年度报告无法读取")?;
+    let r = stored_report(&stored.content)?;
     Ok(r.sections.into_iter().filter_map(|s| Some((s.id?, s.text))).collect())
 }
 
 /// Reads narrative text from JSON: a report in the contract's shape (its sections) or an object
 /// `{"s1": "…", "s5": "…"}`.
-pub fn narrative_from_json(v: &serde_json::Value) -> anyhow::Result<Narrative> {
+pub fn narrative_from_json(v: &serde_json::Value) -> Result<Narrative> {
     let doc = v.get("reports").and_then(|r| r.get(0)).unwrap_or(v);
     if doc.get("format").is_some() {
-        let r = report_from_json(doc).context("叙述文件不是有效的年度报告 JSON")?;
+        let r = report_from_json(doc).map_err(|e| AppError::invalid(format!("叙述文件不是有效的年度报告 JSON：{e}")))?;
         return Ok(r.sections.into_iter().filter_map(|s| Some((s.id?, s.text))).collect());
     }
     let Some(obj) = doc.as_object() else {
-        bail!("叙述文件应为年度报告 JSON，或形如 {{\"s1\": \"……\"}} 的对象");
+        return Err(AppError::invalid("叙述文件应为年度报告 JSON，或形如 {\"s1\": \"……\"} 的对象"));
     };
     let mut out = Vec::new();
     for (k, v) in obj {
         if !matches!(k.as_str(), "s1" | "s2" | "s3" | "s4" | "s5" | "s6") {
-            bail!("叙述文件中的“{k}”不是年度报告的部分（应为 s1 至 s6）");
+            return Err(AppError::invalid(format!("叙述文件中的“{k}”不是年度报告的部分（应为 s1 至 s6）")));
         }
-        let Some(text) = v.as_str() else { bail!("“{k}”的内容应为文字") };
+        let Some(text) = v.as_str() else { return Err(AppError::invalid(format!("“{k}”的内容应为文字"))) };
         out.push((k.clone(), text.to_string()));
     }
     Ok(out)
@@ -63,17 +64,17 @@ pub async fn generate(
     year: i32,
     narrative: Option<Narrative>,
     recompute: bool,
-) -> anyhow::Result<Generated> {
+) -> Result<Generated> {
     if !(2019..=2100).contains(&year) {
-        bail!("年度 {year} 超出范围（2019 年起使用年度报告格式）");
+        return Err(AppError::invalid(format!("年度 {year} 超出范围（2019 年起使用年度报告格式）")));
     }
-    rec.require_read(agency).await?;
+    rec.require(Right::Read, agency).await?;
     if !recompute
         && narrative.is_none()
-        && let Some(stored) = rec.store.report(agency.id, year).await?
+        && let Some(stored) = rec.store().report(agency.id, year).await?
         && stored.status != ReportStatus::Draft
     {
-        let report = report_from_json(&stored.content).context("已保存的年度报告无法读取")?;
+        let report = stored_report(&stored.content)?;
         let findings = check(&report, None, &CheckOptions::default());
         return Ok(Generated { report, findings, stored_status: Some(stored.status) });
     }
@@ -82,29 +83,29 @@ pub async fn generate(
         sections.retain(|(id, _)| !n.iter().any(|(k, _)| k == id));
         sections.extend(n);
     }
-    let report = build(agency, year, &rec.store.tallies(agency.id, year).await?, &sections);
+    let report = build(agency, year, &rec.store().tallies(agency.id, year).await?, &sections);
     let previous_narrative = stored_narrative(rec, agency, year - 1).await?;
-    let previous = build(agency, year - 1, &rec.store.tallies(agency.id, year - 1).await?, &previous_narrative);
+    let previous = build(agency, year - 1, &rec.store().tallies(agency.id, year - 1).await?, &previous_narrative);
     let findings = check(&report, Some(&previous), &CheckOptions::default());
     Ok(Generated { report, findings, stored_status: None })
 }
 
 /// Saves the report as the year's draft (refused once locked: corrections need a reason).
-pub async fn save_draft(rec: &Records, agency: &Agency, year: i32, report: &Report) -> anyhow::Result<()> {
-    rec.require_write(agency).await?;
+pub async fn save_draft(rec: &Records, agency: &Agency, year: i32, report: &Report) -> Result<()> {
+    rec.require(Right::EditReport, agency).await?;
     let content = report_json(report, &[]);
-    if let Some(r) = rec.store.report(agency.id, year).await?
+    if let Some(r) = rec.store().report(agency.id, year).await?
         && r.status != ReportStatus::Draft
     {
-        bail!("{year} 年度报告已{}，不能覆盖；如需修改请作为更正并说明原因", r.status.label());
+        return Err(AppError::conflict(format!("{year} 年度报告已{}，不能覆盖；如需修改请作为更正并说明原因", r.status.label())));
     }
-    rec.store.save_report(&rec.ctx(), agency.id, year, content).await?;
+    rec.store().save_report(&rec.ctx(), agency.id, year, content).await?;
     Ok(())
 }
 
 /// The records behind a cell named `t3:ROW:COLUMN`, `t4:COLUMN` or `t2:ROW:COLUMN`, one line each.
-pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> anyhow::Result<Vec<String>> {
-    rec.require_read(agency).await?;
+pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Result<Vec<String>> {
+    rec.require(Right::Read, agency).await?;
     let parts: Vec<&str> = spec.split([':', '.']).collect();
     let cell = match parts.as_slice() {
         ["t3", row, col] => cell_of(TableId::T3, row, col),
@@ -113,13 +114,13 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> any
         _ => None,
     };
     let Some(cell) = cell else {
-        bail!("无法识别的单元格“{spec}”（例如 t3:granted:natural_person、t3:carried_over:total、t4:review_upheld、t2:normative_docs:made）");
+        return Err(AppError::invalid(format!("无法识别的单元格“{spec}”（例如 t3:granted:natural_person、t3:carried_over:total、t4:review_upheld、t2:normative_docs:made）")));
     };
     let mut out = Vec::new();
-    match rec.store.cell_records(agency.id, year, cell).await? {
+    match rec.store().cell_records(agency.id, year, cell).await? {
         CellRecords::Applications(ids) => {
             for id in ids {
-                let a = rec.store.application(id).await?;
+                let a = rec.store().application(id).await?;
                 out.push(format!(
                     "申请 {}\t{}（{}）\t收到 {}\t{}",
                     a.number,
@@ -134,9 +135,9 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> any
             }
         }
         CellRecords::Appeals(ids) => {
-            let all = rec.store.appeals(agency.id).await?;
+            let all = rec.store().appeals(agency.id).await?;
             for a in all.into_iter().filter(|a| ids.contains(&a.id)) {
-                let app = rec.store.application(a.application).await?;
+                let app = rec.store().application(a.application).await?;
                 out.push(format!(
                     "{} {}\t针对申请 {}\t立案 {}\t{}",
                     a.kind.label(),
@@ -151,7 +152,7 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> any
             }
         }
         CellRecords::Documents(ids) => {
-            let all = rec.store.documents(agency.id).await?;
+            let all = rec.store().documents(agency.id).await?;
             for d in all.into_iter().filter(|d| ids.contains(&d.id)) {
                 out.push(format!("{}\t{}\t{}\t{}", d.kind.label(), d.doc_number, d.title, d.validity.label()));
             }
@@ -161,49 +162,17 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> any
 }
 
 /// Locks the year's saved draft (no change without a recorded correction from then on).
-pub async fn lock(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<()> {
-    rec.require_write(agency).await?;
-    rec.store.set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Locked).await?;
+pub async fn lock(rec: &Records, agency: &Agency, year: i32) -> Result<()> {
+    rec.require(Right::LockReport, agency).await?;
+    rec.store().set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Locked).await?;
     Ok(())
 }
 
-/// Who last locked the year's report: the actor of the last `status` change to `locked` in the
-/// audit log (read in full: small for an office; an index on the report would replace it).
-pub async fn locked_by(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<Option<String>> {
-    let entity_id = format!("{}/{year}", agency.id);
-    let mut after = 0;
-    let mut who = None;
-    loop {
-        let page = rec.store.audit_entries(after, 1000).await?;
-        let Some(last) = page.last() else { break };
-        after = last.seq;
-        for e in &page {
-            if e.action == "status"
-                && e.entity == "annual_report"
-                && e.entity_id == entity_id
-                && e.after.trim_matches('"') == ReportStatus::Locked.code()
-            {
-                who = Some(e.actor.clone());
-            }
-        }
-    }
-    Ok(who)
-}
-
-/// Marks the locked report published; refused to the one who locked it (nobody approves their
-/// own work).
-pub async fn publish(rec: &Records, agency: &Agency, year: i32) -> anyhow::Result<()> {
-    rec.require_write(agency).await?;
-    if let Some(r) = rec.store.report(agency.id, year).await?
-        && r.status == ReportStatus::Locked
-        && let Some(locker) = locked_by(rec, agency, year).await?
-        && rec.is_me(&locker)
-    {
-        bail!(
-            "{year} 年度报告由 {locker} 锁定，锁定者不能自己发布（不得审批本人的工作）：请由该机关的另一位负责人发布"
-        );
-    }
-    rec.store.set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Published).await?;
+/// Marks the locked report published; the store refuses it to whoever locked it, in the same
+/// transaction (nobody approves their own work).
+pub async fn publish(rec: &Records, agency: &Agency, year: i32) -> Result<()> {
+    rec.require(Right::PublishReport, agency).await?;
+    rec.store().set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Published).await?;
     Ok(())
 }
 
@@ -215,11 +184,16 @@ pub async fn correct(
     year: i32,
     corrected: &serde_json::Value,
     reason: &str,
-) -> anyhow::Result<usize> {
-    rec.require_write(agency).await?;
+) -> Result<usize> {
+    rec.require(Right::Correct, agency).await?;
     // Accept the contract's `{"reports": [..]}` wrapper or a bare report; check it reads.
     let doc = corrected.get("reports").and_then(|r| r.get(0)).unwrap_or(corrected);
-    let report = report_from_json(doc).context("更正后的报告不是有效的年度报告 JSON")?;
-    let stored = rec.store.correct_report(&rec.ctx(), agency.id, year, report_json(&report, &[]), reason).await?;
+    let report = report_from_json(doc).map_err(|e| AppError::invalid(format!("更正后的报告不是有效的年度报告 JSON：{e}")))?;
+    let stored = rec.store().correct_report(&rec.ctx(), agency.id, year, report_json(&report, &[]), reason).await?;
     Ok(stored.corrections.len())
+}
+
+fn stored_report(content: &serde_json::Value) -> Result<Report> {
+    report_from_json(content)
+        .map_err(|e| AppError::new(crate::error::ErrorKind::Internal, format!("已保存的年度报告无法读取：{e}")))
 }

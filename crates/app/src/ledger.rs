@@ -11,28 +11,35 @@ use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use gongkai_store::{
     Agency, Applicant, ApplicantKind, Application, Channel, Closing, DeadlineRules, Event,
-    EventDetail, EventKind, NewApplication, Outcome, Party, Storage,
+    EventDetail, EventKind, NewApplication, Outcome, Party, Role, Storage, User, UserId,
 };
 
+use crate::auth::Right;
+use crate::error::{AppError, Result};
 use crate::records::Records;
 
 /// The ledger's columns, in order.
-pub const HEADERS: [&str; 14] = [
+pub const HEADERS: [&str; 16] = [
     "编号",
     "申请人",
     "申请人类型",
     "申请方式",
     "收到日期",
     "申请内容",
+    "承办人",
     "补正通知日期",
     "补正收到日期",
     "征求意见开始日期",
     "征求意见结束日期",
     "延期日期",
+    "延期批准人",
     "答复日期",
     "办理结果",
     "备注",
 ];
+
+/// Number of ledger columns.
+pub const COLUMNS: usize = HEADERS.len();
 
 const REQUIRED: [&str; 5] = ["申请人", "申请人类型", "申请方式", "收到日期", "申请内容"];
 
@@ -42,14 +49,16 @@ const KIND: usize = 2;
 const CHANNEL: usize = 3;
 const RECEIVED: usize = 4;
 const CONTENT: usize = 5;
-const CORR_REQ: usize = 6;
-const CORR_RECV: usize = 7;
-const CONS_START: usize = 8;
-const CONS_END: usize = 9;
-const EXTENDED: usize = 10;
-const REPLIED: usize = 11;
-const OUTCOME: usize = 12;
-const REMARKS: usize = 13;
+const OFFICER: usize = 6;
+const CORR_REQ: usize = 7;
+const CORR_RECV: usize = 8;
+const CONS_START: usize = 9;
+const CONS_END: usize = 10;
+const EXTENDED: usize = 11;
+const APPROVER: usize = 12;
+const REPLIED: usize = 13;
+const OUTCOME: usize = 14;
+const REMARKS: usize = 15;
 
 /// One problem with one cell (or row) of a ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,12 +282,13 @@ fn event_column(kind: EventKind) -> usize {
 pub fn parse_rows(
     table: &[Vec<String>],
     agency: &Agency,
+    people: &People,
 ) -> anyhow::Result<(Vec<ParsedRow>, Vec<LedgerError>)> {
     let Some(header) = table.iter().position(|r| r.iter().any(|c| !c.trim().is_empty())) else {
         bail!("台账为空：没有表头");
     };
     // Map our columns to the file's columns.
-    let mut index = [usize::MAX; 14];
+    let mut index = [usize::MAX; COLUMNS];
     let mut unknown = Vec::new();
     for (i, h) in table[header].iter().enumerate() {
         let h = h.trim();
@@ -398,6 +408,39 @@ pub fn parse_rows(
         if !cell(CONS_END).is_empty() && cell(CONS_START).is_empty() {
             err(CONS_END, "有征求意见结束日期，但没有开始日期".into());
         }
+        let officer = match cell(OFFICER) {
+            "" => None,
+            name => match people.officer(name) {
+                Ok(u) => Some(u),
+                Err(m) => {
+                    err(OFFICER, m);
+                    None
+                }
+            },
+        };
+        // Art. 33: an extension is approved by the office head, named on the row; never implied.
+        let approver = match (cell(EXTENDED), cell(APPROVER)) {
+            ("", "") => None,
+            ("", _) => {
+                err(APPROVER, "填写了延期批准人，但没有延期日期".into());
+                None
+            }
+            (_, "") => {
+                err(APPROVER, "有延期日期，但没有延期批准人：延期答复须经办公室负责人批准（条例第三十三条）".into());
+                None
+            }
+            (_, name) => match people.office_head(name) {
+                Ok(u) if Some(u) == officer => {
+                    err(APPROVER, "延期批准人与承办人是同一人：承办人不得审批本人承办的申请".into());
+                    None
+                }
+                Ok(u) => Some(u),
+                Err(m) => {
+                    err(APPROVER, m);
+                    None
+                }
+            },
+        };
         let (Some(kind), Some(channel), Some(received), true) = (kind, channel, received, errs.is_empty())
         else {
             errors.extend(errs);
@@ -417,6 +460,10 @@ pub fn parse_rows(
                 let mut e = Event::new(kind, on);
                 if matches!(kind, EventKind::ConsultationStarted | EventKind::ConsultationAnswered) {
                     e.detail = third_party.clone();
+                }
+                if kind == EventKind::ExtensionApproved {
+                    e.by = approver;
+                    e.detail.days = Some(20);
                 }
                 events.push(e);
             }
@@ -452,8 +499,9 @@ pub fn parse_rows(
                 content: cell(CONTENT).to_string(),
                 requested_form: String::new(),
                 delivery: String::new(),
-                case_officer: None,
+                case_officer: officer,
                 received_on: received,
+                receipt: EventDetail::default(),
                 events,
                 closing: outcome.map(|o| Closing {
                     outcome: o,
@@ -492,7 +540,14 @@ fn check_rows(
         events.extend(a.events.iter().cloned());
         if let Err(m) = rules.evaluate(agency, a.channel, &events) {
             // Point at the column of the event the engine names, if any.
-            let column = [EventKind::CorrectionReceived, EventKind::CorrectionRequested, EventKind::ConsultationAnswered, EventKind::ConsultationStarted, EventKind::ExtensionApproved, EventKind::Replied]
+            let column = [
+                EventKind::CorrectionReceived,
+                EventKind::CorrectionRequested,
+                EventKind::ConsultationAnswered,
+                EventKind::ConsultationStarted,
+                EventKind::ExtensionApproved,
+                EventKind::Replied,
+            ]
                 .into_iter()
                 .find(|k| m.contains(k.code()) || m.contains(k.label()))
                 .map(|k| HEADERS[event_column(k)].to_string());
@@ -502,6 +557,64 @@ fn check_rows(
     errors
 }
 
+/// The users a ledger may name, at one agency: by login or by display name.
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    users: Vec<(User, Vec<Role>)>,
+}
+
+impl People {
+    /// The users holding roles at `agency`.
+    pub async fn of(rec: &Records, agency: &Agency) -> Result<People> {
+        let mut users = Vec::new();
+        for u in rec.store().users().await? {
+            let roles: Vec<Role> =
+                rec.store().roles(u.id).await?.into_iter().filter(|g| g.agency == agency.id).map(|g| g.role).collect();
+            if !roles.is_empty() {
+                users.push((u, roles));
+            }
+        }
+        Ok(People { users })
+    }
+
+    fn find(&self, name: &str) -> Result<&(User, Vec<Role>), String> {
+        if let Some(u) = self.users.iter().find(|(u, _)| u.login == name) {
+            return Ok(u);
+        }
+        let by_name: Vec<_> = self.users.iter().filter(|(u, _)| u.name == name).collect();
+        match by_name.as_slice() {
+            [one] => Ok(one),
+            [] => Err(format!("“{name}”不是本机关的用户（填写登录名或姓名；先用 gongkai user add 添加并授予角色）")),
+            _ => Err(format!("本机关有多个用户叫“{name}”：请填写登录名")),
+        }
+    }
+
+    /// A case officer (or office head) of the agency.
+    pub fn officer(&self, name: &str) -> Result<UserId, String> {
+        let (u, roles) = self.find(name)?;
+        if roles.iter().any(|r| matches!(r, Role::CaseOfficer | Role::OfficeHead)) {
+            Ok(u.id)
+        } else {
+            Err(format!("“{name}”在本机关不是承办人或办公室负责人"))
+        }
+    }
+
+    /// An office head of the agency (who may approve an extension).
+    pub fn office_head(&self, name: &str) -> Result<UserId, String> {
+        let (u, roles) = self.find(name)?;
+        if roles.contains(&Role::OfficeHead) {
+            Ok(u.id)
+        } else {
+            Err(format!("“{name}”不是本机关的办公室负责人，不能批准延期答复"))
+        }
+    }
+
+    /// The login of a user (for export).
+    pub fn login(&self, id: UserId) -> String {
+        self.users.iter().find(|(u, _)| u.id == id).map(|(u, _)| u.login.clone()).unwrap_or_default()
+    }
+}
+
 /// Imports a ledger file into an agency: all rows or none (or only the valid ones with
 /// `skip_invalid`, reporting the others).
 pub async fn import_ledger(
@@ -509,44 +622,51 @@ pub async fn import_ledger(
     path: &Path,
     agency: &Agency,
     skip_invalid: bool,
-) -> anyhow::Result<ImportOutcome> {
-    rec.require_write(agency).await?;
+) -> Result<ImportOutcome> {
+    rec.require(Right::Register, agency).await?;
     let table = read_table(path)?;
-    let (rows, mut errors) = parse_rows(&table, agency)?;
+    let people = People::of(rec, agency).await?;
+    let (rows, mut errors) = parse_rows(&table, agency, &people)?;
     let mut taken: HashSet<String> = rec
-        .store
-        .list_cases(&gongkai_store::CaseFilter { agencies: vec![agency.id], ..Default::default() })
+        .store()
+        .list_cases(&gongkai_store::CaseFilter { agencies: vec![agency.id], include_voided: true, ..Default::default() })
         .await?
         .into_iter()
         .map(|c| c.number)
         .collect();
-    errors.extend(check_rows(rec.engine.as_ref(), agency, &rows, &mut taken));
+    errors.extend(check_rows(rec.office().engine.as_ref(), agency, &rows, &mut taken));
     errors.sort_by_key(|e| e.row);
     if !errors.is_empty() && !skip_invalid {
         let list: Vec<String> = errors.iter().take(200).map(ToString::to_string).collect();
         let more = if errors.len() > 200 { format!("\n……共 {} 处错误", errors.len()) } else { String::new() };
-        bail!("台账有 {} 处错误，未导入任何记录：\n{}{more}", errors.len(), list.join("\n"));
+        return Err(AppError::invalid(format!(
+            "台账有 {} 处错误，未导入任何记录：\n{}{more}",
+            errors.len(),
+            list.join("\n")
+        )));
     }
     let bad: HashSet<usize> = errors.iter().map(|e| e.row).collect();
     let apps: Vec<NewApplication> =
         rows.into_iter().filter(|r| !bad.contains(&r.row)).map(|r| r.application).collect();
     let imported = apps.len();
     if imported > 0 {
-        rec.store.import_applications(&rec.ctx(), apps).await?;
+        rec.store().import_applications(&rec.ctx(), apps).await?;
     }
     Ok(ImportOutcome { imported, skipped: errors })
 }
 
 /// The ledger row of an application (the inverse of [`parse_rows`]).
-pub fn row_of(a: &Application) -> [String; 14] {
-    let first = |k: EventKind| -> String {
-        a.events.iter().find(|e| e.kind == k).map(|e| e.on.to_string()).unwrap_or_default()
-    };
+pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
+    let first = |k: EventKind| -> Option<&Event> { a.events.iter().find(|e| e.kind == k) };
+    let date_of = |k: EventKind| -> String { first(k).map(|e| e.on.to_string()).unwrap_or_default() };
     let consult_end = a
         .events
         .iter()
         .find(|e| matches!(e.kind, EventKind::ConsultationAnswered | EventKind::ConsultationExpired))
         .map(|e| e.on.to_string())
+        .unwrap_or_default();
+    let approver = first(EventKind::ExtensionApproved)
+        .map(|e| e.by.map(|u| people.login(u)).or_else(|| e.detail.approver.clone()).unwrap_or_default())
         .unwrap_or_default();
     [
         a.number.clone(),
@@ -555,11 +675,13 @@ pub fn row_of(a: &Application) -> [String; 14] {
         a.channel.label().to_string(),
         a.received_on.to_string(),
         a.content.clone(),
-        first(EventKind::CorrectionRequested),
-        first(EventKind::CorrectionReceived),
-        first(EventKind::ConsultationStarted),
+        a.case_officer.map(|u| people.login(u)).unwrap_or_default(),
+        date_of(EventKind::CorrectionRequested),
+        date_of(EventKind::CorrectionReceived),
+        date_of(EventKind::ConsultationStarted),
         consult_end,
-        first(EventKind::ExtensionApproved),
+        date_of(EventKind::ExtensionApproved),
+        approver,
         a.closed_on.map(|d| d.to_string()).unwrap_or_default(),
         a.closing.as_ref().map(|c| c.outcome.label().to_string()).unwrap_or_default(),
         a.remarks.clone(),
@@ -567,16 +689,17 @@ pub fn row_of(a: &Application) -> [String; 14] {
 }
 
 /// Writes an agency's applications as a ledger (format from the extension).
-pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path) -> anyhow::Result<usize> {
-    rec.require_read(agency).await?;
-    let apps = rec.store.applications(agency.id).await?;
-    let rows: Vec<[String; 14]> = apps.iter().map(row_of).collect();
+pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path) -> Result<usize> {
+    rec.require(Right::Read, agency).await?;
+    let apps = rec.store().applications(agency.id).await?;
+    let people = People::of(rec, agency).await?;
+    let rows: Vec<[String; COLUMNS]> = apps.iter().filter(|a| a.voided.is_none()).map(|a| row_of(a, &people)).collect();
     write_ledger(path, &rows)?;
     Ok(rows.len())
 }
 
 /// Writes rows under the standard header.
-pub fn write_ledger(path: &Path, rows: &[[String; 14]]) -> anyhow::Result<()> {
+pub fn write_ledger(path: &Path, rows: &[[String; COLUMNS]]) -> anyhow::Result<()> {
     match LedgerFormat::from_path(path)? {
         LedgerFormat::Csv => {
             let mut out = String::from("\u{feff}");

@@ -27,7 +27,7 @@ enum Command {
     #[command(flatten)]
     Clock(cmd::clock::Command),
     #[command(flatten)]
-    Records(cmd::records::Command),
+    Records(Box<cmd::records::Command>),
 }
 
 fn main() -> ExitCode {
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Report(c) => cmd::report::run(c),
         Command::Clock(c) => cmd::clock::run(c),
-        Command::Records(c) => cmd::records::run(c),
+        Command::Records(c) => cmd::records::run(*c),
     };
     match result {
         Ok(code) => code,

@@ -33,7 +33,7 @@ const KIND: &str = "CASE i % 7 WHEN 0 THEN 'commercial' WHEN 1 THEN 'research' W
 WHEN 3 THEN 'legal_service' WHEN 4 THEN 'other_org' ELSE 'natural_person' END";
 
 fn ctx() -> Ctx {
-    Ctx { actor: "bench".into(), at: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap() }
+    Ctx { actor: "bench".into(), user: None, at: Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap() }
 }
 
 fn agency(i: usize) -> NewAgency {
@@ -217,6 +217,7 @@ fn ledger_case(agency: AgencyId, i: u64) -> NewApplication {
         delivery: String::new(),
         case_officer: None,
         received_on: received,
+        receipt: EventDetail::default(),
         events,
         closing,
         remarks: String::new(),

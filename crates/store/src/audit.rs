@@ -6,6 +6,10 @@
 //! hash, updated in the same transaction as every append, so that deleting the newest entries is
 //! detected too. Triggers refuse UPDATE and DELETE on the log; `verify` catches whatever gets past
 //! them (an edit with the triggers dropped, a restored file, a hand-made import).
+//!
+//! Entries written since migration 0003 may name their agency and carry the reason of a
+//! correction; both are hashed after `prev_hash` when present, so entries written before keep
+//! their hashes.
 
 use sha2::{Digest, Sha256};
 
@@ -26,10 +30,16 @@ pub fn entry_hash(
     before: &str,
     after: &str,
     prev_hash: &str,
+    agency: Option<i64>,
+    reason: &str,
 ) -> String {
     let mut h = Sha256::new();
     let seq = seq.to_string();
-    for field in [seq.as_str(), at, actor, action, entity, entity_id, before, after, prev_hash] {
+    let agency = agency.map(|a| a.to_string());
+    let extra: [&str; 2] = [agency.as_deref().unwrap_or(""), reason];
+    let extended = extra.iter().any(|f| !f.is_empty());
+    let fields = [seq.as_str(), at, actor, action, entity, entity_id, before, after, prev_hash];
+    for field in fields.iter().chain(extended.then_some(extra.iter()).into_iter().flatten()) {
         h.update((field.len() as u64).to_le_bytes());
         h.update(field.as_bytes());
     }
@@ -44,6 +54,39 @@ pub fn entry_hash(
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// What an audit entry says about a change (the chain adds sequence, time and hashes).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Change<'a> {
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub before: String,
+    pub after: String,
+    /// The agency whose records changed (`None` for users and installation-wide changes).
+    pub agency: Option<i64>,
+    /// Why (corrections, voids, revocations).
+    pub reason: &'a str,
+}
+
+impl<'a> Change<'a> {
+    /// A change without agency or reason.
+    pub fn new(action: &'a str, entity: &'a str, entity_id: String, before: String, after: String) -> Self {
+        Change { action, entity, entity_id, before, after, agency: None, reason: "" }
+    }
+
+    /// The agency whose records changed.
+    pub fn of(mut self, agency: crate::model::AgencyId) -> Self {
+        self.agency = Some(agency.0);
+        self
+    }
+
+    /// Why.
+    pub fn because(mut self, reason: &'a str) -> Self {
+        self.reason = reason;
+        self
+    }
+}
+
 /// The next entry of the chain, before it is stored.
 #[derive(Debug, Clone)]
 pub(crate) struct Chain {
@@ -53,31 +96,24 @@ pub(crate) struct Chain {
 
 impl Chain {
     /// Builds the next entry and advances the chain.
-    #[expect(clippy::too_many_arguments, reason = "mirrors entry_hash")]
-    pub fn append(
-        &mut self,
-        at: String,
-        actor: &str,
-        action: &str,
-        entity: &str,
-        entity_id: String,
-        before: String,
-        after: String,
-    ) -> AuditEntry {
+    pub fn append(&mut self, at: String, actor: &str, c: Change<'_>) -> AuditEntry {
         let seq = self.seq + 1;
-        let hash =
-            entry_hash(seq, &at, actor, action, entity, &entity_id, &before, &after, &self.hash);
+        let hash = entry_hash(
+            seq, &at, actor, c.action, c.entity, &c.entity_id, &c.before, &c.after, &self.hash, c.agency, c.reason,
+        );
         let entry = AuditEntry {
             seq,
             at,
             actor: actor.to_string(),
-            action: action.to_string(),
-            entity: entity.to_string(),
-            entity_id,
-            before,
-            after,
+            action: c.action.to_string(),
+            entity: c.entity.to_string(),
+            entity_id: c.entity_id,
+            before: c.before,
+            after: c.after,
             prev_hash: std::mem::replace(&mut self.hash, hash.clone()),
             hash,
+            agency: c.agency.map(crate::model::AgencyId),
+            reason: c.reason.to_string(),
         };
         self.seq = seq;
         entry
@@ -126,6 +162,8 @@ impl Verifier {
             &e.before,
             &e.after,
             &e.prev_hash,
+            e.agency.map(|a| a.0),
+            &e.reason,
         );
         if h != e.hash {
             p.push(format!("第 {} 条记录的内容与其哈希值不符：记录被篡改", e.seq));

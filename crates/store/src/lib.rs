@@ -24,6 +24,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 pub mod audit;
+mod errors;
+pub use errors::describe_io;
 pub mod model;
 pub mod report;
 pub mod timeline;
@@ -40,14 +42,17 @@ pub use timeline::{DeadlineRules, Evaluation, WeekdayRules};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database could not be reached or answered with an error.
-    #[error("数据库错误：{0}")]
+    #[error("数据库错误：{}", errors::describe_db(.0))]
     Db(sqlx::Error),
     /// A migration failed.
-    #[error("数据库迁移失败：{0}")]
+    #[error("数据库迁移失败：{}", describe_migrate(.0))]
     Migrate(sqlx::migrate::MigrateError),
     /// The database has not been migrated to this version of gongkai.
     #[error("数据库尚未迁移到当前版本（缺少 {0}）：请先运行 gongkai migrate --database …")]
     NotMigrated(String),
+    /// The database does not exist, or holds no gongkai records.
+    #[error("{0}")]
+    Missing(String),
     /// The URL is not `sqlite:` or `postgres://`.
     #[error("无法识别的数据库地址：{0}（应为 sqlite:路径 或 postgres://…）")]
     BadUrl(String),
@@ -67,11 +72,22 @@ pub enum StoreError {
     #[error("数据库中的数据无法解析：{0}")]
     Corrupt(String),
     /// Reading or writing an export file failed.
-    #[error("读写文件失败：{0}")]
+    #[error("读写文件失败：{}", errors::describe_io(.0))]
     Io(std::io::Error),
     /// An export file is not in the expected format.
     #[error("导入文件格式错误：{0}")]
     Format(String),
+}
+
+fn describe_migrate(e: &sqlx::migrate::MigrateError) -> String {
+    use sqlx::migrate::MigrateError as M;
+    match e {
+        M::Execute(db) | M::ExecuteMigration(db, _) => errors::describe_db(db),
+        M::VersionMissing(v) => format!("数据库中有本程序不认识的迁移 {v}（数据库由更新版本的 gongkai 创建？）"),
+        M::VersionMismatch(v) => format!("迁移 {v} 与数据库中记录的不一致（迁移文件被修改过？）"),
+        M::Dirty(v) => format!("迁移 {v} 上次未完成，数据库处于不一致状态"),
+        _ => "迁移无法执行".into(),
+    }
 }
 
 // Conversions without `source`, so that a message chain does not repeat the cause.
@@ -103,197 +119,157 @@ pub enum Backend {
     Postgres,
 }
 
-/// The storage interface, in domain terms. Every write takes a [`Ctx`] (who, when) and is recorded
-/// in the audit log in the same transaction; every write either happens whole or not at all.
-pub trait Storage: Send + Sync {
-    /// Which backend this is.
-    fn backend(&self) -> Backend;
+/// Declares the storage interface once: the [`Storage`] trait, and its implementation by [`Store`],
+/// which dispatches each method to the backend's method of the same name.
+macro_rules! storage_api {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $out:ty;
+    )*) => {
+        /// The storage interface, in domain terms. Every write takes a [`Ctx`] (who, when) and is
+        /// recorded in the audit log in the same transaction; every write either happens whole or
+        /// not at all.
+        pub trait Storage: Send + Sync {
+            /// Which backend this is.
+            fn backend(&self) -> Backend;
+            $(
+                $(#[$doc])*
+                fn $name(&self $(, $arg: $ty)*) -> impl Future<Output = Result<$out>> + Send;
+            )*
+        }
+
+        impl Storage for Store {
+            fn backend(&self) -> Backend {
+                match self {
+                    Store::Sqlite(_) => Backend::Sqlite,
+                    Store::Postgres(_) => Backend::Postgres,
+                }
+            }
+            $(
+                async fn $name(&self $(, $arg: $ty)*) -> Result<$out> {
+                    match self {
+                        Store::Sqlite(s) => s.$name($($arg),*).await,
+                        Store::Postgres(s) => s.$name($($arg),*).await,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+storage_api! {
     /// Applies pending migrations.
-    fn migrate(&self) -> impl Future<Output = Result<()>> + Send;
+    fn migrate(&self) -> ();
 
     /// Adds an agency to the tree.
-    fn create_agency(&self, ctx: &Ctx, agency: NewAgency)
-    -> impl Future<Output = Result<Agency>> + Send;
+    fn create_agency(&self, ctx: &Ctx, agency: NewAgency) -> Agency;
+    /// Adds an agency with its administrator (an existing user or a new one) in one transaction.
+    fn establish_agency(&self, ctx: &Ctx, agency: NewAgency, admin: AdminAccount) -> (Agency, User);
     /// Replaces an agency's settings.
-    fn update_agency_settings(
-        &self,
-        ctx: &Ctx,
-        id: AgencyId,
-        settings: AgencySettings,
-    ) -> impl Future<Output = Result<Agency>> + Send;
+    fn update_agency_settings(&self, ctx: &Ctx, id: AgencyId, settings: AgencySettings) -> Agency;
     /// One agency.
-    fn agency(&self, id: AgencyId) -> impl Future<Output = Result<Agency>> + Send;
+    fn agency(&self, id: AgencyId) -> Agency;
     /// An agency by its exact name.
-    fn agency_by_name(&self, name: &str) -> impl Future<Output = Result<Option<Agency>>> + Send;
+    fn agency_by_name(&self, name: &str) -> Option<Agency>;
     /// All agencies, by id (parents before children).
-    fn agencies(&self) -> impl Future<Output = Result<Vec<Agency>>> + Send;
+    fn agencies(&self) -> Vec<Agency>;
 
     /// Adds a user.
-    fn create_user(&self, ctx: &Ctx, user: NewUser) -> impl Future<Output = Result<User>> + Send;
+    fn create_user(&self, ctx: &Ctx, user: NewUser) -> User;
     /// A user by login.
-    fn user_by_login(&self, login: &str) -> impl Future<Output = Result<Option<User>>> + Send;
+    fn user_by_login(&self, login: &str) -> Option<User>;
     /// A user by id.
-    fn user(&self, id: UserId) -> impl Future<Output = Result<User>> + Send;
+    fn user(&self, id: UserId) -> User;
+    /// Every user, by id.
+    fn users(&self) -> Vec<User>;
+    /// Changes an account: password, disabled, login failures and lock.
+    fn change_account(&self, ctx: &Ctx, id: UserId, change: AccountChange) -> User;
     /// Grants a role at an agency (idempotent).
-    fn grant_role(
-        &self,
-        ctx: &Ctx,
-        user: UserId,
-        agency: AgencyId,
-        role: Role,
-    ) -> impl Future<Output = Result<()>> + Send;
+    fn grant_role(&self, ctx: &Ctx, user: UserId, agency: AgencyId, role: Role) -> ();
+    /// Takes a role away; `false` if the user did not hold it.
+    fn revoke_role(&self, ctx: &Ctx, user: UserId, agency: AgencyId, role: Role) -> bool;
     /// The roles a user holds.
-    fn roles(&self, user: UserId) -> impl Future<Output = Result<Vec<RoleGrant>>> + Send;
+    fn roles(&self, user: UserId) -> Vec<RoleGrant>;
 
     /// Registers an application with its known events; refused if the timeline breaks a rule.
-    fn create_application(
-        &self,
-        ctx: &Ctx,
-        application: NewApplication,
-    ) -> impl Future<Output = Result<Application>> + Send;
+    fn create_application(&self, ctx: &Ctx, application: NewApplication) -> Application;
     /// Registers many applications in one transaction: all or none (ledger import). Each error
-    /// names the position in the input (0-based).
-    fn import_applications(
-        &self,
-        ctx: &Ctx,
-        applications: Vec<NewApplication>,
-    ) -> impl Future<Output = Result<Vec<ApplicationId>>> + Send;
-    /// Appends an event (with the closing when the event is the reply).
-    fn add_event(
-        &self,
-        ctx: &Ctx,
-        id: ApplicationId,
-        event: Event,
-        closing: Option<Closing>,
-    ) -> impl Future<Output = Result<Application>> + Send;
+    /// names the position in the input.
+    fn import_applications(&self, ctx: &Ctx, applications: Vec<NewApplication>) -> Vec<ApplicationId>;
+    /// Appends an event (with the decision when the event concludes the case). `seen`: the
+    /// version the caller saw, refused if the case changed since.
+    fn add_event(&self, ctx: &Ctx, id: ApplicationId, seen: Option<i64>, event: Event, closing: Option<Closing>) -> Application;
+    /// Sets (or clears) the case officer, who must be a case officer or office head there.
+    fn assign_officer(&self, ctx: &Ctx, id: ApplicationId, officer: Option<UserId>) -> Application;
+    /// Corrects a case (fields, timeline or decision) or voids it, with a reason in the audit log.
+    fn correct_case(&self, ctx: &Ctx, id: ApplicationId, seen: Option<i64>, correction: CaseCorrection, reason: &str) -> Application;
+    /// The case officer (the acting user) asks for an extension.
+    fn request_extension(&self, ctx: &Ctx, id: ApplicationId, days: u32, reason: &str, on: NaiveDate) -> ExtensionRequest;
+    /// An office head (the acting user) approves or refuses a pending extension request.
+    fn decide_extension(&self, ctx: &Ctx, request: i64, approve: bool, on: NaiveDate) -> (ExtensionRequest, Application);
+    /// Extension requests.
+    fn extension_requests(&self, filter: &ExtensionFilter) -> Vec<ExtensionRequest>;
     /// One application with its timeline.
-    fn application(&self, id: ApplicationId) -> impl Future<Output = Result<Application>> + Send;
+    fn application(&self, id: ApplicationId) -> Application;
     /// An application by agency and 编号.
-    fn application_by_number(
-        &self,
-        agency: AgencyId,
-        number: &str,
-    ) -> impl Future<Output = Result<Option<Application>>> + Send;
+    fn application_by_number(&self, agency: AgencyId, number: &str) -> Option<Application>;
     /// All applications of an agency with timelines, by id (ledger export).
-    fn applications(
-        &self,
-        agency: AgencyId,
-    ) -> impl Future<Output = Result<Vec<Application>>> + Send;
+    fn applications(&self, agency: AgencyId) -> Vec<Application>;
     /// A case list.
-    fn list_cases(
-        &self,
-        filter: &CaseFilter,
-    ) -> impl Future<Output = Result<Vec<CaseSummary>>> + Send;
+    fn list_cases(&self, filter: &CaseFilter) -> Vec<CaseSummary>;
+    /// How many cases a list would have without its limit and offset.
+    fn count_cases(&self, filter: &CaseFilter) -> i64;
 
-    /// Records an appeal against a decision.
-    fn create_appeal(&self, ctx: &Ctx, appeal: NewAppeal)
-    -> impl Future<Output = Result<Appeal>> + Send;
-    /// Records an appeal's result.
-    fn close_appeal(
-        &self,
-        ctx: &Ctx,
-        id: AppealId,
-        result: AppealResult,
-        closed_on: NaiveDate,
-    ) -> impl Future<Output = Result<Appeal>> + Send;
+    /// Records an appeal against a decision, or against inaction.
+    fn create_appeal(&self, ctx: &Ctx, appeal: NewAppeal) -> Appeal;
+    /// Records an appeal's result (once; a change afterwards is a correction).
+    fn close_appeal(&self, ctx: &Ctx, id: AppealId, result: AppealResult, closed_on: NaiveDate) -> Appeal;
+    /// Corrects (`Some`) or voids (`None`) an appeal, with a reason.
+    fn correct_appeal(&self, ctx: &Ctx, id: AppealId, correction: Option<NewAppeal>, reason: &str) -> Appeal;
+    /// One appeal.
+    fn appeal(&self, id: AppealId) -> Appeal;
     /// Appeals against an agency's decisions.
-    fn appeals(&self, agency: AgencyId) -> impl Future<Output = Result<Vec<Appeal>>> + Send;
+    fn appeals(&self, agency: AgencyId) -> Vec<Appeal>;
 
     /// Adds a 规章 / 行政规范性文件 to the register.
-    fn add_document(&self, ctx: &Ctx, doc: Document)
-    -> impl Future<Output = Result<Document>> + Send;
+    fn add_document(&self, ctx: &Ctx, doc: Document) -> Document;
     /// Marks a document repealed (or amended) on a date.
-    fn repeal_document(
-        &self,
-        ctx: &Ctx,
-        id: DocumentId,
-        on: NaiveDate,
-        validity: Validity,
-    ) -> impl Future<Output = Result<Document>> + Send;
+    fn repeal_document(&self, ctx: &Ctx, id: DocumentId, on: NaiveDate, validity: Validity) -> Document;
+    /// Corrects (`Some`) or voids (`None`) a registered document, with a reason.
+    fn correct_document(&self, ctx: &Ctx, id: DocumentId, correction: Option<Document>, reason: &str) -> Document;
     /// An agency's register.
-    fn documents(&self, agency: AgencyId) -> impl Future<Output = Result<Vec<Document>>> + Send;
-    /// Sets the year's typed-in counts for table 二.
-    fn set_yearly_counts(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        counts: YearlyCounts,
-    ) -> impl Future<Output = Result<()>> + Send;
+    fn documents(&self, agency: AgencyId) -> Vec<Document>;
+    /// Sets the figures given of the year's typed-in counts for table 二 (changing one already
+    /// set needs a reason).
+    fn set_yearly_counts(&self, ctx: &Ctx, agency: AgencyId, year: i32, counts: YearlyCounts, reason: &str) -> YearlyCounts;
     /// The year's typed-in counts.
-    fn yearly_counts(
-        &self,
-        agency: AgencyId,
-        year: i32,
-    ) -> impl Future<Output = Result<Option<YearlyCounts>>> + Send;
+    fn yearly_counts(&self, agency: AgencyId, year: i32) -> Option<YearlyCounts>;
 
     /// The raw counts behind tables 二, 三 and 四 for an agency's year.
-    fn tallies(
-        &self,
-        agency: AgencyId,
-        year: i32,
-    ) -> impl Future<Output = Result<YearTallies>> + Send;
+    fn tallies(&self, agency: AgencyId, year: i32) -> YearTallies;
     /// The records behind one cell.
-    fn cell_records(
-        &self,
-        agency: AgencyId,
-        year: i32,
-        cell: Cell,
-    ) -> impl Future<Output = Result<CellRecords>> + Send;
+    fn cell_records(&self, agency: AgencyId, year: i32, cell: Cell) -> CellRecords;
     /// Saves a draft report (refused once locked: use [`Storage::correct_report`]).
-    fn save_report(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        content: serde_json::Value,
-    ) -> impl Future<Output = Result<StoredReport>> + Send;
-    /// Moves a report forward: draft → locked → published.
-    fn set_report_status(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        status: ReportStatus,
-    ) -> impl Future<Output = Result<StoredReport>> + Send;
+    fn save_report(&self, ctx: &Ctx, agency: AgencyId, year: i32, content: serde_json::Value) -> StoredReport;
+    /// Moves a report forward: draft → locked → published (not by whoever locked it).
+    fn set_report_status(&self, ctx: &Ctx, agency: AgencyId, year: i32, status: ReportStatus) -> StoredReport;
     /// Changes a locked or published report, recording who, when and why.
-    fn correct_report(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        content: serde_json::Value,
-        reason: &str,
-    ) -> impl Future<Output = Result<StoredReport>> + Send;
+    fn correct_report(&self, ctx: &Ctx, agency: AgencyId, year: i32, content: serde_json::Value, reason: &str) -> StoredReport;
     /// A stored report.
-    fn report(
-        &self,
-        agency: AgencyId,
-        year: i32,
-    ) -> impl Future<Output = Result<Option<StoredReport>>> + Send;
+    fn report(&self, agency: AgencyId, year: i32) -> Option<StoredReport>;
 
     /// Checks the audit chain.
-    fn audit_verify(&self) -> impl Future<Output = Result<AuditVerification>> + Send;
+    fn audit_verify(&self) -> AuditVerification;
     /// Audit entries after `after_seq`, at most `limit`.
-    fn audit_entries(
-        &self,
-        after_seq: i64,
-        limit: i64,
-    ) -> impl Future<Output = Result<Vec<AuditEntry>>> + Send;
+    fn audit_entries(&self, after_seq: i64, limit: i64) -> Vec<AuditEntry>;
 
     /// Writes the whole database as JSON lines from one consistent snapshot.
-    fn export_jsonl(
-        &self,
-        out: &mut (dyn Write + Send),
-    ) -> impl Future<Output = Result<TransferSummary>> + Send;
+    fn export_jsonl(&self, out: &mut (dyn Write + Send)) -> TransferSummary;
     /// Loads a JSON-lines export into this (empty, migrated) database, in one transaction.
-    fn import_jsonl(
-        &self,
-        input: &mut (dyn BufRead + Send),
-    ) -> impl Future<Output = Result<TransferSummary>> + Send;
+    fn import_jsonl(&self, input: &mut (dyn BufRead + Send)) -> TransferSummary;
     /// Makes a consistent online copy: a SQLite file (`VACUUM INTO`) or, on PostgreSQL, a JSONL
     /// export taken in one repeatable-read snapshot.
-    fn backup(&self, to: &Path) -> impl Future<Output = Result<()>> + Send;
+    fn backup(&self, to: &Path) -> ();
 }
 
 /// A store on either backend.
@@ -308,9 +284,13 @@ pub enum Store {
 /// Options for [`Store::open`].
 #[derive(Debug, Clone)]
 pub struct OpenOptions {
-    /// Create the SQLite file if missing and apply migrations (the embedded default). PostgreSQL
-    /// databases are migrated by `gongkai migrate` (or this flag).
+    /// Apply pending migrations (the embedded default, `init`, `import`, `migrate`).
     pub migrate: bool,
+    /// Create the SQLite file when it does not exist (only `init` and `import`); otherwise a
+    /// missing file is an error that names it.
+    pub create: bool,
+    /// Open read-only (a SQLite file without write permission): reads work, writes are refused.
+    pub read_only: bool,
     /// PostgreSQL schema to use (tests: one per test); `None` = the server's default.
     pub pg_schema: Option<String>,
     /// Maximum pool size.
@@ -319,7 +299,7 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { migrate: true, pg_schema: None, max_connections: 4 }
+        OpenOptions { migrate: true, create: true, read_only: false, pg_schema: None, max_connections: 4 }
     }
 }
 
@@ -334,12 +314,34 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
-        if opts.migrate {
+        if !opts.create && !store.initialised().await? {
+            store.close().await;
+            return Err(StoreError::Missing("数据库中没有 gongkai 的记录（尚未初始化）：先运行 gongkai init 创建，或用 gongkai import 导入".into()));
+        }
+        if opts.migrate && !opts.read_only {
             store.migrate().await?;
         } else {
             store.check_migrated().await?;
         }
         Ok(store)
+    }
+
+    /// Whether the database holds gongkai's tables (a migration table with applied migrations).
+    async fn initialised(&self) -> Result<bool> {
+        let n: std::result::Result<i64, sqlx::Error> = match self {
+            Store::Sqlite(s) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success").fetch_one(&s.pool).await
+            }
+            Store::Postgres(s) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations WHERE success").fetch_one(&s.pool).await
+            }
+        };
+        match n {
+            Ok(n) => Ok(n > 0),
+            // No migration table: a database that gongkai never initialised.
+            Err(sqlx::Error::Database(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Fails with [`StoreError::NotMigrated`] unless every migration compiled in is applied.
@@ -395,190 +397,5 @@ impl Store {
             Backend::Postgres => &postgres::MIGRATOR,
         };
         m.iter().map(|m| format!("{}_{}", m.version, m.description)).collect()
-    }
-}
-
-macro_rules! dispatch {
-    ($self:ident . $m:ident ( $($a:expr),* )) => {
-        match $self {
-            Store::Sqlite(s) => s.$m($($a),*).await,
-            Store::Postgres(s) => s.$m($($a),*).await,
-        }
-    };
-}
-
-impl Storage for Store {
-    fn backend(&self) -> Backend {
-        match self {
-            Store::Sqlite(_) => Backend::Sqlite,
-            Store::Postgres(_) => Backend::Postgres,
-        }
-    }
-    async fn migrate(&self) -> Result<()> {
-        dispatch!(self.migrate())
-    }
-    async fn create_agency(&self, ctx: &Ctx, agency: NewAgency) -> Result<Agency> {
-        dispatch!(self.create_agency(ctx, agency))
-    }
-    async fn update_agency_settings(
-        &self,
-        ctx: &Ctx,
-        id: AgencyId,
-        settings: AgencySettings,
-    ) -> Result<Agency> {
-        dispatch!(self.update_agency_settings(ctx, id, settings))
-    }
-    async fn agency(&self, id: AgencyId) -> Result<Agency> {
-        dispatch!(self.agency(id))
-    }
-    async fn agency_by_name(&self, name: &str) -> Result<Option<Agency>> {
-        dispatch!(self.agency_by_name(name))
-    }
-    async fn agencies(&self) -> Result<Vec<Agency>> {
-        dispatch!(self.agencies())
-    }
-    async fn create_user(&self, ctx: &Ctx, user: NewUser) -> Result<User> {
-        dispatch!(self.create_user(ctx, user))
-    }
-    async fn user_by_login(&self, login: &str) -> Result<Option<User>> {
-        dispatch!(self.user_by_login(login))
-    }
-    async fn user(&self, id: UserId) -> Result<User> {
-        dispatch!(self.user(id))
-    }
-    async fn grant_role(&self, ctx: &Ctx, user: UserId, agency: AgencyId, role: Role) -> Result<()> {
-        dispatch!(self.grant_role(ctx, user, agency, role))
-    }
-    async fn roles(&self, user: UserId) -> Result<Vec<RoleGrant>> {
-        dispatch!(self.roles(user))
-    }
-    async fn create_application(&self, ctx: &Ctx, application: NewApplication) -> Result<Application> {
-        dispatch!(self.create_application(ctx, application))
-    }
-    async fn import_applications(
-        &self,
-        ctx: &Ctx,
-        applications: Vec<NewApplication>,
-    ) -> Result<Vec<ApplicationId>> {
-        dispatch!(self.import_applications(ctx, applications))
-    }
-    async fn add_event(
-        &self,
-        ctx: &Ctx,
-        id: ApplicationId,
-        event: Event,
-        closing: Option<Closing>,
-    ) -> Result<Application> {
-        dispatch!(self.add_event(ctx, id, event, closing))
-    }
-    async fn application(&self, id: ApplicationId) -> Result<Application> {
-        dispatch!(self.application(id))
-    }
-    async fn application_by_number(
-        &self,
-        agency: AgencyId,
-        number: &str,
-    ) -> Result<Option<Application>> {
-        dispatch!(self.application_by_number(agency, number))
-    }
-    async fn applications(&self, agency: AgencyId) -> Result<Vec<Application>> {
-        dispatch!(self.applications(agency))
-    }
-    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseSummary>> {
-        dispatch!(self.list_cases(filter))
-    }
-    async fn create_appeal(&self, ctx: &Ctx, appeal: NewAppeal) -> Result<Appeal> {
-        dispatch!(self.create_appeal(ctx, appeal))
-    }
-    async fn close_appeal(
-        &self,
-        ctx: &Ctx,
-        id: AppealId,
-        result: AppealResult,
-        closed_on: NaiveDate,
-    ) -> Result<Appeal> {
-        dispatch!(self.close_appeal(ctx, id, result, closed_on))
-    }
-    async fn appeals(&self, agency: AgencyId) -> Result<Vec<Appeal>> {
-        dispatch!(self.appeals(agency))
-    }
-    async fn add_document(&self, ctx: &Ctx, doc: Document) -> Result<Document> {
-        dispatch!(self.add_document(ctx, doc))
-    }
-    async fn repeal_document(
-        &self,
-        ctx: &Ctx,
-        id: DocumentId,
-        on: NaiveDate,
-        validity: Validity,
-    ) -> Result<Document> {
-        dispatch!(self.repeal_document(ctx, id, on, validity))
-    }
-    async fn documents(&self, agency: AgencyId) -> Result<Vec<Document>> {
-        dispatch!(self.documents(agency))
-    }
-    async fn set_yearly_counts(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        counts: YearlyCounts,
-    ) -> Result<()> {
-        dispatch!(self.set_yearly_counts(ctx, agency, year, counts))
-    }
-    async fn yearly_counts(&self, agency: AgencyId, year: i32) -> Result<Option<YearlyCounts>> {
-        dispatch!(self.yearly_counts(agency, year))
-    }
-    async fn tallies(&self, agency: AgencyId, year: i32) -> Result<YearTallies> {
-        dispatch!(self.tallies(agency, year))
-    }
-    async fn cell_records(&self, agency: AgencyId, year: i32, cell: Cell) -> Result<CellRecords> {
-        dispatch!(self.cell_records(agency, year, cell))
-    }
-    async fn save_report(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        content: serde_json::Value,
-    ) -> Result<StoredReport> {
-        dispatch!(self.save_report(ctx, agency, year, content))
-    }
-    async fn set_report_status(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        status: ReportStatus,
-    ) -> Result<StoredReport> {
-        dispatch!(self.set_report_status(ctx, agency, year, status))
-    }
-    async fn correct_report(
-        &self,
-        ctx: &Ctx,
-        agency: AgencyId,
-        year: i32,
-        content: serde_json::Value,
-        reason: &str,
-    ) -> Result<StoredReport> {
-        dispatch!(self.correct_report(ctx, agency, year, content, reason))
-    }
-    async fn report(&self, agency: AgencyId, year: i32) -> Result<Option<StoredReport>> {
-        dispatch!(self.report(agency, year))
-    }
-    async fn audit_verify(&self) -> Result<AuditVerification> {
-        dispatch!(self.audit_verify())
-    }
-    async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
-        dispatch!(self.audit_entries(after_seq, limit))
-    }
-    async fn export_jsonl(&self, out: &mut (dyn Write + Send)) -> Result<TransferSummary> {
-        dispatch!(self.export_jsonl(out))
-    }
-    async fn import_jsonl(&self, input: &mut (dyn BufRead + Send)) -> Result<TransferSummary> {
-        dispatch!(self.import_jsonl(input))
-    }
-    async fn backup(&self, to: &Path) -> Result<()> {
-        dispatch!(self.backup(to))
     }
 }

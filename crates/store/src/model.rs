@@ -53,8 +53,12 @@ id_type!(
 /// app layer's clock (today is a parameter).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ctx {
-    /// Login of the acting user (or `system` for set-up steps).
+    /// Who acts, as the audit log names them: the user's login, or `operator:<system user>` for
+    /// the local operator, `init:<system user>` for set-up.
     pub actor: String,
+    /// The acting user, when the actor is one (checks of separation of duties run on it inside
+    /// the transaction that writes).
+    pub user: Option<UserId>,
     /// When the change happens.
     pub at: DateTime<Utc>,
 }
@@ -238,6 +242,40 @@ pub struct User {
     /// PHC string of the argon2id hash.
     #[serde(skip_serializing)]
     pub password_hash: String,
+    /// A disabled user cannot log in or act (their records and audit entries stay).
+    #[serde(default)]
+    pub disabled: bool,
+    /// Failed logins since the last success.
+    #[serde(default)]
+    pub failed_logins: i64,
+    /// Login refused until then (RFC 3339), after repeated failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<String>,
+}
+
+/// The administrator of a new agency: an existing user or a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AdminAccount {
+    /// An existing user.
+    Existing(UserId),
+    /// A new user.
+    New(NewUser),
+}
+
+/// A change to a user account (administrators, or the user for their own password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountChange {
+    /// A new password hash.
+    Password(String),
+    /// Disable (true) or re-enable.
+    Disabled(bool),
+    /// A failed login: the counter goes up; `lock_until` locks the account until then.
+    LoginFailed {
+        /// Lock the account until this time (RFC 3339).
+        lock_until: Option<String>,
+    },
+    /// A successful login: the failure counter and any lock are cleared.
+    LoginSucceeded,
 }
 
 /// A role held at an agency.
@@ -442,6 +480,16 @@ impl Event {
     }
 }
 
+/// A record taken out of every count, with who-knows-why kept: the record itself stays (and the
+/// audit log names who voided it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voided {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// The applicant (Art. 29: name, ID proof, contact).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applicant {
@@ -540,6 +588,10 @@ pub struct NewApplication {
     pub case_officer: Option<UserId>,
     /// Receipt date (Art. 31).
     pub received_on: NaiveDate,
+    /// Details of the `received` event: the day of signature (registered post) or of
+    /// confirmation (letter, online, fax, e-mail).
+    #[serde(default)]
+    pub receipt: EventDetail,
     /// Further events after receipt, in order (the `received` event is implied).
     #[serde(default)]
     pub events: Vec<Event>,
@@ -586,7 +638,110 @@ pub struct Application {
     pub closing: Option<Closing>,
     /// 备注.
     pub remarks: String,
+    /// While paused: the day the pause's own window ends (the correction period, the consulted
+    /// party's 15 working days, the payment window).
+    #[serde(default)]
+    pub pause_due_on: Option<NaiveDate>,
+    /// Voided: counts nowhere.
+    #[serde(default)]
+    pub voided: Option<Voided>,
+    /// Bumped by every change: a write that names an older version is refused (two people
+    /// editing one case).
+    #[serde(default)]
+    pub version: i64,
 }
+
+/// The fields of an application that a correction may change (the timeline is corrected event by
+/// event). The store re-runs every rule on the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFields {
+    /// 编号.
+    pub number: String,
+    /// Applicant.
+    pub applicant: Applicant,
+    /// Channel.
+    pub channel: Channel,
+    /// 申请内容.
+    pub content: String,
+    /// Requested form.
+    pub requested_form: String,
+    /// Requested delivery.
+    pub delivery: String,
+    /// Receipt date (the `received` event moves with it).
+    pub received_on: NaiveDate,
+    /// 备注.
+    pub remarks: String,
+}
+
+impl CaseFields {
+    /// The fields as stored.
+    pub fn of(a: &Application) -> CaseFields {
+        CaseFields {
+            number: a.number.clone(),
+            applicant: a.applicant.clone(),
+            channel: a.channel,
+            content: a.content.clone(),
+            requested_form: a.requested_form.clone(),
+            delivery: a.delivery.clone(),
+            received_on: a.received_on,
+            remarks: a.remarks.clone(),
+        }
+    }
+}
+
+/// A correction of a case: new fields, or a new timeline, always with a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseCorrection {
+    /// New values for the case's fields.
+    Fields(CaseFields),
+    /// The timeline after `received` replaced (an event corrected, removed or inserted), with the
+    /// decision when it ends with a concluding event.
+    Timeline {
+        /// Events after `received`.
+        events: Vec<Event>,
+        /// The decision.
+        closing: Option<Closing>,
+    },
+    /// The decision's texts (reply type, legal basis, letter reference, outcome) of a closed case.
+    Closing(Closing),
+    /// Taken out of every count.
+    Void,
+}
+
+/// An extension asked for by the case officer (Art. 33), waiting for an office head.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionRequest {
+    /// Id.
+    pub id: i64,
+    /// The application.
+    pub application: ApplicationId,
+    /// Working days asked for.
+    pub days: u32,
+    /// Why (the letter to the applicant states it).
+    pub reason: String,
+    /// Who asked.
+    pub requested_by: UserId,
+    /// When.
+    pub requested_on: NaiveDate,
+    /// `pending`, `approved` or `refused`.
+    pub status: ExtensionStatus,
+    /// Who decided.
+    pub decided_by: Option<UserId>,
+    /// When.
+    pub decided_on: Option<NaiveDate>,
+}
+
+coded_enum!(
+    /// Where an extension request stands.
+    ExtensionStatus {
+        Pending = ("pending", "待审批"),
+        Approved = ("approved", "已批准"),
+        Refused = ("refused", "未批准"),
+    }
+);
+
+/// The largest fee a notice may carry, in yuan (a stored amount never makes a report overflow).
+pub const MAX_FEE_YUAN: i64 = 10_000_000;
 
 /// One row of a case list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -599,16 +754,24 @@ pub struct CaseSummary {
     pub number: String,
     /// Applicant's name.
     pub applicant_name: String,
+    /// Applicant's kind (the table-三 column).
+    pub applicant_kind: ApplicantKind,
     /// Receipt date.
     pub received_on: NaiveDate,
     /// State.
     pub state: CaseState,
     /// Reply due date.
     pub due_on: Option<NaiveDate>,
+    /// While paused: the end of the pause's own window.
+    pub pause_due_on: Option<NaiveDate>,
     /// Reply date.
     pub closed_on: Option<NaiveDate>,
     /// Outcome.
     pub outcome: Option<Outcome>,
+    /// The case officer.
+    pub case_officer: Option<UserId>,
+    /// Voided.
+    pub voided: bool,
 }
 
 /// Filter for [`crate::Storage::list_cases`].
@@ -618,12 +781,42 @@ pub struct CaseFilter {
     pub agencies: Vec<AgencyId>,
     /// Only cases not yet replied to.
     pub open_only: bool,
-    /// Only open cases due on or before this day (with `open_only`).
+    /// Only open cases whose next date (the reply due date, or while paused the pause's end) is
+    /// on or before this day.
     pub due_on_or_before: Option<NaiveDate>,
-    /// Order by due date (nearest first) instead of by receipt.
+    /// Order by that next date (nearest first) instead of by receipt.
     pub by_due_date: bool,
+    /// Newest receipt first (when not by due date).
+    pub newest_first: bool,
+    /// Only this state.
+    pub state: Option<CaseState>,
+    /// Only received in this year.
+    pub received_year: Option<i32>,
+    /// Only with this outcome.
+    pub outcome: Option<Outcome>,
+    /// Only this applicant kind.
+    pub applicant_kind: Option<ApplicantKind>,
+    /// Only this case officer's.
+    pub officer: Option<UserId>,
+    /// 编号, applicant or content containing this text.
+    pub text: Option<String>,
+    /// Include voided cases.
+    pub include_voided: bool,
     /// At most this many rows (0 = no limit).
     pub limit: u32,
+    /// Skip this many rows (pagination).
+    pub offset: u32,
+}
+
+/// Filter for extension requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtensionFilter {
+    /// Only these agencies' cases (empty = all).
+    pub agencies: Vec<AgencyId>,
+    /// Only this case.
+    pub application: Option<ApplicationId>,
+    /// Only those waiting for a decision.
+    pub pending_only: bool,
 }
 
 coded_enum!(
@@ -682,6 +875,48 @@ pub struct Appeal {
     pub closed_on: Option<NaiveDate>,
     /// Free text.
     pub note: String,
+    /// Against a decision or against inaction.
+    #[serde(default)]
+    pub ground: AppealGround,
+    /// Voided: counts nowhere.
+    #[serde(default)]
+    pub voided: Option<Voided>,
+}
+
+/// What an appeal is against.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppealGround {
+    /// The reply (or other decision) on the application.
+    #[default]
+    Decision,
+    /// Inaction: the application was overdue and unanswered when the appeal was filed.
+    Inaction,
+}
+
+impl AppealGround {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            AppealGround::Decision => "decision",
+            AppealGround::Inaction => "inaction",
+        }
+    }
+    /// Parses a stored code.
+    pub fn parse_code(s: &str) -> Result<Self, StoreError> {
+        match s {
+            "decision" => Ok(AppealGround::Decision),
+            "inaction" => Ok(AppealGround::Inaction),
+            other => Err(StoreError::Corrupt(format!("AppealGround：未知代码 {other}"))),
+        }
+    }
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            AppealGround::Decision => "不服答复",
+            AppealGround::Inaction => "不作为（逾期未答复）",
+        }
+    }
 }
 
 coded_enum!(
@@ -720,19 +955,23 @@ pub struct Document {
     pub repealed_on: Option<NaiveDate>,
     /// Validity.
     pub validity: Validity,
+    /// Voided (registered by mistake): counts nowhere.
+    #[serde(default)]
+    pub voided: Option<Voided>,
 }
 
-/// The year's typed-in counts for table 二.
+/// The year's typed-in counts for table 二; a figure not given is `None` (blank in the report).
+/// As an update, only the figures given change.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearlyCounts {
     /// 行政许可 decisions.
-    pub admin_licensing: i64,
+    pub admin_licensing: Option<i64>,
     /// 行政处罚 decisions.
-    pub admin_penalty: i64,
+    pub admin_penalty: Option<i64>,
     /// 行政强制 decisions.
-    pub admin_coercion: i64,
+    pub admin_coercion: Option<i64>,
     /// 行政事业性收费 in 万元, as typed (a decimal string, e.g. `12.5`).
-    pub admin_fees_wan: String,
+    pub admin_fees_wan: Option<String>,
 }
 
 coded_enum!(
@@ -755,6 +994,9 @@ pub struct StoredReport {
     pub year: i32,
     /// Status.
     pub status: ReportStatus,
+    /// Who locked it (the audit actor), empty while a draft.
+    #[serde(default)]
+    pub locked_by: String,
     /// The report (the report toolkit's JSON contract).
     pub content: serde_json::Value,
     /// Corrections made after locking.
@@ -888,6 +1130,12 @@ pub struct AuditEntry {
     pub prev_hash: String,
     /// This entry's hash.
     pub hash: String,
+    /// The agency whose records changed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<AgencyId>,
+    /// Why the change was made (corrections, voids), empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
 }
 
 /// Result of `audit verify`.

@@ -67,9 +67,10 @@ impl PgStore {
         if let Some(s) = &opts.pg_schema {
             valid_schema(s)?;
         }
+        // An unreachable server fails within 5 seconds (the caller names the address).
         let pool = PgPoolOptions::new()
             .max_connections(opts.max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(60))
+            .acquire_timeout(Duration::from_secs(5))
             .connect_with(connect_options(url, opts.pg_schema.as_deref())?)
             .await?;
         Ok(PgStore { pool, rules })

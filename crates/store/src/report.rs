@@ -145,11 +145,18 @@ pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative)
         set(&mut r, TableId::T2, row, "repealed", *repealed);
         set(&mut r, TableId::T2, row, "valid", *valid);
     }
+    // Typed-in figures; one not given stays blank (the checker reports a blank cell).
     if let Some(c) = &t.typed {
-        set(&mut r, TableId::T2, "admin_licensing", "decisions", c.admin_licensing);
-        set(&mut r, TableId::T2, "admin_penalty", "decisions", c.admin_penalty);
-        set(&mut r, TableId::T2, "admin_coercion", "decisions", c.admin_coercion);
-        if let Ok(d) = c.admin_fees_wan.parse::<Decimal>() {
+        for (row, v) in [
+            ("admin_licensing", c.admin_licensing),
+            ("admin_penalty", c.admin_penalty),
+            ("admin_coercion", c.admin_coercion),
+        ] {
+            if let Some(n) = v {
+                set(&mut r, TableId::T2, row, "decisions", n);
+            }
+        }
+        if let Some(d) = c.admin_fees_wan.as_deref().and_then(|f| f.parse::<Decimal>().ok()) {
             r.set(TableId::T2, "admin_fees", "fee_amount", Value::from_decimal(d));
         }
     }

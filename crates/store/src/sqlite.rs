@@ -32,18 +32,29 @@ impl SqliteStore {
         rules: Arc<dyn DeadlineRules>,
         opts: &OpenOptions,
     ) -> Result<SqliteStore> {
-        if let Some(dir) = path.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir)?;
+        if opts.create {
+            if let Some(dir) = path.parent()
+                && !dir.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+        } else if !path.is_file() {
+            return Err(StoreError::Missing(if path.exists() {
+                format!("{} 不是数据库文件", path.display())
+            } else {
+                format!("数据库文件 {} 不存在：先用 gongkai init 创建（或检查 --database 的路径）", path.display())
+            }));
         }
-        let options = SqliteConnectOptions::new()
+        let mut options = SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .create_if_missing(opts.create)
+            .read_only(opts.read_only)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30))
+            .busy_timeout(Duration::from_secs(30));
+        if !opts.read_only {
+            options = options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full);
+        }
+        let options = options
             // 32 MB page cache per connection: a large import stays in memory until commit.
             .pragma("cache_size", "-32768")
             .pragma("temp_store", "memory");

@@ -12,6 +12,9 @@ pub struct Evaluation {
     pub state: CaseState,
     /// Reply due date (`None` while the clock is paused or once closed).
     pub due_on: Option<NaiveDate>,
+    /// While paused: the day the pause's own window ends (a correction awaited, the consulted
+    /// party's 15 working days, the payment window), when the rules know it.
+    pub pause_due_on: Option<NaiveDate>,
 }
 
 /// The deadline engine as the store sees it. The app layer plugs in the real engine (calendar with
@@ -73,9 +76,9 @@ pub fn check_structure(
             return Err("收到申请事件只能有一个".into());
         }
         if let Some(a) = e.amount_yuan
-            && a < 0
+            && !(0..=crate::model::MAX_FEE_YUAN).contains(&a)
         {
-            return Err("金额不得为负数".into());
+            return Err(format!("金额 {a} 元超出范围（0 至 {} 元）", crate::model::MAX_FEE_YUAN));
         }
     }
     let concluded = events.last().is_some_and(|e| e.kind.concludes());
@@ -171,16 +174,16 @@ impl DeadlineRules for WeekdayRules {
                 | EventKind::Withdrawn
                 | EventKind::CorrectionExpired
                 | EventKind::FeeExpired => {
-                    return Ok(Evaluation { state: CaseState::Closed, due_on: None });
+                    return Ok(Evaluation { state: CaseState::Closed, due_on: None, pause_due_on: None });
                 }
             }
         }
         if pauses > 0 {
-            return Ok(Evaluation { state: CaseState::Paused, due_on: None });
+            return Ok(Evaluation { state: CaseState::Paused, due_on: None, pause_due_on: None });
         }
         let due = later.unwrap_or_else(|| {
             Self::add_working_days(start, allowed.saturating_sub(used))
         });
-        Ok(Evaluation { state: CaseState::Open, due_on: Some(due) })
+        Ok(Evaluation { state: CaseState::Open, due_on: Some(due), pause_due_on: None })
     }
 }

@@ -28,8 +28,49 @@ pub(crate) struct TableSpec {
 
 use Col::*;
 
-/// Export version written in the header.
-pub(crate) const FORMAT_VERSION: i64 = 1;
+/// Export version written in the header. Version 1 files (before migration 0003) are read too:
+/// the columns added since take their defaults ([`ADDED_IN_V2`]).
+pub(crate) const FORMAT_VERSION: i64 = 2;
+
+/// Columns added by migration 0003, absent from version-1 exports, with the value they take.
+pub(crate) const ADDED_IN_V2: &[(&str, &str, Added)] = &[
+    ("users", "disabled", Added::Zero),
+    ("users", "failed_logins", Added::Zero),
+    ("users", "locked_until", Added::Null),
+    ("applications", "voided_at", Added::Null),
+    ("applications", "void_reason", Added::Text("")),
+    ("applications", "pause_due_on", Added::Null),
+    ("applications", "next_due_on", Added::CopyOf("due_on")),
+    ("appeals", "voided_at", Added::Null),
+    ("appeals", "void_reason", Added::Text("")),
+    ("appeals", "ground", Added::Text("decision")),
+    ("register_documents", "voided_at", Added::Null),
+    ("register_documents", "void_reason", Added::Text("")),
+    ("annual_reports", "locked_by", Added::Text("")),
+    ("audit_log", "agency_id", Added::Null),
+    ("audit_log", "reason", Added::Text("")),
+];
+
+/// The value a column added since version 1 takes in a version-1 file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Added {
+    Zero,
+    Null,
+    Text(&'static str),
+    /// The value of another column of the row.
+    CopyOf(&'static str),
+}
+
+impl Added {
+    pub(crate) fn value(self, row: &serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
+        match self {
+            Added::Zero => serde_json::Value::from(0),
+            Added::Null => serde_json::Value::Null,
+            Added::Text(t) => serde_json::Value::from(t),
+            Added::CopyOf(col) => row.get(col).cloned().unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
 
 pub(crate) const TABLES: &[TableSpec] = &[
     TableSpec {
@@ -56,6 +97,9 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("name", Text),
             ("password_hash", Text),
             ("created_at", Text),
+            ("disabled", Int),
+            ("failed_logins", Int),
+            ("locked_until", TextNull),
         ],
     },
     TableSpec {
@@ -94,6 +138,10 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("version", Int),
             ("created_at", Text),
             ("updated_at", Text),
+            ("voided_at", TextNull),
+            ("void_reason", Text),
+            ("pause_due_on", TextNull),
+            ("next_due_on", TextNull),
         ],
     },
     TableSpec {
@@ -112,6 +160,22 @@ pub(crate) const TABLES: &[TableSpec] = &[
         ],
     },
     TableSpec {
+        name: "extension_requests",
+        page_key: Some("id"),
+        order_by: "id",
+        cols: &[
+            ("id", Int),
+            ("application_id", Int),
+            ("days", Int),
+            ("reason", Text),
+            ("requested_by", Int),
+            ("requested_on", Text),
+            ("status", Text),
+            ("decided_by", IntNull),
+            ("decided_on", TextNull),
+        ],
+    },
+    TableSpec {
         name: "appeals",
         page_key: Some("id"),
         order_by: "id",
@@ -124,6 +188,9 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("result", Text),
             ("closed_on", TextNull),
             ("note", Text),
+            ("voided_at", TextNull),
+            ("void_reason", Text),
+            ("ground", Text),
         ],
     },
     TableSpec {
@@ -139,6 +206,8 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("made_on", Text),
             ("repealed_on", TextNull),
             ("validity", Text),
+            ("voided_at", TextNull),
+            ("void_reason", Text),
         ],
     },
     TableSpec {
@@ -148,10 +217,10 @@ pub(crate) const TABLES: &[TableSpec] = &[
         cols: &[
             ("agency_id", Int),
             ("year", Int),
-            ("admin_licensing", Int),
-            ("admin_penalty", Int),
-            ("admin_coercion", Int),
-            ("admin_fees_wan", Text),
+            ("admin_licensing", IntNull),
+            ("admin_penalty", IntNull),
+            ("admin_coercion", IntNull),
+            ("admin_fees_wan", TextNull),
         ],
     },
     TableSpec {
@@ -165,6 +234,7 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("status", Text),
             ("content", Text),
             ("updated_at", Text),
+            ("locked_by", Text),
         ],
     },
     TableSpec {
@@ -195,6 +265,8 @@ pub(crate) const TABLES: &[TableSpec] = &[
             ("after_json", Text),
             ("prev_hash", Text),
             ("hash", Text),
+            ("agency_id", IntNull),
+            ("reason", Text),
         ],
     },
     // Imported with an UPDATE of its single row (the migration creates it).

@@ -104,11 +104,11 @@ impl This {
         let header = lines.next().transpose()?.unwrap_or_default();
         let header: serde_json::Value = serde_json::from_str(&header)
             .map_err(|e| StoreError::Format(format!("第 1 行不是导出文件头：{e}")))?;
-        if header.get("gongkai_export").and_then(serde_json::Value::as_i64)
-            != Some(transfer::FORMAT_VERSION)
-        {
-            return Err(StoreError::Format("第 1 行不是 gongkai 导出文件头".into()));
+        let version = header.get("gongkai_export").and_then(serde_json::Value::as_i64);
+        if !matches!(version, Some(1..=transfer::FORMAT_VERSION)) {
+            return Err(StoreError::Format("第 1 行不是 gongkai 导出文件头（或由更新版本的 gongkai 导出）".into()));
         }
+        let v1 = version == Some(1);
         let mut summary = TransferSummary::default();
         let mut pending: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
         let mut current: Option<&'static transfer::TableSpec> = None;
@@ -139,6 +139,15 @@ impl This {
                 order = pos;
                 current = Some(spec);
             }
+            let mut row = row;
+            if v1 {
+                for (_, col, added) in transfer::ADDED_IN_V2.iter().filter(|(t, _, _)| *t == spec.name) {
+                    if !row.contains_key(*col) {
+                        let v = added.value(&row);
+                        row.insert((*col).to_string(), v);
+                    }
+                }
+            }
             pending.push(row);
             if pending.len() >= 500 {
                 flush_rows(&mut tx, spec, &mut pending, &mut summary).await?;
@@ -158,8 +167,8 @@ impl This {
 
 async fn fetch_audit(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {
     sqlx::query(
-        "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash \
-         FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, \
+                agency_id, reason FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
     )
     .bind(after)
     .bind(limit)
@@ -178,6 +187,8 @@ async fn fetch_audit(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<AuditEnt
             after: r.try_get("after_json")?,
             prev_hash: r.try_get("prev_hash")?,
             hash: r.try_get("hash")?,
+            agency: r.try_get::<Option<i64>, _>("agency_id")?.map(AgencyId),
+            reason: r.try_get("reason")?,
         })
     })
     .collect()

@@ -12,7 +12,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use sqlx::{QueryBuilder, Row};
 
-use crate::audit::{Chain, Verifier};
+use crate::audit::{Chain, Change, Verifier};
 use crate::model::*;
 use crate::timeline::{check_structure, Evaluation};
 use crate::transfer::{self, Col};
@@ -22,11 +22,38 @@ use crate::{Result, StoreError};
 type Tx = sqlx::Transaction<'static, Db>;
 type DbRow = <Db as sqlx::Database>::Row;
 
+/// The columns written when an application is created.
 macro_rules! app_cols {
     () => {
         "id, agency_id, number, applicant_kind, applicant_name, applicant_id_doc, applicant_contact, \
          applicant_address, channel, content, requested_form, delivery, case_officer_id, received_on, \
-         state, due_on, closed_on, outcome, reply_type, legal_basis, reply_letter_ref, remarks"
+         state, due_on, closed_on, outcome, reply_type, legal_basis, reply_letter_ref, remarks, \
+         pause_due_on, next_due_on"
+    };
+}
+
+/// The columns read into an [`Application`].
+macro_rules! app_select_cols {
+    () => {
+        concat!(app_cols!(), ", voided_at, void_reason, version")
+    };
+}
+
+macro_rules! appeal_cols {
+    () => {
+        "id, application_id, agency_id, kind, filed_on, result, closed_on, note, voided_at, void_reason, ground"
+    };
+}
+
+macro_rules! document_cols {
+    () => {
+        "id, agency_id, kind, doc_number, title, made_on, repealed_on, validity, voided_at, void_reason"
+    };
+}
+
+macro_rules! ext_cols {
+    () => {
+        "id, application_id, days, reason, requested_by, requested_on, status, decided_by, decided_on"
     };
 }
 
@@ -55,7 +82,22 @@ fn user_from(r: &DbRow) -> Result<User> {
         login: r.try_get("login")?,
         name: r.try_get("name")?,
         password_hash: r.try_get("password_hash")?,
+        disabled: r.try_get::<i64, _>("disabled")? != 0,
+        failed_logins: r.try_get("failed_logins")?,
+        locked_until: r.try_get("locked_until")?,
     })
+}
+
+/// Whether two audit actors are the same person (`operator:wang` and `wang` are not: the operator
+/// is whoever holds the file, not a named user).
+fn same_person(a: &str, b: &str) -> bool {
+    !a.is_empty() && a == b
+}
+
+macro_rules! user_cols {
+    () => {
+        "id, login, name, password_hash, disabled, failed_logins, locked_until"
+    };
 }
 
 fn event_from(r: &DbRow) -> Result<Event> {
@@ -110,6 +152,30 @@ fn application_from(r: &DbRow, events: Vec<Event>) -> Result<Application> {
         closed_on: opt_date(r.try_get("closed_on")?)?,
         closing,
         remarks: r.try_get("remarks")?,
+        pause_due_on: opt_date(r.try_get("pause_due_on")?)?,
+        voided: voided_from(r)?,
+        version: r.try_get("version")?,
+    })
+}
+
+fn voided_from(r: &DbRow) -> Result<Option<Voided>> {
+    r.try_get::<Option<String>, _>("voided_at")?
+        .map(|at| -> Result<Voided> { Ok(Voided { at, reason: r.try_get("void_reason")? }) })
+        .transpose()
+}
+
+fn extension_from(r: &DbRow) -> Result<ExtensionRequest> {
+    let days: i64 = r.try_get("days")?;
+    Ok(ExtensionRequest {
+        id: r.try_get("id")?,
+        application: ApplicationId(r.try_get("application_id")?),
+        days: u32::try_from(days).map_err(|_| StoreError::Corrupt(format!("延期天数 {days}")))?,
+        reason: r.try_get("reason")?,
+        requested_by: UserId(r.try_get("requested_by")?),
+        requested_on: date(&r.try_get::<String, _>("requested_on")?)?,
+        status: ExtensionStatus::parse_code(&r.try_get::<String, _>("status")?)?,
+        decided_by: r.try_get::<Option<i64>, _>("decided_by")?.map(UserId),
+        decided_on: opt_date(r.try_get("decided_on")?)?,
     })
 }
 
@@ -123,6 +189,8 @@ fn appeal_from(r: &DbRow) -> Result<Appeal> {
         result: AppealResult::parse_code(&r.try_get::<String, _>("result")?)?,
         closed_on: opt_date(r.try_get("closed_on")?)?,
         note: r.try_get("note")?,
+        ground: AppealGround::parse_code(&r.try_get::<String, _>("ground")?)?,
+        voided: voided_from(r)?,
     })
 }
 
@@ -136,6 +204,7 @@ fn document_from(r: &DbRow) -> Result<Document> {
         made_on: date(&r.try_get::<String, _>("made_on")?)?,
         repealed_on: opt_date(r.try_get("repealed_on")?)?,
         validity: Validity::parse_code(&r.try_get::<String, _>("validity")?)?,
+        voided: voided_from(r)?,
     })
 }
 
@@ -154,7 +223,7 @@ async fn chain_head(tx: &mut Tx) -> Result<Chain> {
 async fn write_audit(tx: &mut Tx, chain: &Chain, entries: Vec<AuditEntry>) -> Result<()> {
     for chunk in entries.chunks(1000) {
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) ",
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, agency_id, reason) ",
         );
         qb.push_values(chunk, |mut b, e| {
             b.push_bind(e.seq)
@@ -166,7 +235,9 @@ async fn write_audit(tx: &mut Tx, chain: &Chain, entries: Vec<AuditEntry>) -> Re
                 .push_bind(e.before.clone())
                 .push_bind(e.after.clone())
                 .push_bind(e.prev_hash.clone())
-                .push_bind(e.hash.clone());
+                .push_bind(e.hash.clone())
+                .push_bind(e.agency.map(|a| a.0))
+                .push_bind(e.reason.clone());
         });
         qb.build().execute(&mut **tx).await?;
     }
@@ -178,17 +249,9 @@ async fn write_audit(tx: &mut Tx, chain: &Chain, entries: Vec<AuditEntry>) -> Re
     Ok(())
 }
 
-async fn audit(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    action: &str,
-    entity: &str,
-    entity_id: String,
-    before: String,
-    after: String,
-) -> Result<()> {
+async fn audit(tx: &mut Tx, ctx: &Ctx, change: Change<'_>) -> Result<()> {
     let mut chain = chain_head(tx).await?;
-    let e = chain.append(ctx.at.to_rfc3339(), &ctx.actor, action, entity, entity_id, before, after);
+    let e = chain.append(ctx.at.to_rfc3339(), &ctx.actor, change);
     write_audit(tx, &chain, vec![e]).await
 }
 
@@ -202,7 +265,7 @@ async fn load_agency(tx: &mut Tx, id: AgencyId) -> Result<Agency> {
 }
 
 async fn load_application(tx: &mut Tx, id: ApplicationId) -> Result<Application> {
-    let r = sqlx::query(concat!("SELECT ", app_cols!(), " FROM applications WHERE id = $1"))
+    let r = sqlx::query(concat!("SELECT ", app_select_cols!(), " FROM applications WHERE id = $1"))
         .bind(id.0)
         .fetch_optional(&mut **tx)
         .await?
@@ -232,36 +295,81 @@ async fn has_role(tx: &mut Tx, user: UserId, agency: AgencyId, role: Role) -> Re
     Ok(n > 0)
 }
 
-#[expect(clippy::too_many_arguments, reason = "the facts of one application, passed as they are stored")]
-/// The checks every timeline passes before it is stored: structure, separation of duties
-/// (an extension is approved by an office head who is not the case officer), then the deadline
-/// engine, which derives state and due date.
+/// What the rules of a timeline need to know about its case.
+struct CaseFacts<'a> {
+    agency: &'a Agency,
+    officer: Option<UserId>,
+    channel: Channel,
+    received_on: NaiveDate,
+}
+
+/// The checks every timeline passes before it is stored: structure, the rules for what is new in
+/// it (separation of duties for an extension, fee amounts), then the deadline engine, which
+/// derives state and due dates. `old` is the timeline as stored: its events were checked when
+/// they were recorded and are not held against today's roles again.
 async fn evaluate_timeline(
     this: &This,
     tx: &mut Tx,
-    agency: &Agency,
-    case_officer: Option<UserId>,
-    channel: Channel,
-    received_on: NaiveDate,
+    case: &CaseFacts<'_>,
     events: &[Event],
+    old: &[Event],
     closing: Option<&Closing>,
 ) -> Result<Evaluation> {
-    check_structure(received_on, events, closing).map_err(StoreError::Rule)?;
-    for e in events {
-        if e.kind == EventKind::ExtensionApproved
-            && let Some(by) = e.by
-        {
-            if Some(by) == case_officer {
+    check_structure(case.received_on, events, closing).map_err(StoreError::Rule)?;
+    for (i, e) in events.iter().enumerate() {
+        if !old.contains(e) {
+            check_new_event(tx, case, &events[..i], e).await?;
+        }
+    }
+    this.rules.evaluate(case.agency, case.channel, events).map_err(StoreError::Rule)
+}
+
+/// Rules for an event being recorded now (on every path: a form, `case event`, a ledger, an
+/// import of a case).
+async fn check_new_event(tx: &mut Tx, case: &CaseFacts<'_>, earlier: &[Event], e: &Event) -> Result<()> {
+    match e.kind {
+        EventKind::ExtensionApproved => {
+            // Art. 33: an extension is approved by the head of the disclosure office, who is not
+            // the officer handling the case; it is never merely claimed by whoever records it.
+            let Some(by) = e.by else {
+                return Err(StoreError::Forbidden(format!(
+                    "{} 的延期答复没有批准人：延期须经本机关办公室负责人批准（条例第三十三条）",
+                    e.on
+                )));
+            };
+            if Some(by) == case.officer {
                 return Err(StoreError::Forbidden(
                     "延期答复须经办公室负责人同意，承办人不得审批本人承办的申请".into(),
                 ));
             }
-            if !has_role(tx, by, agency.id, Role::OfficeHead).await? {
+            if !has_role(tx, by, case.agency.id, Role::OfficeHead).await? {
                 return Err(StoreError::Forbidden("审批延期答复的用户不是本机关办公室负责人".into()));
             }
         }
+        EventKind::FeeNoticeSent => match e.amount_yuan {
+            Some(a) if (1..=MAX_FEE_YUAN).contains(&a) => {}
+            Some(a) => {
+                return Err(StoreError::Rule(format!("收费金额 {a} 元超出范围（应为 1 至 {MAX_FEE_YUAN} 元）")));
+            }
+            None => return Err(StoreError::Rule("收费通知须载明金额（用 gongkai fee 计算，或按通知书填写）".into())),
+        },
+        EventKind::FeePaid => {
+            let notice = earlier.iter().rev().find(|p| p.kind == EventKind::FeeNoticeSent).and_then(|p| p.amount_yuan);
+            match (e.amount_yuan, notice) {
+                (Some(paid), Some(due)) if paid != due => {
+                    return Err(StoreError::Rule(format!("缴费金额 {paid} 元与收费通知的 {due} 元不符")));
+                }
+                (None, _) => return Err(StoreError::Rule("缴费须填写金额（与收费通知一致）".into())),
+                _ => {}
+            }
+        }
+        _ => {
+            if e.amount_yuan.is_some() {
+                return Err(StoreError::Rule(format!("{}不填写金额（金额只用于收费通知和缴费）", e.kind.label())));
+            }
+        }
     }
-    this.rules.evaluate(agency, channel, events).map_err(StoreError::Rule)
+    Ok(())
 }
 
 impl This {

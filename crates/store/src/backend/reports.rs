@@ -2,7 +2,7 @@
 
 async fn load_report(tx: &mut Tx, agency: AgencyId, year: i32) -> Result<Option<StoredReport>> {
     let Some(r) = sqlx::query(
-        "SELECT id, agency_id, year, status, content FROM annual_reports WHERE agency_id = $1 AND year = $2",
+        "SELECT id, agency_id, year, status, content, locked_by FROM annual_reports WHERE agency_id = $1 AND year = $2",
     )
     .bind(agency.0)
     .bind(i64::from(year))
@@ -39,6 +39,7 @@ async fn load_report(tx: &mut Tx, agency: AgencyId, year: i32) -> Result<Option<
         agency,
         year,
         status: ReportStatus::parse_code(&r.try_get::<String, _>("status")?)?,
+        locked_by: r.try_get("locked_by")?,
         content: serde_json::from_str(&content).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         corrections,
     }))
@@ -59,7 +60,7 @@ impl This {
                     CAST(CASE WHEN closed_on IS NULL OR closed_on > $3 THEN 1 ELSE 0 END AS BIGINT) AS open_at_end, \
                     COUNT(*) AS n \
              FROM applications \
-             WHERE agency_id = $1 AND received_on <= $3 AND (closed_on IS NULL OR closed_on >= $2) \
+             WHERE agency_id = $1 AND voided_at IS NULL AND received_on <= $3 AND (closed_on IS NULL OR closed_on >= $2) \
              GROUP BY applicant_kind, COALESCE(outcome, ''), \
                       CAST(CASE WHEN received_on < $2 THEN 0 ELSE 1 END AS BIGINT), \
                       CAST(CASE WHEN closed_on IS NULL OR closed_on > $3 THEN 1 ELSE 0 END AS BIGINT)",
@@ -92,7 +93,7 @@ impl This {
             "SELECT kind, CASE WHEN closed_on IS NULL OR closed_on > $3 THEN 'pending' ELSE result END AS r, \
                     COUNT(*) AS n \
              FROM appeals \
-             WHERE agency_id = $1 AND filed_on <= $3 AND (closed_on IS NULL OR closed_on >= $2) \
+             WHERE agency_id = $1 AND voided_at IS NULL AND filed_on <= $3 AND (closed_on IS NULL OR closed_on >= $2) \
              GROUP BY kind, CASE WHEN closed_on IS NULL OR closed_on > $3 THEN 'pending' ELSE result END",
         )
         .bind(agency.0)
@@ -114,7 +115,7 @@ impl This {
                CAST(SUM(CASE WHEN made_on >= $2 AND made_on <= $3 THEN 1 ELSE 0 END) AS BIGINT) AS made, \
                CAST(SUM(CASE WHEN repealed_on >= $2 AND repealed_on <= $3 THEN 1 ELSE 0 END) AS BIGINT) AS repealed, \
                CAST(SUM(CASE WHEN made_on <= $3 AND (repealed_on IS NULL OR repealed_on > $3) THEN 1 ELSE 0 END) AS BIGINT) AS valid \
-             FROM register_documents WHERE agency_id = $1 GROUP BY kind",
+             FROM register_documents WHERE agency_id = $1 AND voided_at IS NULL GROUP BY kind",
         )
         .bind(agency.0)
         .bind(start)
@@ -135,7 +136,7 @@ impl This {
             "SELECT CAST(COALESCE(SUM(e.amount_yuan), 0) AS BIGINT) AS total, \
                     COUNT(DISTINCT e.application_id) AS cases \
              FROM application_events e JOIN applications a ON a.id = e.application_id \
-             WHERE a.agency_id = $1 AND e.kind = 'fee_paid' AND e.on_date >= $2 AND e.on_date <= $3",
+             WHERE a.agency_id = $1 AND a.voided_at IS NULL AND e.kind = 'fee_paid' AND e.on_date >= $2 AND e.on_date <= $3",
         )
         .bind(agency.0)
         .bind(year_bounds(year).0)
@@ -169,7 +170,7 @@ impl This {
                     T3Row::CarriedForward => ("carried_forward", ""),
                 };
                 let ids: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM applications WHERE agency_id = $1 \
+                    "SELECT id FROM applications WHERE agency_id = $1 AND voided_at IS NULL \
                      AND ($5 = '' OR applicant_kind = $5) AND ( \
                        ($4 = 'new_received' AND received_on >= $2 AND received_on <= $3) OR \
                        ($4 = 'carried_over' AND received_on < $2 AND (closed_on IS NULL OR closed_on >= $2)) OR \
@@ -190,7 +191,7 @@ impl This {
             }
             Cell::T4 { kind, result } => {
                 let ids: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM appeals WHERE agency_id = $1 AND kind = $4 \
+                    "SELECT id FROM appeals WHERE agency_id = $1 AND voided_at IS NULL AND kind = $4 \
                      AND filed_on <= $3 AND (closed_on IS NULL OR closed_on >= $2) \
                      AND ($5 = '' OR (CASE WHEN closed_on IS NULL OR closed_on > $3 THEN 'pending' ELSE result END) = $5) \
                      ORDER BY id",
@@ -211,7 +212,7 @@ impl This {
                     T2Column::Valid => "valid",
                 };
                 let ids: Vec<i64> = sqlx::query_scalar(
-                    "SELECT id FROM register_documents WHERE agency_id = $1 AND kind = $4 AND ( \
+                    "SELECT id FROM register_documents WHERE agency_id = $1 AND voided_at IS NULL AND kind = $4 AND ( \
                        ($5 = 'made' AND made_on >= $2 AND made_on <= $3) OR \
                        ($5 = 'repealed' AND repealed_on >= $2 AND repealed_on <= $3) OR \
                        ($5 = 'valid' AND made_on <= $3 AND (repealed_on IS NULL OR repealed_on > $3))) \
@@ -272,7 +273,7 @@ impl This {
                 String::new()
             }
         };
-        audit(&mut tx, ctx, "save", "annual_report", format!("{agency}/{year}"), before_json, text)
+        audit(&mut tx, ctx, Change::new("save", "annual_report", format!("{agency}/{year}"), before_json, text).of(agency))
             .await?;
         let out = load_report(&mut tx, agency, year).await?;
         tx.commit().await?;
@@ -301,24 +302,32 @@ impl This {
                 status.label()
             )));
         }
-        sqlx::query("UPDATE annual_reports SET status = $1, updated_at = $2 WHERE id = $3")
+        // Separation of duties, checked here so that no race between two sessions lets it through:
+        // whoever locked the report does not publish it.
+        if status == ReportStatus::Published && same_person(&r.locked_by, &ctx.actor) {
+            return Err(StoreError::Forbidden(format!(
+                "{year} 年度报告由 {} 锁定，锁定者不能自己发布（不得审批本人的工作）：请由该机关的另一位负责人发布",
+                r.locked_by
+            )));
+        }
+        let locked_by = if status == ReportStatus::Locked { ctx.actor.clone() } else { r.locked_by.clone() };
+        sqlx::query("UPDATE annual_reports SET status = $1, updated_at = $2, locked_by = $3 WHERE id = $4")
             .bind(status.code())
             .bind(ctx.at.to_rfc3339())
+            .bind(locked_by.clone())
             .bind(r.id.0)
             .execute(&mut *tx)
             .await?;
-        audit(
-            &mut tx,
-            ctx,
+        let change = Change::new(
             "status",
             "annual_report",
             format!("{agency}/{year}"),
             r.status.code().to_string(),
             status.code().to_string(),
-        )
-        .await?;
+        );
+        audit(&mut tx, ctx, change.of(agency)).await?;
         tx.commit().await?;
-        Ok(StoredReport { status, ..r })
+        Ok(StoredReport { status, locked_by, ..r })
     }
 
     pub(crate) async fn correct_report(
@@ -360,7 +369,8 @@ impl This {
             .bind(r.id.0)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, ctx, "correct", "annual_report", format!("{agency}/{year}"), before, text).await?;
+        audit(&mut tx, ctx, Change::new("correct", "annual_report", format!("{agency}/{year}"), before, text).of(agency))
+            .await?;
         let out = load_report(&mut tx, agency, year).await?;
         tx.commit().await?;
         out.ok_or_else(|| StoreError::NotFound("年度报告".into()))

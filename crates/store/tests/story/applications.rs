@@ -14,13 +14,13 @@ async fn an_application_runs_from_receipt_to_reply(db: &TestDb) {
     assert_eq!(a.events.len(), 1);
 
     let a = s
-        .add_event(&ctx(), a.id, Event::new(EventKind::ConsultationStarted, d("2025-01-27")), None)
+        .add_event(&ctx(), a.id, None, Event::new(EventKind::ConsultationStarted, d("2025-01-27")), None)
         .await
         .unwrap();
     assert_eq!(a.state, CaseState::Paused);
     assert_eq!(a.due_on, None);
     let a = s
-        .add_event(&ctx(), a.id, Event::new(EventKind::ConsultationAnswered, d("2025-02-03")), None)
+        .add_event(&ctx(), a.id, None, Event::new(EventKind::ConsultationAnswered, d("2025-02-03")), None)
         .await
         .unwrap();
     assert_eq!(a.state, CaseState::Open);
@@ -29,7 +29,7 @@ async fn an_application_runs_from_receipt_to_reply(db: &TestDb) {
 
     let mut cl = closing(Outcome::Partial);
     cl.reply_letter_ref = "某政公开〔2025〕3号".into();
-    let a = s.add_event(&ctx(), a.id, replied("2025-02-10"), Some(cl.clone())).await.unwrap();
+    let a = s.add_event(&ctx(), a.id, None, replied("2025-02-10"), Some(cl.clone())).await.unwrap();
     assert_eq!(a.state, CaseState::Closed);
     assert_eq!(a.closed_on, Some(d("2025-02-10")));
     let back = s.application(a.id).await.unwrap();
@@ -38,7 +38,7 @@ async fn an_application_runs_from_receipt_to_reply(db: &TestDb) {
 
     // nothing after the reply
     let err = s
-        .add_event(&ctx(), a.id, Event::new(EventKind::ExtensionApproved, d("2025-02-11")), None)
+        .add_event(&ctx(), a.id, None, Event::new(EventKind::ExtensionApproved, d("2025-02-11")), None)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Rule(_)), "{err}");
@@ -79,9 +79,9 @@ async fn an_extension_is_approved_by_an_office_head_who_is_not_the_case_officer(
     let a = s.create_application(&ctx(), a).await.unwrap();
 
     let ext = |by| Event { by: Some(by), ..Event::new(EventKind::ExtensionApproved, d("2025-02-10")) };
-    let err = s.add_event(&ctx(), a.id, ext(officer.id), None).await.unwrap_err();
+    let err = s.add_event(&ctx(), a.id, None, ext(officer.id), None).await.unwrap_err();
     assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
-    let a = s.add_event(&ctx(), a.id, ext(head.id), None).await.unwrap();
+    let a = s.add_event(&ctx(), a.id, None, ext(head.id), None).await.unwrap();
     assert_eq!(a.due_on, Some(d("2025-03-17")));
 }
 story!(an_extension_is_approved_by_an_office_head_who_is_not_the_case_officer);
@@ -138,7 +138,7 @@ async fn case_lists_find_the_nearest_deadlines(db: &TestDb) {
 }
 story!(case_lists_find_the_nearest_deadlines);
 
-async fn appeals_follow_a_decided_application(db: &TestDb) {
+async fn appeals_follow_a_decision_or_an_overdue_silence(db: &TestDb) {
     let s = &db.store;
     let c = county(s).await;
     let open = s.create_application(&ctx(), new_app(c.id, "2025-01-20")).await.unwrap();
@@ -150,13 +150,27 @@ async fn appeals_follow_a_decided_application(db: &TestDb) {
         closed_on: None,
         note: String::new(),
     };
-    assert!(s.create_appeal(&ctx(), appeal(open.id, "2025-03-01")).await.is_err());
-    let a = s.add_event(&ctx(), open.id, replied("2025-02-10"), Some(closing(Outcome::UnableNotHeld))).await.unwrap();
-    assert!(s.create_appeal(&ctx(), appeal(a.id, "2025-02-01")).await.is_err());
+    // Unanswered but not yet due (WeekdayRules: due 2025-02-17): nothing to appeal yet.
+    let err = s.create_appeal(&ctx(), appeal(open.id, "2025-02-10")).await.unwrap_err();
+    assert!(err.to_string().contains("答复期限（2025-02-17）未到"), "{err}");
+    // Overdue and unanswered: an appeal against inaction.
+    let inaction = s.create_appeal(&ctx(), appeal(open.id, "2025-02-20")).await.unwrap();
+    assert_eq!(inaction.ground, AppealGround::Inaction);
+    let a = s.add_event(&ctx(), open.id, None, replied("2025-02-24"), Some(closing(Outcome::UnableNotHeld))).await.unwrap();
     let ap = s.create_appeal(&ctx(), appeal(a.id, "2025-03-01")).await.unwrap();
+    assert_eq!(ap.ground, AppealGround::Decision);
     assert_eq!(ap.agency, c.id);
     assert!(s.close_appeal(&ctx(), ap.id, AppealResult::Upheld, d("2025-02-01")).await.is_err());
     let ap = s.close_appeal(&ctx(), ap.id, AppealResult::Corrected, d("2025-05-01")).await.unwrap();
-    assert_eq!(s.appeals(c.id).await.unwrap(), vec![ap]);
+    // Closing twice is refused: a change of result is a correction with a reason.
+    let err = s.close_appeal(&ctx(), ap.id, AppealResult::Upheld, d("2025-05-02")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    let fixed = NewAppeal { result: AppealResult::Upheld, closed_on: Some(d("2025-05-01")), ..appeal(a.id, "2025-03-01") };
+    assert!(s.correct_appeal(&ctx(), ap.id, Some(fixed.clone()), " ").await.is_err());
+    let ap = s.correct_appeal(&ctx(), ap.id, Some(fixed), "复议决定书载明为维持").await.unwrap();
+    assert_eq!(ap.result, AppealResult::Upheld);
+    let log = s.audit_entries(0, 100).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "correct" && e.entity == "appeal" && e.reason == "复议决定书载明为维持"));
+    assert_eq!(s.appeals(c.id).await.unwrap(), vec![inaction, ap]);
 }
-story!(appeals_follow_a_decided_application);
+story!(appeals_follow_a_decision_or_an_overdue_silence);

@@ -93,7 +93,7 @@ macro_rules! story {
 }
 
 pub fn ctx() -> Ctx {
-    Ctx { actor: "tester".into(), at: Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0).unwrap() }
+    Ctx { actor: "tester".into(), user: None, at: Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0).unwrap() }
 }
 
 pub fn d(s: &str) -> NaiveDate {
@@ -133,6 +133,7 @@ pub fn new_app(agency: AgencyId, received: &str) -> NewApplication {
         delivery: "电子邮件".into(),
         case_officer: None,
         received_on: d(received),
+        receipt: EventDetail::default(),
         events: vec![],
         closing: None,
         remarks: String::new(),

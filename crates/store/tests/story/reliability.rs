@@ -103,7 +103,7 @@ async fn sixteen_concurrent_writers_neither_corrupt_nor_duplicate(db: &TestDb) {
                 a.applicant.name = format!("写入者{w}-{i}");
                 let a = store.create_application(&ctx(), a).await.unwrap();
                 let a = store
-                    .add_event(&ctx(), a.id, replied("2025-03-10"), Some(closing(Outcome::Granted)))
+                    .add_event(&ctx(), a.id, None, replied("2025-03-10"), Some(closing(Outcome::Granted)))
                     .await
                     .unwrap();
                 ids.push(a.id);

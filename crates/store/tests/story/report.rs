@@ -65,7 +65,12 @@ async fn reports_lock_and_corrections_are_recorded(db: &TestDb) {
     assert_eq!(r.corrections[0].before, serde_json::json!({"n": 2}));
     assert_eq!(r.corrections[0].by, "tester");
     assert!(s.set_report_status(&ctx(), c.id, 2025, ReportStatus::Draft).await.is_err());
-    let r = s.set_report_status(&ctx(), c.id, 2025, ReportStatus::Published).await.unwrap();
+    // Whoever locked it does not publish it: refused in the transaction that publishes.
+    assert_eq!(r.locked_by, "tester");
+    let err = s.set_report_status(&ctx(), c.id, 2025, ReportStatus::Published).await.unwrap_err();
+    assert!(matches!(err, StoreError::Forbidden(_)), "{err}");
+    let leader = Ctx { actor: "leader".into(), ..ctx() };
+    let r = s.set_report_status(&leader, c.id, 2025, ReportStatus::Published).await.unwrap();
     assert_eq!(r.status, ReportStatus::Published);
 }
 story!(reports_lock_and_corrections_are_recorded);

@@ -18,7 +18,7 @@ async fn seed(s: &Store) -> AgencyId {
     )
     .await
     .unwrap();
-    s.set_yearly_counts(&ctx(), c.id, 2025, YearlyCounts { admin_licensing: 1, admin_penalty: 2, admin_coercion: 3, admin_fees_wan: "0.5".into() })
+    s.set_yearly_counts(&ctx(), c.id, 2025, YearlyCounts { admin_licensing: Some(1), admin_penalty: Some(2), admin_coercion: Some(3), admin_fees_wan: Some("0.5".into()) }, "")
         .await
         .unwrap();
     s.save_report(&ctx(), c.id, 2025, serde_json::json!({"标题": "年报"})).await.unwrap();

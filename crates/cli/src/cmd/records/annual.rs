@@ -1,0 +1,165 @@
+//! `gongkai report generate|lock|publish|correct`: the annual report from the records, and its
+//! life: draft → locked → published, corrections after locking (wired into the `report` command
+//! family by `cmd/report.rs`).
+
+use std::io::{IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use clap::Args;
+use gongkai_app::annual;
+
+use super::{Access, open};
+
+/// `gongkai report generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 报告年度
+    #[arg(long)]
+    pub year: i32,
+    /// 输出格式：txt、md、html、docx、xlsx、json（json 为年报工具的数据接口）
+    #[arg(long, default_value = "json")]
+    pub to: String,
+    /// 输出文件（默认：标准输出；docx、xlsx 在终端上需要指定）
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// 同时保存为本年度报告草稿（已锁定的报告不会被覆盖）
+    #[arg(long)]
+    pub save: bool,
+    /// 不输出报告，而是列出某个单元格背后的记录，例如 t3:granted:natural_person、t4:review_upheld
+    #[arg(long, value_name = "CELL")]
+    pub drill: Option<String>,
+    /// 正文各部分的文字：年度报告 JSON，或 {"s1": "……", "s5": "……"}；与 --save 一起保存到草稿
+    #[arg(long, value_name = "FILE")]
+    pub narrative: Option<PathBuf>,
+    /// 报告已锁定或已发布时，仍按当前记录重新计算（默认输出保存的版本）
+    #[arg(long)]
+    pub recompute: bool,
+    #[command(flatten)]
+    pub access: Access,
+}
+
+/// Runs `gongkai report generate`.
+pub fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
+    gongkai_app::runtime()?.block_on(generate_async(args))
+}
+
+async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
+    use gongkai_report::render::{OutputFormat, render};
+    let format: OutputFormat = a.to.parse()?;
+    let rec = open(&a.access, None).await?;
+    let agency = rec.agency(&a.agency).await?;
+    if let Some(cell) = &a.drill {
+        let lines = annual::drill(&rec, &agency, a.year, cell).await?;
+        rec.office().close().await;
+        if lines.is_empty() {
+            say!("该单元格没有对应的记录（数值为 0）");
+        }
+        for l in lines {
+            say!("{l}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let narrative = match &a.narrative {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
+            let v: serde_json::Value = serde_json::from_str(&text).context("叙述文件不是有效的 JSON")?;
+            Some(annual::narrative_from_json(&v)?)
+        }
+        None => None,
+    };
+    let g = annual::generate(&rec, &agency, a.year, narrative, a.recompute).await?;
+    let (report, findings) = (g.report, g.findings);
+    if let Some(status) = g.stored_status {
+        eprintln!(
+            "{} 年度报告{}：输出保存的版本（修改须作为更正；按当前记录重新计算请加 --recompute）",
+            a.year,
+            status.label()
+        );
+    }
+    if a.save {
+        annual::save_draft(&rec, &agency, a.year, &report).await?;
+        eprintln!("已保存为 {} 年度报告草稿", a.year);
+    }
+    rec.office().close().await;
+    let bytes = render(&report, &findings, format)?;
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+            eprintln!("已生成 {}", path.display());
+        }
+        None => {
+            let binary = matches!(format, OutputFormat::Docx | OutputFormat::Xlsx);
+            if binary && std::io::stdout().is_terminal() {
+                bail!("{} 为二进制格式，请用 -o/--out 指定输出文件", format.id());
+            }
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(&bytes);
+            let _ = o.flush();
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gongkai report lock|publish|correct`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 报告年度
+    #[arg(long)]
+    pub year: i32,
+    /// 更正：更正后的报告（JSON，格式同 report generate --to json）
+    #[arg(long, value_name = "FILE")]
+    pub corrected: Option<PathBuf>,
+    /// 更正：原因（必填）
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub access: Access,
+}
+
+/// What [`report_status`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    /// draft → locked.
+    Lock,
+    /// locked → published.
+    Publish,
+    /// A correction with a reason (locked or published).
+    Correct,
+}
+
+/// Runs `gongkai report lock|publish|correct`.
+pub fn report_status(change: StatusChange, a: StatusArgs) -> anyhow::Result<ExitCode> {
+    gongkai_app::runtime()?.block_on(async move {
+        let rec = open(&a.access, None).await?;
+        let agency = rec.agency(&a.agency).await?;
+        match change {
+            StatusChange::Lock => {
+                annual::lock(&rec, &agency, a.year).await?;
+                say!("“{}” {} 年度报告已锁定；此后的修改须作为更正并说明原因", agency.name, a.year);
+            }
+            StatusChange::Publish => {
+                annual::publish(&rec, &agency, a.year).await?;
+                say!("“{}” {} 年度报告已标记为已发布", agency.name, a.year);
+            }
+            StatusChange::Correct => {
+                let (Some(file), Some(reason)) = (&a.corrected, &a.reason) else {
+                    bail!("更正需要 --corrected 文件和 --reason 原因");
+                };
+                let text = std::fs::read_to_string(file).with_context(|| format!("无法读取 {}", file.display()))?;
+                let v: serde_json::Value = serde_json::from_str(&text).context("更正文件不是有效的 JSON")?;
+                let n = annual::correct(&rec, &agency, a.year, &v, reason).await?;
+                say!("已记录第 {n} 次更正（{}）", reason.trim());
+            }
+        }
+        rec.office().close().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,251 @@
+//! `gongkai init`, `migrate`, `audit …`, `export`, `import`, `backup`.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand, ValueEnum};
+use gongkai_app::model::AgencyLevel;
+use gongkai_app::office::{Office, OpenMode, now};
+use gongkai_app::people::{self, InitRequest};
+use gongkai_app::transfer;
+
+use super::{Access, Format, clock, open, principal, read_secret, system_user};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    /// 乡镇（街道）
+    Township,
+    /// 县级人民政府
+    County,
+    /// 设区的市级人民政府
+    City,
+    /// 省级人民政府
+    Province,
+    /// 政府部门
+    Department,
+}
+
+impl From<Level> for AgencyLevel {
+    fn from(l: Level) -> Self {
+        match l {
+            Level::Township => AgencyLevel::Township,
+            Level::County => AgencyLevel::County,
+            Level::City => AgencyLevel::City,
+            Level::Province => AgencyLevel::Province,
+            Level::Department => AgencyLevel::Department,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 机关全称
+    #[arg(long)]
+    pub agency: String,
+    /// 机关级别
+    #[arg(long, value_enum)]
+    pub level: Level,
+    /// 上级机关全称（县政府之下的部门、乡镇）；向已有数据库添加机关时须以其系统管理员身份运行
+    #[arg(long)]
+    pub parent: Option<String>,
+    /// 地区（使用导入的地方假日；须先用 gongkai calendar import --region 导入）
+    #[arg(long)]
+    pub region: Option<String>,
+    /// 系统管理员登录名；新用户的密码取自环境变量 GONGKAI_ADMIN_PASSWORD，未设置时在终端输入
+    #[arg(long)]
+    pub admin: String,
+    #[command(flatten)]
+    pub access: Access,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// 校验审计日志的哈希链：发现被修改、删除或调换顺序的记录
+    Verify(Access),
+    /// 查看审计日志（本人有权查看的机关）
+    Log(AuditLogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditLogArgs {
+    /// 从该序号之后开始
+    #[arg(long, default_value_t = 0)]
+    pub after: i64,
+    /// 最多列出多少条
+    #[arg(long, default_value_t = 100)]
+    pub limit: i64,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    #[command(flatten)]
+    pub access: Access,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// 输出文件（默认：标准输出）
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub access: Access,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// 整库导出文件（JSON Lines）
+    pub file: PathBuf,
+    /// 导入到的新数据库地址：sqlite:路径 或 postgres://…（默认：数据目录中的 gongkai.db）
+    #[arg(long, env = "GONGKAI_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// 备份文件（默认：数据目录 backups/ 下带时间的文件名）
+    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub access: Access,
+}
+
+pub async fn init(a: InitArgs) -> anyhow::Result<ExitCode> {
+    let office = Office::open(a.access.database.as_deref(), OpenMode::Create, clock(None)).await?;
+    let request = |password| InitRequest {
+        agency: a.agency.clone(),
+        level: a.level.into(),
+        parent: a.parent.clone(),
+        region: a.region.clone(),
+        admin: a.admin.clone(),
+        password,
+    };
+    let fresh = office.agency_count().await? == 0;
+    let lines = if fresh {
+        let password = read_secret("GONGKAI_ADMIN_PASSWORD", &format!("新管理员“{}”的密码：", a.admin.trim()))?;
+        people::bootstrap(&office, request(password), &system_user()).await?
+    } else {
+        let rec = principal(&office, &a.access).await?;
+        let password = if office.user_exists(&a.admin).await? {
+            None
+        } else {
+            read_secret("GONGKAI_ADMIN_PASSWORD", &format!("新管理员“{}”的密码：", a.admin.trim()))?
+        };
+        people::add_agency(&rec, request(password)).await?
+    };
+    office.close().await;
+    for l in lines {
+        say!("{l}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn migrate(a: Access) -> anyhow::Result<ExitCode> {
+    let office = Office::open(a.database.as_deref(), OpenMode::Migrate, clock(None)).await?;
+    let rec = principal(&office, &a).await?;
+    let names = transfer::migrate(&rec).await?;
+    office.close().await;
+    say!("数据库已迁移到最新版本（{}）", names.last().map(String::as_str).unwrap_or("-"));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        AuditCommand::Verify(a) => {
+            let rec = open(&a, None).await?;
+            let v = transfer::verify(&rec).await?;
+            rec.office().close().await;
+            if v.problems.is_empty() {
+                say!("审计日志完整：共 {} 条记录，哈希链校验通过", v.entries);
+                Ok(ExitCode::SUCCESS)
+            } else {
+                say!("审计日志校验未通过：共 {} 条记录，发现 {} 处问题", v.entries, v.problems.len());
+                for p in &v.problems {
+                    say!("  {p}");
+                }
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        AuditCommand::Log(a) => {
+            let rec = open(&a.access, None).await?;
+            let entries = transfer::audit_entries(&rec, a.after, a.limit).await?;
+            rec.office().close().await;
+            match a.format {
+                Format::Json => say!("{}", serde_json::to_string_pretty(&entries)?),
+                Format::Human => {
+                    if entries.is_empty() {
+                        say!("没有审计记录");
+                    }
+                    for e in &entries {
+                        let reason = if e.reason.is_empty() { String::new() } else { format!("（原因：{}）", e.reason) };
+                        say!("{}\t{}\t{}\t{} {} {}{reason}", e.seq, e.at, e.actor, e.action, e.entity, e.entity_id);
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
+    let rec = open(&a.access, None).await?;
+    let summary = match &a.out {
+        Some(path) => {
+            let file = std::fs::File::create(path).with_context(|| format!("无法创建 {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            let s = transfer::export(&rec, &mut w).await?;
+            w.flush()?;
+            s
+        }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+            let s = transfer::export(&rec, &mut w).await?;
+            w.flush()?;
+            s
+        }
+    };
+    rec.office().close().await;
+    eprintln!("已导出：{}", summarise(&summary.tables));
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let file = std::fs::File::open(&a.file).with_context(|| format!("无法打开 {}", a.file.display()))?;
+    let office = Office::open(a.database.as_deref(), OpenMode::Create, clock(None)).await?;
+    let mut r = std::io::BufReader::new(file);
+    let (summary, v) = transfer::import(&office, &mut r).await?;
+    office.close().await;
+    say!("已导入：{}", summarise(&summary.tables));
+    if !v.problems.is_empty() {
+        anyhow::bail!("导入的审计日志校验未通过：{}", v.problems.join("；"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn backup(a: BackupArgs) -> anyhow::Result<ExitCode> {
+    let rec = open(&a.access, None).await?;
+    let to = match a.out {
+        Some(t) => t,
+        None => {
+            let ext = if rec.office().is_postgres() { "jsonl" } else { "db" };
+            let stamp = now().format("%Y%m%d-%H%M%S");
+            gongkai_app::clock::data_dir()?.join("backups").join(format!("gongkai-{stamp}.{ext}"))
+        }
+    };
+    if let Some(dir) = to.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    }
+    transfer::backup(&rec, &to).await?;
+    rec.office().close().await;
+    say!("已备份到 {}", to.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn summarise(tables: &[(String, u64)]) -> String {
+    if tables.is_empty() {
+        return "空数据库".into();
+    }
+    tables.iter().map(|(t, n)| format!("{t} {n} 行")).collect::<Vec<_>>().join("，")
+}
