@@ -374,7 +374,8 @@ fn withdrawal_closes_the_application() {
 fn deadline_running_into_2027_is_provisional_and_says_how_to_fix_it() {
     let r = run(json!([received("2026-12-10")]), "2026-12-10");
     assert!(r.provisional);
-    assert_eq!(r.due.reply, Some(d("2027-01-07")));
+    // 2027-01-01 (元旦, fixed by law) is not counted even before the 2027 notice is imported.
+    assert_eq!(r.due.reply, Some(d("2027-01-08")));
     let last = r.explanation.last().unwrap();
     assert!(last.contains("2027年节假日安排尚未载入") && last.contains("gongkai calendar import FILE"), "{last}");
     assert!(!run(json!([received("2025-01-20")]), "2025-01-20").provisional);
