@@ -16,9 +16,12 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-/// Per year: 春节 (正月初一), 清明, 端午 (五月初五), 中秋 (八月十五), as (month, day).
+/// A day of the year as (month, day).
+pub type MonthDay = (u32, u32);
+
+/// Per year: 春节 (正月初一), 清明, 端午 (五月初五), 中秋 (八月十五).
 #[rustfmt::skip]
-pub const FESTIVALS: [(i32, (u32, u32), (u32, u32), (u32, u32), (u32, u32)); 81] = [
+pub const FESTIVALS: [(i32, MonthDay, MonthDay, MonthDay, MonthDay); 81] = [
     (2019, (2, 5), (4, 5), (6, 7), (9, 13)),
     (2020, (1, 25), (4, 4), (6, 25), (10, 1)),
     (2021, (2, 12), (4, 4), (6, 14), (9, 21)),
@@ -117,7 +120,7 @@ pub fn statutory_holidays(year: i32) -> Vec<StatutoryHoliday> {
     let Some(&(_, spring, qingming, dragon, autumn)) = FESTIVALS.iter().find(|row| row.0 == year) else {
         return Vec::new();
     };
-    let day = |(m, d): (u32, u32)| NaiveDate::from_ymd_opt(year, m, d);
+    let day = |(m, d): MonthDay| NaiveDate::from_ymd_opt(year, m, d);
     let mut out = Vec::with_capacity(13);
     let mut push = |date: Option<NaiveDate>, festival: &'static str| {
         if let Some(date) = date {
