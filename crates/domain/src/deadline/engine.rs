@@ -370,6 +370,8 @@ struct Pass<'a> {
     payment_due: Option<NaiveDate>,
     /// The deadline that had passed when a decision came after it; it stays the operative one.
     lapsed: Option<NaiveDate>,
+    /// Reused for the pauses as of a decision's day (no allocation per decision).
+    scratch: Vec<(NaiveDate, NaiveDate)>,
 }
 
 impl Pass<'_> {
@@ -383,7 +385,7 @@ impl Pass<'_> {
     }
 
     /// The reply deadline running on day `x`; `None` while awaiting a correction asked in time.
-    fn running_due(&self, x: NaiveDate) -> Result<Option<NaiveDate>, CalendarError> {
+    fn running_due(&mut self, x: NaiveDate) -> Result<Option<NaiveDate>, CalendarError> {
         if let Some(l) = self.lapsed {
             return Ok(Some(l));
         }
@@ -393,10 +395,14 @@ impl Pass<'_> {
         if let Some(l) = self.later {
             return Ok(Some(l));
         }
-        let mut pauses = self.pauses.clone();
+        let mut pauses = std::mem::take(&mut self.scratch);
+        pauses.clear();
+        pauses.extend_from_slice(&self.pauses);
         pauses.extend(self.open_pauses(x));
         merge(&mut pauses);
-        Clock { cal: self.cal, base: self.base, pauses: &pauses }.due(REPLY_DAYS + self.extension).map(Some)
+        let due = Clock { cal: self.cal, base: self.base, pauses: &pauses }.due(REPLY_DAYS + self.extension);
+        self.scratch = pauses;
+        due.map(Some)
     }
 
     /// Before a decision on day `x`: whether the deadline running then had already passed. The first
@@ -494,6 +500,7 @@ fn run<S: Sink>(
         fee_done: false,
         payment_due: None,
         lapsed: None,
+        scratch: Vec::new(),
     };
     let mut end: Option<(NaiveDate, Ending)> = None;
     let mut missed: Vec<Missed> = Vec::new();
@@ -705,9 +712,8 @@ fn run<S: Sink>(
 
     let stop = end.map_or(today, |(d, _)| d);
     // Pauses still open at the end, whatever ended the case: up to the end, at most to their caps.
-    let still_open: Vec<(NaiveDate, NaiveDate)> = p.open_pauses(stop).collect();
     let mut pauses = std::mem::take(&mut p.pauses);
-    pauses.extend(still_open);
+    pauses.extend(p.open_pauses(stop));
     merge(&mut pauses);
     let consulting = p.open.iter().flatten().any(|&(_, cap)| stop <= cap);
     let fee_open = p.fee_sent.is_some() && !p.fee_done;
