@@ -83,6 +83,7 @@ pub fn to_timeline(channel: Channel, events: &[Event]) -> Result<Timeline, Strin
                 channel: engine_channel(channel),
                 signed: d.signed,
                 confirmed: d.confirmed,
+                same_day_contact_failed: d.same_day_contact_failed.unwrap_or(false),
             },
             EventKind::CorrectionRequested => DKind::CorrectionRequested,
             EventKind::CorrectionReceived => DKind::CorrectionReceived,
@@ -109,6 +110,7 @@ pub fn to_timeline(channel: Channel, events: &[Event]) -> Result<Timeline, Strin
                 delivery: match d.delivery {
                     Some(DeliveryMode::Entrusted) => Delivery::Entrusted,
                     Some(DeliveryMode::Post) => Delivery::Post,
+                    Some(DeliveryMode::Electronic) => Delivery::Electronic,
                     _ => Delivery::Direct,
                 },
             },
@@ -142,8 +144,11 @@ impl DeadlineRules for EngineRules {
         let cal = self.calendar(agency)?;
         let r = deadline::evaluate(&timeline, &cal, &self.settings, self.today)
             .map_err(|e| e.to_string())?;
+        // `due_on` is the operative deadline: for a case made overdue by a decision after its
+        // deadline (or a fee wait past the payment deadline) it is the deadline that passed, so
+        // `case list --overdue` shows it.
         Ok(match r.state {
-            State::Running => Evaluation { state: CaseState::Open, due_on: r.final_due },
+            State::Running | State::PaymentLapsed => Evaluation { state: CaseState::Open, due_on: r.final_due },
             State::Paused | State::AwaitingCorrection | State::AwaitingPayment => {
                 Evaluation { state: CaseState::Paused, due_on: r.final_due }
             }
@@ -219,6 +224,77 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::Rule(_)), "{err}");
+        store.close().await;
+    }
+
+    /// Issue 8: the engine's rules hold in the records — refusals refuse the event, and a case made
+    /// overdue by a decision after its deadline is listed by `case list --overdue`'s filter.
+    #[tokio::test]
+    async fn the_records_follow_the_deadline_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let today = d("2025-06-30");
+        let rules = EngineRules::new(CalendarStore::new(dir.path()), Default::default(), today).unwrap();
+        let url = format!("sqlite:{}", dir.path().join("t.db").display());
+        let store = Store::open(&url, Arc::new(rules), OpenOptions::default()).await.unwrap();
+        let ctx = Ctx { actor: "t".into(), at: Utc.with_ymd_and_hms(2025, 6, 30, 9, 0, 0).unwrap() };
+        let agency = store
+            .create_agency(&ctx, NewAgency { name: "县政府".into(), level: AgencyLevel::County, parent: None, region: String::new(), settings: AgencySettings::default() })
+            .await
+            .unwrap();
+        let app = |received: &str| NewApplication {
+            agency: agency.id,
+            number: None,
+            applicant: Applicant { kind: ApplicantKind::NaturalPerson, name: "李四".into(), id_document: String::new(), contact: String::new(), address: String::new() },
+            channel: Channel::InPerson,
+            content: "内容".into(),
+            requested_form: String::new(),
+            delivery: String::new(),
+            case_officer: None,
+            received_on: d(received),
+            events: vec![],
+            closing: None,
+            remarks: String::new(),
+        };
+        let overdue = CaseFilter { open_only: true, by_due_date: true, due_on_or_before: Some(d("2025-06-29")), ..CaseFilter::default() };
+
+        // An extension approved two working days after the reply deadline (2025-03-31) does not
+        // move the stored deadline: the case is overdue from 03-31.
+        let late = store.create_application(&ctx, app("2025-03-03")).await.unwrap();
+        let ext = Event {
+            detail: EventDetail { days: Some(20), approver: Some("办公室主任".into()), ..EventDetail::default() },
+            ..Event::new(EventKind::ExtensionApproved, d("2025-04-02"))
+        };
+        let late = store.add_event(&ctx, late.id, ext, None).await.unwrap();
+        assert_eq!(late.due_on, Some(d("2025-03-31")));
+        // An unpaid fee wait ends at the payment deadline (04-09): the due date stops moving (04-29).
+        let unpaid = store.create_application(&ctx, app("2025-03-03")).await.unwrap();
+        for (kind, on) in [(EventKind::FeeNoticeSent, "2025-03-10"), (EventKind::FeeNoticeReceived, "2025-03-11")] {
+            store.add_event(&ctx, unpaid.id, Event::new(kind, d(on)), None).await.unwrap();
+        }
+        let unpaid = store.application(unpaid.id).await.unwrap();
+        assert_eq!((unpaid.state, unpaid.due_on), (CaseState::Open, Some(d("2025-04-29"))));
+        let listed: Vec<_> = store.list_cases(&overdue).await.unwrap().into_iter().map(|c| c.id).collect();
+        assert!(listed.contains(&late.id) && listed.contains(&unpaid.id), "{listed:?}");
+
+        // 视为放弃 before the payment period ran out: refused, nothing stored.
+        let closing = Closing { outcome: Outcome::OhFeeUnpaid, reply_type: String::new(), legal_basis: String::new(), reply_letter_ref: String::new() };
+        let err = store
+            .add_event(&ctx, unpaid.id, Event::new(EventKind::FeeExpired, d("2025-04-09")), Some(closing.clone()))
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, StoreError::Rule(m) if m.contains("至 2025-04-09 届满")), "{err}");
+        assert_eq!(store.application(unpaid.id).await.unwrap().events.len(), 3);
+        store.add_event(&ctx, unpaid.id, Event::new(EventKind::FeeExpired, d("2025-04-10")), Some(closing)).await.unwrap();
+        // A consultation closed as expired within the party's 15 working days: refused.
+        let c = store.create_application(&ctx, app("2025-03-03")).await.unwrap();
+        let party = |kind| Event { detail: EventDetail { party: Some(Party::ThirdParty), ..EventDetail::default() }, ..Event::new(kind, d("2025-03-10")) };
+        store.add_event(&ctx, c.id, party(EventKind::ConsultationStarted), None).await.unwrap();
+        let early = Event { on: d("2025-03-20"), ..party(EventKind::ConsultationExpired) };
+        let err = store.add_event(&ctx, c.id, early, None).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Rule(m) if m.contains("第三十二条")), "{err}");
+        // Before the revised regulation: refused.
+        let err = store.create_application(&ctx, app("2019-05-14")).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Rule(m) if m.contains("2008年")), "{err}");
         store.close().await;
     }
 }

@@ -79,6 +79,7 @@ pub async fn record_event(rec: &Records, app: &Application, e: EventInput) -> an
         detail: EventDetail {
             signed: None,
             confirmed: e.confirmed,
+            same_day_contact_failed: None,
             party: e.party.or(matches!(
                 e.kind,
                 EventKind::ConsultationStarted | EventKind::ConsultationAnswered | EventKind::ConsultationExpired

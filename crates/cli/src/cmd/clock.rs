@@ -257,11 +257,15 @@ fn print_report(r: &DeadlineReport, today: NaiveDate) {
         for m in &r.missed {
             let what = match m.deadline {
                 MissedDeadline::CorrectionNotice => "补正通知",
-                MissedDeadline::ExtensionDecision => "延期决定",
+                MissedDeadline::ExtensionDecision => "延期决定（作出时）",
+                MissedDeadline::LaterDateDecision => "确定合理期限的决定（作出时）",
                 MissedDeadline::Reply => "答复",
             };
             println!("逾期：{what}期限 {}，逾期 {} 个工作日", m.due, m.working_days);
         }
+    }
+    for w in &r.warnings {
+        println!("注意：{w}");
     }
     if r.provisional {
         println!("临时结果：是（涉及尚未载入节假日安排的年份，见说明）");
