@@ -23,9 +23,11 @@
 
 mod engine;
 mod error;
+mod report;
 mod timeline;
 
-pub use engine::{evaluate, explain, DeadlineReport, DueDates, Missed, MissedDeadline, State};
+pub use engine::{evaluate, explain};
+pub use report::{DeadlineReport, DueDates, Missed, MissedDeadline, State};
 pub use error::{EvaluateError, EventRef, TimelineError};
 pub use timeline::{
     Channel, ConsultedParty, Delivery, Event, EventKind, Receipt, Timeline, EVENT_TYPES, FEE_RULES_IN_FORCE,
