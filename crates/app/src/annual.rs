@@ -5,9 +5,9 @@
 use gongkai_domain::report::check::{CheckOptions, check};
 use gongkai_domain::report::json::{report_from_json, report_json};
 use gongkai_domain::report::spec::TableId;
-use gongkai_domain::report::{Finding, Report};
+use gongkai_domain::report::{Finding, Report, Value};
 use gongkai_store::report::{Narrative, build, cell_of};
-use gongkai_store::{Agency, CellRecords, ReportStatus, Storage};
+use gongkai_store::{Agency, CellRecords, ReportStatus, Storage, StoredReport};
 
 use crate::auth::Right;
 use crate::error::{AppError, Result};
@@ -83,7 +83,10 @@ pub async fn generate(
         sections.retain(|(id, _)| !n.iter().any(|(k, _)| k == id));
         sections.extend(n);
     }
-    let report = build(agency, year, &rec.store().tallies(agency.id, year).await?, &sections);
+    let mut report = build(agency, year, &rec.store().tallies(agency.id, year).await?, &sections);
+    // 落款: the agency (set by `build`) and the day it is drawn up, so that the timeliness of its
+    // publication can be checked.
+    report.date = Some(rec.today());
     let previous_narrative = stored_narrative(rec, agency, year - 1).await?;
     let previous = build(agency, year - 1, &rec.store().tallies(agency.id, year - 1).await?, &previous_narrative);
     let findings = check(&report, Some(&previous), &CheckOptions::default());
@@ -161,9 +164,33 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Res
     Ok(out)
 }
 
+/// Refuses to lock or publish a report the checker finds errors in (placeholder text such as
+/// 待填写, a missing section, numbers that cannot all be right). Cross-year checks do not block:
+/// last year's published report is what it is.
+async fn require_no_errors(rec: &Records, agency: &Agency, year: i32, what: &str) -> Result<()> {
+    let Some(stored) = rec.store().report(agency.id, year).await? else {
+        return Err(AppError::not_found(format!("未找到{year} 年度报告：先用 report generate --save 保存草稿")));
+    };
+    let report = stored_report(&stored.content)?;
+    let errors: Vec<String> = check(&report, None, &CheckOptions::default())
+        .into_iter()
+        .filter(|f| f.severity == gongkai_domain::report::Severity::Error)
+        .map(|f| format!("{}：{}", f.code.code(), f.message))
+        .collect();
+    if !errors.is_empty() {
+        return Err(AppError::invalid(format!(
+            "{year} 年度报告有 {} 处错误，不能{what}（请先修改草稿）：\n{}",
+            errors.len(),
+            errors.join("\n")
+        )));
+    }
+    Ok(())
+}
+
 /// Locks the year's saved draft (no change without a recorded correction from then on).
 pub async fn lock(rec: &Records, agency: &Agency, year: i32) -> Result<()> {
     rec.require(Right::LockReport, agency).await?;
+    require_no_errors(rec, agency, year, "锁定").await?;
     rec.store().set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Locked).await?;
     Ok(())
 }
@@ -172,8 +199,72 @@ pub async fn lock(rec: &Records, agency: &Agency, year: i32) -> Result<()> {
 /// transaction (nobody approves their own work).
 pub async fn publish(rec: &Records, agency: &Agency, year: i32) -> Result<()> {
     rec.require(Right::PublishReport, agency).await?;
+    require_no_errors(rec, agency, year, "发布").await?;
     rec.store().set_report_status(&rec.ctx(), agency.id, year, ReportStatus::Published).await?;
     Ok(())
+}
+
+/// A cell whose stored (locked or published) value differs from what the records give now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellDifference {
+    /// The cell as `report generate --drill` names it (`t3:granted:natural_person`).
+    pub cell: String,
+    /// Row and column in the report's wording.
+    pub label: String,
+    /// As stored.
+    pub stored: Value,
+    /// From the records now.
+    pub current: Value,
+}
+
+/// Where the year's report stands (`report status`).
+#[derive(Debug, Clone)]
+pub struct ReportState {
+    /// The stored report, if any.
+    pub stored: Option<StoredReport>,
+    /// For a locked or published report: the cells the records now contradict.
+    pub differences: Vec<CellDifference>,
+}
+
+/// `report status`: the stored report's state, and after locking, the cells whose value the
+/// records no longer give (a record corrected or added after publication), each with the cell id
+/// to drill into.
+pub async fn status(rec: &Records, agency: &Agency, year: i32) -> Result<ReportState> {
+    rec.require(Right::Read, agency).await?;
+    let stored = rec.store().report(agency.id, year).await?;
+    let mut differences = Vec::new();
+    if let Some(s) = &stored
+        && s.status != ReportStatus::Draft
+    {
+        let kept = stored_report(&s.content)?;
+        let sections: Narrative = kept.sections.iter().filter_map(|x| Some((x.id.clone()?, x.text.clone()))).collect();
+        let now = build(agency, year, &rec.store().tallies(agency.id, year).await?, &sections);
+        let spec = now.format.spec();
+        for id in TableId::ALL {
+            let table = spec.table(id);
+            for (block, row) in table.rows() {
+                for col in block.columns {
+                    let (Some(a), Some(b)) = (kept.value(id, row.id, col.id), now.value(id, row.id, col.id)) else {
+                        continue;
+                    };
+                    if a != b {
+                        let prefix = match id {
+                            TableId::T2 => "t2",
+                            TableId::T3 => "t3",
+                            TableId::T4 => "t4",
+                        };
+                        differences.push(CellDifference {
+                            cell: format!("{prefix}:{}:{}", row.id, col.id),
+                            label: format!("{} / {}", row.text, col.text),
+                            stored: a.clone(),
+                            current: b.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(ReportState { stored, differences })
 }
 
 /// Replaces a locked or published report by a corrected one (a report JSON, e.g. edited from

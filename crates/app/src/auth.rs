@@ -186,6 +186,35 @@ impl RoleKind {
     }
 }
 
+/// [`RIGHTS`] as the Markdown table docs/STORAGE.md shows (a test keeps the two equal).
+pub fn rights_table_markdown() -> String {
+    let roles: [(RoleKind, &str); 7] = [
+        (RoleKind::Registrar, "登记员 registrar"),
+        (RoleKind::CaseOfficer, "承办人 case_officer"),
+        (RoleKind::OfficeHead, "办公室负责人 office_head"),
+        (RoleKind::Reviewer, "审核人 reviewer_N"),
+        (RoleKind::Leader, "领导 leader"),
+        (RoleKind::CountySupervisor, "县级督查 county_supervisor ¹"),
+        (RoleKind::Administrator, "系统管理员 administrator ¹"),
+    ];
+    let mut out = String::from("| 权限 |");
+    for (_, name) in &roles {
+        out.push_str(&format!(" {name} |"));
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---|".repeat(roles.len()));
+    out.push('\n');
+    for right in Right::ALL {
+        out.push_str(&format!("| {} |", right.label()));
+        for (kind, _) in &roles {
+            let has = RIGHTS.iter().any(|(k, rights)| k == kind && rights.contains(&right));
+            out.push_str(if has { " ✓ |" } else { "  |" });
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Whether `role` holds `right` (by [`RIGHTS`]).
 pub fn role_has(role: Role, right: Right) -> bool {
     let kind = RoleKind::of(role);

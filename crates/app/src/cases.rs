@@ -219,6 +219,9 @@ pub struct NewCase {
     pub officer: Option<String>,
     /// 备注.
     pub remarks: String,
+    /// Art. 31: an ordinary letter or e-mail confirmed later because the office could not reach
+    /// the applicant on the day it arrived (recorded, the confirmation day counts).
+    pub same_day_contact_failed: bool,
 }
 
 /// Registers one application (`case add`, the web's intake).
@@ -232,6 +235,9 @@ pub async fn add(rec: &Records, agency: &Agency, c: NewCase) -> Result<Applicati
         None => None,
     };
     let mut receipt = EventDetail::default();
+    if c.same_day_contact_failed {
+        receipt.same_day_contact_failed = Some(true);
+    }
     if let Some(d) = c.confirmed_on {
         if c.channel == Channel::RegisteredPost {
             receipt.signed = Some(d);
@@ -373,6 +379,7 @@ fn event_of(rec: &Records, app: &Application, e: EventInput) -> Result<(Event, O
                 .flatten(),
             new_date: e.new_date,
             delivery: e.delivery,
+            same_day_contact_failed: None,
         },
     };
     let closing = outcome.map(|o| Closing {

@@ -96,6 +96,7 @@ pub fn to_timeline(channel: Channel, events: &[Event]) -> Result<Timeline, Strin
                 channel: engine_channel(channel),
                 signed: d.signed,
                 confirmed: d.confirmed,
+                same_day_contact_failed: d.same_day_contact_failed.unwrap_or(false),
             },
             EventKind::CorrectionRequested => DKind::CorrectionRequested,
             EventKind::CorrectionReceived => DKind::CorrectionReceived,
@@ -122,6 +123,7 @@ pub fn to_timeline(channel: Channel, events: &[Event]) -> Result<Timeline, Strin
                 delivery: match d.delivery {
                     Some(DeliveryMode::Entrusted) => Delivery::Entrusted,
                     Some(DeliveryMode::Post) => Delivery::Post,
+                    Some(DeliveryMode::Electronic) => Delivery::Electronic,
                     _ => Delivery::Direct,
                 },
             },
@@ -161,8 +163,13 @@ impl DeadlineRules for EngineRules {
             State::AwaitingPayment => r.due.payment,
             _ => None,
         };
+        // `due_on` is the operative deadline: for a case made overdue by a decision after its
+        // deadline (or a fee wait past the payment deadline) it is the deadline that passed, so
+        // `case list --overdue` shows it.
         Ok(match r.state {
-            State::Running => Evaluation { state: CaseState::Open, due_on: r.final_due, pause_due_on: None },
+            State::Running | State::PaymentLapsed => {
+                Evaluation { state: CaseState::Open, due_on: r.final_due, pause_due_on: None }
+            }
             State::Paused | State::AwaitingCorrection | State::AwaitingPayment => {
                 Evaluation { state: CaseState::Paused, due_on: r.final_due, pause_due_on }
             }

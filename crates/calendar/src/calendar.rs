@@ -1,9 +1,11 @@
 //! The working-day table: built once from the data, then every question is O(1).
 //!
 //! At construction a dense table covers every day from `FIRST_YEAR-01-01` to `LAST_YEAR-12-31`
-//! (years absent from the data: weekends only), with a prefix sum of working days and the index of
-//! every working day, so [`Calendar::add`], [`Calendar::count_between`] and
-//! [`Calendar::is_working_day`] are array look-ups.
+//! (years absent from the data: weekends and the statutory holidays of 《全国年节及纪念日放假办法》,
+//! see [`crate::statutory`]), with a prefix sum of working days and the index of every working day,
+//! so [`Calendar::add`], [`Calendar::count_between`] and [`Calendar::is_working_day`] are array
+//! look-ups. A year not in the data has two readings ([`Side`]): the early side counts only the
+//! days off the law fixes; the late side also takes the 补假 the law owes as days off.
 
 use std::collections::BTreeSet;
 
@@ -11,6 +13,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{CalendarFile, Region};
+use crate::statutory::{statutory_holidays, substitute_days};
 use crate::zh::{date_zh, month_day_zh, provisional_note, weekday_zh};
 use crate::CalendarError;
 
@@ -42,6 +45,24 @@ impl std::fmt::Display for WorkingDays {
     }
 }
 
+/// Which reading of a year whose notice is not loaded (a *provisional* year). For loaded years the
+/// two sides agree.
+///
+/// The law fixes the statutory holidays (Art. 2 of 《全国年节及纪念日放假办法》) but not the 补假 it
+/// owes when one falls on a weekend (Art. 6), nor the 调休 of the yearly notice. A deadline that
+/// binds the agency is computed on the early side (only the fixed days off: the real deadline can
+/// only be the same or later); one that binds the applicant or a consulted party on the late side
+/// (the 补假 taken as days off too), so nobody loses a right to a day the notice may still give off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Side {
+    /// Statutory holidays and weekends only: for deadlines that bind the agency.
+    #[default]
+    Early,
+    /// Also the 补假 owed by law, on the first free weekday after the festival: for deadlines that
+    /// bind the applicant (payment, correction) or a consulted party.
+    Late,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Weekday,
@@ -51,11 +72,20 @@ enum Kind {
     MakeUp,
     RegionalHoliday,
     RegionalWorkday,
+    /// A provisional year's 补假 (Art. 6): a working day on the early side, a day off on the late.
+    Substitute,
 }
 
 impl Kind {
     const fn is_working(self) -> bool {
-        matches!(self, Self::Weekday | Self::MakeUp | Self::RegionalWorkday)
+        matches!(self, Self::Weekday | Self::MakeUp | Self::RegionalWorkday | Self::Substitute)
+    }
+
+    const fn is_working_on(self, side: Side) -> bool {
+        match side {
+            Side::Early => self.is_working(),
+            Side::Late => self.is_working() && !matches!(self, Self::Substitute),
+        }
     }
 
     const fn is_day_off_block(self) -> bool {
@@ -103,6 +133,13 @@ pub enum DayReason<'a> {
         /// The region.
         region: &'a str,
     },
+    /// In a provisional year: a weekday the law owes as 补假 for a festival on a weekend (or two
+    /// festivals on one day); its date is set by the notice. A working day on the early side, a day
+    /// off on the late side (see [`Side`]).
+    Substitute {
+        /// The festival it makes up for.
+        festival: &'a str,
+    },
 }
 
 /// One day, looked up.
@@ -129,9 +166,13 @@ impl DayInfo<'_> {
             DayReason::MakeUpWorkday { festival } => format!("{festival}调休上班"),
             DayReason::RegionalHoliday { name, region } => format!("{region}地方假日：{name}"),
             DayReason::RegionalWorkday { name, region } => format!("{region}地方安排上班：{name}"),
+            DayReason::Substitute { festival } => format!(
+                "可能为{festival}补假：法定节日适逢周末或与其他节日重合，依法应在工作日补假，具体日期以通知为准；\
+                 计算行政机关的期限时按工作日计，计算申请人的期限时按放假计"
+            ),
         };
         if self.provisional {
-            s.push_str(&format!("；{}年节假日安排尚未载入，暂按周末计算", self.date.year()));
+            s.push_str(&format!("；{}年节假日安排尚未载入，暂按周末和法定节假日计算", self.date.year()));
         }
         s
     }
@@ -158,10 +199,13 @@ pub struct Calendar {
     /// `num_days_from_ce` of `FIRST_YEAR-01-01`.
     first_ce: i32,
     days: Vec<Day>,
-    /// `cum[i]` = working days among `days[..i]` (so `cum.len() == days.len() + 1`).
+    /// Early side: `cum[i]` = working days among `days[..i]` (so `cum.len() == days.len() + 1`).
     cum: Vec<u32>,
-    /// `work[k]` = index of the k-th working day (0-based).
+    /// Early side: `work[k]` = index of the k-th working day (0-based).
     work: Vec<u32>,
+    /// The same two for the late side.
+    cum_late: Vec<u32>,
+    work_late: Vec<u32>,
     /// `known[y - FIRST_YEAR]`: the national schedule of year `y` is loaded.
     known: Vec<bool>,
     names: Vec<String>,
@@ -169,7 +213,7 @@ pub struct Calendar {
 }
 
 impl Calendar {
-    /// The embedded national calendar (2019-2026), no region.
+    /// The embedded national calendar (2019-2026; later years provisional), no region.
     pub fn national() -> Result<Self, CalendarError> {
         Self::new(&CalendarFile::embedded()?, None)
     }
@@ -192,7 +236,17 @@ impl Calendar {
             days.push(Day { kind, name: 0 });
         }
         let mut known = vec![false; usize::try_from(LAST_YEAR - FIRST_YEAR + 1).unwrap_or(0)];
-        let mut cal = Self { first_ce, days, cum: Vec::new(), work: Vec::new(), known: Vec::new(), names: Vec::new(), region: None };
+        let mut cal = Self {
+            first_ce,
+            days,
+            cum: Vec::new(),
+            work: Vec::new(),
+            cum_late: Vec::new(),
+            work_late: Vec::new(),
+            known: Vec::new(),
+            names: Vec::new(),
+            region: None,
+        };
         let mut intern = |name: &str| -> u16 {
             if let Some(i) = names.iter().position(|n| n == name) {
                 return u16::try_from(i).unwrap_or(0);
@@ -214,6 +268,28 @@ impl Calendar {
                 cal.set(w.date, Day { kind: Kind::MakeUp, name })?;
             }
         }
+        // Years without a notice: what 《全国年节及纪念日放假办法》 already fixes.
+        for year in FIRST_YEAR..=LAST_YEAR {
+            if national.years.contains_key(&year) {
+                continue;
+            }
+            let holidays = statutory_holidays(year);
+            for (k, h) in holidays.iter().enumerate() {
+                // Two festivals on one day (中秋 in the 国庆 days) make one day named after both.
+                if holidays.get(k + 1).is_some_and(|next| next.date == h.date) {
+                    continue;
+                }
+                let name = match k.checked_sub(1).and_then(|p| holidays.get(p)) {
+                    Some(prev) if prev.date == h.date => intern(&format!("{}、{}", h.festival, prev.festival)),
+                    _ => intern(h.festival),
+                };
+                cal.set(h.date, Day { kind: Kind::Holiday, name })?;
+            }
+            for s in substitute_days(year) {
+                let name = intern(s.festival);
+                cal.set(s.date, Day { kind: Kind::Substitute, name })?;
+            }
+        }
         if let Some(region) = region {
             for schedule in region.file().years.values() {
                 for h in &schedule.holidays {
@@ -227,19 +303,8 @@ impl Calendar {
             }
             cal.region = Some(region.name().to_owned());
         }
-        let mut cum = Vec::with_capacity(len + 1);
-        let mut work = Vec::with_capacity(len);
-        let mut n = 0u32;
-        cum.push(0);
-        for (i, day) in cal.days.iter().enumerate() {
-            if day.kind.is_working() {
-                work.push(u32::try_from(i).unwrap_or(u32::MAX));
-                n += 1;
-            }
-            cum.push(n);
-        }
-        cal.cum = cum;
-        cal.work = work;
+        (cal.cum, cal.work) = prefix(&cal.days, Side::Early);
+        (cal.cum_late, cal.work_late) = prefix(&cal.days, Side::Late);
         cal.known = known;
         cal.names = names;
         Ok(cal)
@@ -272,10 +337,22 @@ impl Calendar {
         self.region.as_deref()
     }
 
-    /// Whether `date` is a working day.
+    /// Whether `date` is a working day (early side).
     pub fn is_working_day(&self, date: NaiveDate) -> Result<bool, CalendarError> {
+        self.is_working_day_on(Side::Early, date)
+    }
+
+    /// Whether `date` is a working day on `side`.
+    pub fn is_working_day_on(&self, side: Side, date: NaiveDate) -> Result<bool, CalendarError> {
         let i = self.index(date)?;
-        Ok(self.days.get(i).is_some_and(|d| d.kind.is_working()))
+        Ok(self.days.get(i).is_some_and(|d| d.kind.is_working_on(side)))
+    }
+
+    fn sums(&self, side: Side) -> (&[u32], &[u32]) {
+        match side {
+            Side::Early => (&self.cum, &self.work),
+            Side::Late => (&self.cum_late, &self.work_late),
+        }
     }
 
     /// The day and why it is (not) a working day.
@@ -292,6 +369,7 @@ impl Calendar {
             Kind::MakeUp => DayReason::MakeUpWorkday { festival: name },
             Kind::RegionalHoliday => DayReason::RegionalHoliday { name, region },
             Kind::RegionalWorkday => DayReason::RegionalWorkday { name, region },
+            Kind::Substitute => DayReason::Substitute { festival: name },
         };
         Ok(DayInfo {
             date,
@@ -302,27 +380,41 @@ impl Calendar {
     }
 
     /// The `n`-th working day after `date` (`date` itself not counted); `date` when `n` is 0.
+    /// Early side (deadlines that bind the agency).
     pub fn add(&self, date: NaiveDate, n: WorkingDays) -> Result<NaiveDate, CalendarError> {
+        self.add_on(Side::Early, date, n)
+    }
+
+    /// [`Calendar::add`] on `side`.
+    pub fn add_on(&self, side: Side, date: NaiveDate, n: WorkingDays) -> Result<NaiveDate, CalendarError> {
         if n.0 == 0 {
             return Ok(date);
         }
+        let (cum, work) = self.sums(side);
         let i = self.index(date)?;
-        let rank = self.cum.get(i + 1).copied().unwrap_or(u32::MAX);
+        let rank = cum.get(i + 1).copied().unwrap_or(u32::MAX);
         let target = rank.checked_add(n.0 - 1).ok_or(CalendarError::OutOfRange { date })?;
-        match self.work.get(target as usize) {
+        match work.get(target as usize) {
             Some(&idx) => self.date_at(idx as usize),
             None => Err(CalendarError::OutOfRange { date: self.date_at(self.days.len() - 1).unwrap_or(date) }),
         }
     }
 
     /// The working days in `(from, to]`: after `from`, up to and including `to`; 0 if `to <= from`.
+    /// Early side.
     pub fn count_between(&self, from: NaiveDate, to: NaiveDate) -> Result<WorkingDays, CalendarError> {
+        self.count_between_on(Side::Early, from, to)
+    }
+
+    /// [`Calendar::count_between`] on `side`.
+    pub fn count_between_on(&self, side: Side, from: NaiveDate, to: NaiveDate) -> Result<WorkingDays, CalendarError> {
         let (a, b) = (self.index(from)?, self.index(to)?);
         if b <= a {
             return Ok(WorkingDays(0));
         }
-        let hi = self.cum.get(b + 1).copied().unwrap_or(0);
-        let lo = self.cum.get(a + 1).copied().unwrap_or(0);
+        let (cum, _) = self.sums(side);
+        let hi = cum.get(b + 1).copied().unwrap_or(0);
+        let lo = cum.get(a + 1).copied().unwrap_or(0);
         Ok(WorkingDays(hi.saturating_sub(lo)))
     }
 
@@ -338,7 +430,7 @@ impl Calendar {
         (a..=b).filter(move |&y| !self.is_known_year(y))
     }
 
-    /// Whether anything between `from` and `to` is computed on weekends only.
+    /// Whether anything between `from` and `to` is computed without a loaded notice.
     pub fn is_provisional(&self, from: NaiveDate, to: NaiveDate) -> bool {
         self.missing_years(from, to).next().is_some()
     }
@@ -417,6 +509,22 @@ impl Calendar {
         lines.extend(self.missing_years(date, due).map(provisional_note));
         Ok((due, lines))
     }
+}
+
+/// Prefix sums and working-day index of one side.
+fn prefix(days: &[Day], side: Side) -> (Vec<u32>, Vec<u32>) {
+    let mut cum = Vec::with_capacity(days.len() + 1);
+    let mut work = Vec::with_capacity(days.len());
+    let mut n = 0u32;
+    cum.push(0);
+    for (i, day) in days.iter().enumerate() {
+        if day.kind.is_working_on(side) {
+            work.push(u32::try_from(i).unwrap_or(u32::MAX));
+            n += 1;
+        }
+        cum.push(n);
+    }
+    (cum, work)
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> Result<NaiveDate, CalendarError> {

@@ -4,9 +4,11 @@
 //! General Office's yearly notices). More years, and regional overrides (a region's extra local
 //! holidays), are handed in as YAML text of the same shape and validated before use.
 //!
-//! A year that is not in the data is computed on weekends only, and every result that touches it
-//! is *provisional*: [`Calendar::missing_years`] names those years and [`provisional_note`] says why
-//! and how to load them.
+//! A year that is not in the data keeps what the law fixes: weekends and the statutory holidays of
+//! 《全国年节及纪念日放假办法》 (lunar dates and 清明 from [`statutory`]'s table); its 调休 is unknown
+//! and every result that touches it is *provisional*: [`Calendar::missing_years`] names those years
+//! and [`provisional_note`] says why and how to load them. [`Side`] chooses how the 补假 the law owes
+//! but does not date is read (early side for the agency's deadlines, late side for the applicant's).
 //!
 //! Pure and synchronous: no IO except parsing the bytes handed in, no wall clock.
 //!
@@ -24,9 +26,10 @@
 mod calendar;
 mod data;
 mod error;
+pub mod statutory;
 mod zh;
 
-pub use calendar::{Calendar, DayInfo, DayReason, Note, WorkingDays, FIRST_YEAR, LAST_YEAR};
+pub use calendar::{Calendar, DayInfo, DayReason, Note, Side, WorkingDays, FIRST_YEAR, LAST_YEAR};
 pub use data::{CalendarFile, HolidayEntry, Region, WorkdayEntry, YearSchedule, EMBEDDED_YAML};
 pub use error::CalendarError;
 pub use zh::{date_zh, month_day_zh, provisional_note, weekday_zh};

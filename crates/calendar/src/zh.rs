@@ -25,10 +25,12 @@ pub fn date_zh(date: NaiveDate) -> String {
     format!("{date}（{}）", weekday_zh(date))
 }
 
-/// Why a year is computed on weekends only, and the command that loads it.
+/// Why a year's results are provisional, how they are computed, and the command that loads it.
 pub fn provisional_note(year: i32) -> String {
     format!(
-        "{year}年节假日安排尚未载入（国务院办公厅通知未发布或未导入），暂按周末计算，结果为临时结果；\
+        "{year}年节假日安排尚未载入（国务院办公厅通知未发布或未导入），暂按周末和《全国年节及纪念日放假办法》\
+         规定的法定节假日计算，调休安排未知，结果为临时结果：约束行政机关的期限按较早的可能日期计算，\
+         约束申请人的期限（缴费、补正）另将法定补假计为放假、按较晚的可能日期计算；\
          通知发布后请运行 `gongkai calendar import FILE` 导入，再重新计算"
     )
 }

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
-use gongkai_calendar::{Calendar, WorkingDays};
+use gongkai_calendar::{Calendar, Side, WorkingDays};
 use gongkai_domain::deadline::{evaluate, explain, Channel, ConsultedParty, Delivery, Event, EventKind, Timeline};
 use gongkai_domain::settings::Settings;
 
@@ -26,19 +26,27 @@ impl Lcg {
     }
 }
 
-fn generate(rng: &mut Lcg) -> (Vec<Event>, NaiveDate) {
+fn generate(rng: &mut Lcg, cal: &Calendar) -> (Vec<Event>, NaiveDate) {
     let start = NaiveDate::from_ymd_opt(2019, 6, 1).unwrap_or_default();
-    let mut date = start + Days::new(rng.below(365 * 7 + 150));
+    // Fees exist from 2021 (国办函〔2020〕109号): timelines with a fee start then.
+    let fee_start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap_or_default();
+    let shape = rng.below(5);
+    let mut date = if matches!(shape, 2 | 3) {
+        fee_start + Days::new(rng.below(365 * 5 + 150))
+    } else {
+        start + Days::new(rng.below(365 * 7 + 150))
+    };
     let channel = Channel::ALL[rng.below(7) as usize];
-    let mut events = vec![Event::new(date, EventKind::Received { channel, signed: None, confirmed: None })];
-    let mut step = |rng: &mut Lcg, lo: u64, hi: u64| {
-        date = date + Days::new(lo + rng.below(hi - lo + 1));
-        date
+    let received = EventKind::Received { channel, signed: None, confirmed: None, same_day_contact_failed: false };
+    let mut events = vec![Event::new(date, received)];
+    let step = |rng: &mut Lcg, date: &mut NaiveDate, lo: u64, hi: u64| {
+        *date = *date + Days::new(lo + rng.below(hi - lo + 1));
+        *date
     };
     let party = if rng.below(2) == 0 { ConsultedParty::ThirdParty } else { ConsultedParty::Agency };
     let ext_days = WorkingDays::new(1 + rng.below(20) as u32);
     let extension = || EventKind::ExtensionApproved { days: ext_days, approver: "办公室主任".to_owned() };
-    let kinds: Vec<(u64, u64, EventKind)> = match rng.below(5) {
+    let kinds: Vec<(u64, u64, EventKind)> = match shape {
         0 => vec![
             (1, 5, EventKind::CorrectionRequested),
             (3, 15, EventKind::CorrectionReceived),
@@ -72,7 +80,8 @@ fn generate(rng: &mut Lcg) -> (Vec<Event>, NaiveDate) {
         ],
         _ => vec![
             (2, 10, EventKind::ConsultationStarted { party }),
-            (5, 30, EventKind::ConsultationExpired { party }),
+            // After the consulted party's 15 working days (Arts. 32, 34): placed below.
+            (1, 10, EventKind::ConsultationExpired { party }),
             (1, 5, extension()),
             (5, 30, EventKind::Replied { delivery: Delivery::Direct }),
         ],
@@ -84,13 +93,19 @@ fn generate(rng: &mut Lcg) -> (Vec<Event>, NaiveDate) {
         let kind = match kind {
             // Art. 35 date: after the day it is set.
             EventKind::LaterDateSet { .. } => {
-                let set = step(rng, lo, hi);
+                let set = step(rng, &mut date, lo, hi);
                 events.push(Event::new(set, EventKind::LaterDateSet { new_date: set + Days::new(60) }));
+                continue;
+            }
+            EventKind::ConsultationExpired { party } => {
+                date = cal.add_on(Side::Late, date, WorkingDays::new(15)).unwrap_or(date);
+                let at = step(rng, &mut date, lo, hi);
+                events.push(Event::new(at, EventKind::ConsultationExpired { party }));
                 continue;
             }
             k => k,
         };
-        let at = step(rng, lo, hi);
+        let at = step(rng, &mut date, lo, hi);
         events.push(Event::new(at, kind));
     }
     let today = date + Days::new(rng.below(15));
@@ -104,7 +119,7 @@ fn main() {
     };
     let settings = Settings::default();
     let mut rng = Lcg(0x5eed);
-    let raw: Vec<(Vec<Event>, NaiveDate)> = (0..N).map(|_| generate(&mut rng)).collect();
+    let raw: Vec<(Vec<Event>, NaiveDate)> = (0..N).map(|_| generate(&mut rng, &cal)).collect();
     let events: usize = raw.iter().map(|(e, _)| e.len()).sum();
 
     let t0 = Instant::now();

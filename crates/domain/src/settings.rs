@@ -19,6 +19,27 @@ pub struct Settings {
     /// [M] When a township's (乡镇、街道) annual report is due each year (Art. 49 names only
     /// county-level-and-above bodies). Default `01-31`.
     pub township_report_due: MonthDay,
+    /// [M] Which day counts when an ordinary letter or an e-mail was confirmed with the applicant
+    /// after the day it arrived (Art. 31 asks for confirmation on the day of arrival). Default
+    /// [`LateConfirmation::ArrivalUnlessContactFailed`].
+    pub late_confirmation: LateConfirmation,
+    /// [M] The shortest correction period (working days from the 补正 notice) below which a
+    /// `correction_expired` is flagged with a warning (Art. 30 asks for a *reasonable* period and
+    /// names no number). Default 10.
+    pub min_correction_period_days: u32,
+}
+
+/// The receipt date of an ordinary letter or e-mail confirmed after the day it arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateConfirmation {
+    /// The day of arrival, unless the timeline records that the office tried and failed to reach
+    /// the applicant that day (`same_day_contact_failed`); then the day of confirmation. The safe
+    /// reading: an office that did not confirm on the day of arrival cannot gain time by it.
+    #[default]
+    ArrivalUnlessContactFailed,
+    /// The day of confirmation, as Art. 31 words it, however late.
+    Confirmation,
 }
 
 impl Default for Settings {
@@ -27,6 +48,8 @@ impl Default for Settings {
             start_day_counts: false,
             fee_wait_pauses_clock: true,
             township_report_due: MonthDay { month: 1, day: 31 },
+            late_confirmation: LateConfirmation::default(),
+            min_correction_period_days: 10,
         }
     }
 }

@@ -415,6 +415,7 @@ coded_enum!(
         Direct = ("direct", "直接送达"),
         Entrusted = ("entrusted", "委托送达"),
         Post = ("post", "邮寄送达"),
+        Electronic = ("electronic", "电子送达"),
     }
 );
 
@@ -428,6 +429,10 @@ pub struct EventDetail {
     /// `received` by letter, online, fax or e-mail: the day both sides confirmed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed: Option<NaiveDate>,
+    /// `received` by ordinary letter or e-mail, confirmed after the day of arrival: the office could
+    /// not reach the applicant on the day of arrival (Art. 31).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub same_day_contact_failed: Option<bool>,
     /// Consultation events: whose views.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub party: Option<Party>,

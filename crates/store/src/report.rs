@@ -76,6 +76,35 @@ fn line(v: &[(ApplicantKind, i64)]) -> Line {
     l
 }
 
+/// The sentence of section 六 about 信息处理费, from the year's payments.
+pub fn fee_sentence(t: &YearTallies) -> String {
+    if t.fee_cases == 0 {
+        "本年度未收取信息处理费。".to_string()
+    } else {
+        format!(
+            "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度对{}件申请收取信息处理费{}元。",
+            t.fee_cases, t.fees_collected_yuan
+        )
+    }
+}
+
+/// `text` with its generated fee sentence (any earlier version of it) replaced by `sentence`, put
+/// first; the rest of the agency's text is kept as written.
+pub fn with_fee_sentence(text: &str, sentence: &str) -> String {
+    let generated = |s: &str| {
+        s.starts_with("本年度未收取信息处理费")
+            || (s.starts_with("依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度对")
+                && s.contains("件申请收取信息处理费"))
+    };
+    let rest: String = text
+        .split_inclusive('。')
+        .filter(|s| !generated(s.trim()))
+        .collect::<String>()
+        .trim()
+        .to_string();
+    if rest.is_empty() { sentence.to_string() } else { format!("{sentence}{rest}") }
+}
+
 /// Builds the report for `agency` and `year` from its tallies.
 pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative) -> Report {
     let format = FormatVersion::for_year(u16::try_from(year).unwrap_or(2021));
@@ -145,21 +174,17 @@ pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative)
         set(&mut r, TableId::T2, row, "repealed", *repealed);
         set(&mut r, TableId::T2, row, "valid", *valid);
     }
-    // Typed-in figures; one not given stays blank (the checker reports a blank cell).
-    if let Some(c) = &t.typed {
-        for (row, v) in [
-            ("admin_licensing", c.admin_licensing),
-            ("admin_penalty", c.admin_penalty),
-            ("admin_coercion", c.admin_coercion),
-        ] {
-            if let Some(n) = v {
-                set(&mut r, TableId::T2, row, "decisions", n);
-            }
-        }
-        if let Some(d) = c.admin_fees_wan.as_deref().and_then(|f| f.parse::<Decimal>().ok()) {
-            r.set(TableId::T2, "admin_fees", "fee_amount", Value::from_decimal(d));
-        }
+    // Typed-in figures: one not given is blank, not 0 (the checker reports the blank cell).
+    let c = t.typed.clone().unwrap_or_default();
+    for (row, v) in [
+        ("admin_licensing", c.admin_licensing),
+        ("admin_penalty", c.admin_penalty),
+        ("admin_coercion", c.admin_coercion),
+    ] {
+        r.set(TableId::T2, row, "decisions", v.map_or(Value::Blank, Value::Int));
     }
+    let fees = c.admin_fees_wan.as_deref().and_then(|f| f.parse::<Decimal>().ok());
+    r.set(TableId::T2, "admin_fees", "fee_amount", fees.map_or(Value::Blank, Value::from_decimal));
 
     // Narrative.
     let received = line(&t.new_received)[6];
@@ -175,25 +200,20 @@ pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative)
         ("s3", String::new()),
         ("s4", String::new()),
         ("s5", "（待填写：上年度问题的整改情况，本年度存在的主要问题及改进措施。）".to_string()),
-        (
-            "s6",
-            if t.fee_cases == 0 {
-                "本年度未收取信息处理费。".to_string()
-            } else {
-                format!(
-                    "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年度对{}件申请收取信息处理费{}元。",
-                    t.fee_cases, t.fees_collected_yuan
-                )
-            },
-        ),
+        ("s6", fee_sentence(t)),
     ];
     for s in format.spec().sections.iter() {
-        let text = narrative
+        let mut text = narrative
             .iter()
             .find(|(id, _)| id == s.id)
             .map(|(_, t)| t.clone())
             .or_else(|| defaults.iter().find(|(id, _)| *id == s.id).map(|(_, t)| t.clone()))
             .unwrap_or_default();
+        if s.id == "s6" {
+            // Section 六's fee sentence is computed from the records, never carried over from an
+            // older draft: the agency's own text around it stays.
+            text = with_fee_sentence(&text, &fee_sentence(t));
+        }
         r.sections.push(Section {
             id: Some(s.id.to_string()),
             number: s.number.to_string(),

@@ -255,13 +255,19 @@ fn print_report(r: &DeadlineReport, today: NaiveDate) {
         println!("逾期：否");
     } else {
         for m in &r.missed {
-            let what = match m.deadline {
-                MissedDeadline::CorrectionNotice => "补正通知",
-                MissedDeadline::ExtensionDecision => "延期决定",
-                MissedDeadline::Reply => "答复",
-            };
-            println!("逾期：{what}期限 {}，逾期 {} 个工作日", m.due, m.working_days);
+            let (due, n) = (m.due, m.working_days);
+            match m.deadline {
+                MissedDeadline::CorrectionNotice => println!("逾期：补正通知期限 {due}，逾期 {n} 个工作日"),
+                MissedDeadline::ExtensionDecision => println!("逾期：延期决定晚于当时的答复期限 {due}，晚 {n} 个工作日"),
+                MissedDeadline::LaterDateDecision => {
+                    println!("逾期：确定合理期限的决定晚于当时的答复期限 {due}，晚 {n} 个工作日");
+                }
+                MissedDeadline::Reply => println!("逾期：答复期限 {due}，逾期 {n} 个工作日"),
+            }
         }
+    }
+    for w in &r.warnings {
+        println!("注意：{w}");
     }
     if r.provisional {
         println!("临时结果：是（涉及尚未载入节假日安排的年份，见说明）");

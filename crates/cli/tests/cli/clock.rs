@@ -97,10 +97,12 @@ fn calendar_add_explains_the_count() {
 #[test]
 fn a_2027_date_is_provisional_until_the_year_is_imported() {
     let gk = Gk::new();
+    // Before the notice: the statutory holiday of 元旦 is already a day off (办法 Art. 2).
     let v = gk.json(&["calendar", "day", "2027-01-01", "--format", "json"]);
-    assert_eq!((v["working_day"].as_bool(), v["provisional"].as_bool()), (Some(true), Some(true)));
+    assert_eq!((v["working_day"].as_bool(), v["provisional"].as_bool()), (Some(false), Some(true)));
     let human = gk.ok(&["calendar", "day", "2027-01-01"]);
-    assert!(human.contains("gongkai calendar import FILE"), "{human}");
+    assert!(human.contains("元旦假期") && human.contains("gongkai calendar import FILE"), "{human}");
+    assert_eq!(gk.json(&["calendar", "day", "2027-01-09", "--format", "json"])["working_day"], false);
 
     let file = gk.file("2027.yaml", YEAR_2027);
     let out = gk.ok(&["calendar", "import", &file]);
@@ -123,9 +125,10 @@ fn deadline_into_2027_is_provisional_until_imported() {
     let t = gk.file("t.json", r#"{"events": [{"type": "received", "date": "2026-12-10", "channel": "online", "confirmed": "2026-12-10"}]}"#);
     let v = gk.json(&["deadline", &t, "--today", "2026-12-10", "--format", "json"]);
     assert_eq!(v["provisional"], true);
-    assert_eq!(v["due"]["reply"], "2027-01-07");
+    // 2027-01-01 (元旦) is not counted even before the notice.
+    assert_eq!(v["due"]["reply"], "2027-01-08");
     let last = v["explanation"].as_array().unwrap().last().unwrap().as_str().unwrap().to_owned();
-    assert!(last.starts_with("2027年节假日安排尚未载入（国务院办公厅通知未发布或未导入），暂按周末计算"), "{last}");
+    assert!(last.starts_with("2027年节假日安排尚未载入（国务院办公厅通知未发布或未导入），暂按周末和《全国年节及纪念日放假办法》规定的法定节假日计算"), "{last}");
     gk.ok(&["calendar", "import", &gk.file("2027.yaml", YEAR_2027)]);
     let v = gk.json(&["deadline", &t, "--today", "2026-12-10", "--format", "json"]);
     assert_eq!(v["provisional"], false);
@@ -230,4 +233,134 @@ fn fee_per_item_and_per_page() {
     assert!(!out.status.success());
     let err = gk.err(&["fee", "--per-item", "--month-count", "0"]);
     assert!(err.contains("至少为 1"), "{err}");
+}
+
+// ---- issue 8: the statutory clock never hides an overdue reply nor accepts an unlawful closure ----
+
+#[test]
+fn deadline_an_extension_after_the_deadline_leaves_the_reply_overdue() {
+    let gk = Gk::new();
+    // Receipt 2025-03-03 → reply due 03-31; extension approved 04-02 (Art. 33); replied 04-10.
+    let t = gk.file("t.json", r#"{"events": [
+        {"type": "received", "date": "2025-03-03", "channel": "in_person"},
+        {"type": "extension_approved", "date": "2025-04-02", "days": 20, "approver": "办公室主任"},
+        {"type": "replied", "date": "2025-04-10", "delivery": "post"}]}"#);
+    let v = gk.json(&["deadline", &t, "--today", "2025-04-30", "--format", "json"]);
+    assert_eq!(v["overdue"], true);
+    assert_eq!(v["final_due"], "2025-03-31");
+    assert_eq!(v["working_days_left"], 0);
+    assert_eq!(
+        v["missed"],
+        serde_json::json!([
+            {"deadline": "extension_decision", "due": "2025-03-31", "on": "2025-04-02", "working_days": 2},
+            {"deadline": "reply", "due": "2025-03-31", "on": "2025-04-10", "working_days": 7}
+        ])
+    );
+    let human = gk.ok(&["deadline", &t, "--today", "2025-04-30"]);
+    assert!(human.contains("逾期：答复期限 2025-03-31，逾期 7 个工作日"), "{human}");
+    assert!(human.contains("期限届满后不能再延长，答复自 2025-03-31 起逾期（《条例》第三十三条）"), "{human}");
+    assert!(!human.contains("在期限内"), "{human}");
+    insta::assert_snapshot!("deadline_extension_after_the_deadline_human", human);
+}
+
+#[test]
+fn deadline_a_reply_posted_on_saturday_after_a_friday_deadline_is_one_working_day_late() {
+    let gk = Gk::new();
+    let t = gk.file("t.json", r#"{"events": [
+        {"type": "received", "date": "2025-01-20", "channel": "in_person"},
+        {"type": "replied", "date": "2025-02-22", "delivery": "post"}]}"#);
+    let human = gk.ok(&["deadline", &t, "--today", "2025-03-01"]);
+    assert!(human.contains("于 2025-02-22 答复，超过答复期限 2025-02-21，逾期1个工作日"), "{human}");
+    assert!(!human.contains("逾期0个工作日"), "{human}");
+}
+
+#[test]
+fn deadline_refuses_premature_and_out_of_time_events() {
+    let gk = Gk::new();
+    let cases = [
+        (r#"{"events": [{"type": "received", "date": "2025-03-03", "channel": "in_person"},
+            {"type": "fee_notice_sent", "date": "2025-03-10"}, {"type": "fee_notice_received", "date": "2025-03-11"},
+            {"type": "fee_expired", "date": "2025-04-09"}]}"#,
+         "第4个事件 fee_expired（逾期未缴费，2025-04-09）：缴费期限为申请人收到收费通知次日起20个工作日，至 2025-04-09 届满"),
+        (r#"{"events": [{"type": "received", "date": "2025-03-03", "channel": "in_person"},
+            {"type": "consultation_started", "date": "2025-03-10", "party": "agency"},
+            {"type": "consultation_expired", "date": "2025-03-25", "party": "agency"}]}"#,
+         "期限届满前不能按“征求意见期满”处理（《条例》第三十四条）"),
+        (r#"{"events": [{"type": "received", "date": "2025-03-03", "channel": "in_person"},
+            {"type": "fee_notice_sent", "date": "2025-03-10"}, {"type": "fee_paid", "date": "2025-03-12"},
+            {"type": "fee_expired", "date": "2025-05-12"}]}"#,
+         "已经缴费，不能视为逾期未缴费而放弃申请"),
+        (r#"{"events": [{"type": "received", "date": "2019-05-10", "channel": "in_person"}]}"#,
+         "当时适用2008年施行的《政府信息公开条例》"),
+        (r#"{"events": [{"type": "received", "date": "2020-12-01", "channel": "in_person"}, {"type": "fee_notice_sent", "date": "2020-12-20"}]}"#,
+         "信息处理费自2021年1月1日起按国办函〔2020〕109号收取"),
+        (r#"{"events": [{"type": "received", "date": "2025-03-03", "channel": "online", "confirmed": "2025-03-06"},
+            {"type": "correction_requested", "date": "2025-03-05"}]}"#,
+         "confirmed（确认日期） 2025-03-06 晚于其后的第2个事件 correction_requested"),
+        (r#"{"events": [{"type": "received", "date": "2025-03-03", "channel": "online", "confirmed": "2025-03-06"}]}"#,
+         "confirmed（确认日期） 2025-03-06 晚于今天（2025-03-05）"),
+    ];
+    for (text, expected) in cases {
+        // The last case is about a confirmation after today: judged on 2025-03-05.
+        let today = if expected.contains("晚于今天") { "2025-03-05" } else { "2025-06-30" };
+        let err = gk.err(&["deadline", &gk.file("t.json", text), "--today", today]);
+        assert!(err.contains(expected), "{text}\n→ {err}");
+    }
+}
+
+#[test]
+fn deadline_an_unpaid_fee_wait_ends_at_the_payment_deadline() {
+    let gk = Gk::new();
+    let t = gk.file("t.json", r#"{"events": [
+        {"type": "received", "date": "2025-03-03", "channel": "in_person"},
+        {"type": "fee_notice_sent", "date": "2025-03-10"},
+        {"type": "fee_notice_received", "date": "2025-03-11"}]}"#);
+    let v = gk.json(&["deadline", &t, "--today", "2025-04-20", "--format", "json"]);
+    assert_eq!((v["state"].as_str(), v["due"]["payment"].as_str(), v["due"]["reply"].as_str()), (Some("payment_lapsed"), Some("2025-04-09"), Some("2025-04-29")));
+    let human = gk.ok(&["deadline", &t, "--today", "2025-05-20"]);
+    assert!(human.starts_with("状态：缴费期限已过，待确认视为放弃（今天 2025-05-20）"), "{human}");
+    assert!(human.contains("缴费期限 2025-04-09 已过，未记录缴费，待确认视为放弃"), "{human}");
+    assert!(human.contains("答复：2025-04-29"), "{human}");
+}
+
+#[test]
+fn deadline_warns_about_a_late_confirmation_and_counts_from_arrival() {
+    let gk = Gk::new();
+    let t = gk.file("t.json", r#"{"events": [{"type": "received", "date": "2025-03-03", "channel": "ordinary_letter", "confirmed": "2025-03-05"}]}"#);
+    let v = gk.json(&["deadline", &t, "--today", "2025-03-10", "--format", "json"]);
+    assert_eq!((v["receipt_date"].as_str(), v["due"]["reply"].as_str()), (Some("2025-03-03"), Some("2025-03-31")));
+    assert_eq!(v["warnings"].as_array().map(Vec::len), Some(1));
+    let human = gk.ok(&["deadline", &t, "--today", "2025-03-10"]);
+    assert!(human.contains("注意：平常信函于 2025-03-03 到达，2025-03-05 才与申请人确认"), "{human}");
+    let s = gk.file("s.yaml", "late_confirmation: confirmation\n");
+    let v = gk.json(&["deadline", &t, "--today", "2025-03-10", "--format", "json", "--settings", &s]);
+    assert_eq!(v["receipt_date"], "2025-03-05");
+}
+
+#[test]
+fn deadline_in_a_provisional_year_binds_the_agency_early_and_the_applicant_late() {
+    let gk = Gk::new();
+    let t = gk.file("t.json", r#"{"events": [
+        {"type": "received", "date": "2027-04-26", "channel": "in_person"},
+        {"type": "fee_notice_sent", "date": "2027-04-26"},
+        {"type": "fee_notice_received", "date": "2027-04-26"}]}"#);
+    let v = gk.json(&["deadline", &t, "--today", "2027-04-26", "--format", "json"]);
+    assert_eq!(v["provisional"], true);
+    // 劳动节 5/1-5/2 off; the two weekdays of 补假 it owes count for the applicant only.
+    assert_eq!(v["due"]["payment"], "2027-05-26");
+    // The 补正 notice binds the agency: the 补假 count as working days (early side).
+    assert_eq!(v["due"]["correction_notice"], "2027-05-05");
+    let out = gk.ok(&["calendar", "day", "2027-05-03"]);
+    assert!(out.contains("：工作日（可能为劳动节补假") && out.contains("计算申请人的期限时按放假计"), "{out}");
+    let out = gk.ok(&["calendar", "day", "2027-02-05"]);
+    assert!(out.starts_with("2027-02-05 星期五：非工作日（春节假期"), "{out}");
+}
+
+#[test]
+fn deadline_accepts_electronic_delivery() {
+    let gk = Gk::new();
+    let t = gk.file("t.json", r#"{"events": [{"type": "received", "date": "2025-01-20", "channel": "online", "confirmed": "2025-01-20"},
+        {"type": "replied", "date": "2025-02-21", "delivery": "electronic"}]}"#);
+    let v = gk.json(&["deadline", &t, "--today", "2025-03-01", "--format", "json"]);
+    assert_eq!((v["overdue"].as_bool(), v["working_days_left"].as_u64()), (Some(false), Some(0)));
 }

@@ -63,6 +63,18 @@ pub enum TimelineError {
         /// The event.
         event: EventRef,
     },
+    /// An application that arrived before the revised regulation took effect.
+    #[error("{event}：申请于2019年5月15日修订后的《条例》施行之前到达，当时适用2008年施行的《政府信息公开条例》（答复期限15个工作日，延长不超过15个工作日），本系统只按修订后的《条例》计算期限，请人工核算")]
+    BeforeRegulation {
+        /// The receipt event.
+        event: EventRef,
+    },
+    /// A fee event before 国办函〔2020〕109号 took effect.
+    #[error("{event}：信息处理费自2021年1月1日起按国办函〔2020〕109号收取，此前没有收费依据（《条例》第四十二条），不能记录收费事件")]
+    FeeBeforeRules {
+        /// The event.
+        event: EventRef,
+    },
     /// A second receipt.
     #[error("{event}：一个时间线只能有一个 received（收到申请）事件；新的申请请另建时间线")]
     DuplicateReceived {
@@ -191,6 +203,26 @@ pub enum EvaluateError {
         event: EventRef,
         /// Today.
         today: NaiveDate,
+    },
+    /// A signature or confirmation date after today.
+    #[error("{event}：{field} {date} 晚于今天（{today}）：不能记录尚未发生的签收或确认（《条例》第三十一条）")]
+    ReceiptAfterToday {
+        /// The receipt event.
+        event: EventRef,
+        /// signed（签收日期） / confirmed（确认日期）.
+        field: &'static str,
+        /// The date given.
+        date: NaiveDate,
+        /// Today.
+        today: NaiveDate,
+    },
+    /// An event that ends a period before the period has run (视为放弃, 征求意见期满).
+    #[error("{event}：{message}")]
+    Premature {
+        /// The event.
+        event: EventRef,
+        /// The period, when it ends, and the rule.
+        message: String,
     },
     /// A date outside the calendar.
     #[error(transparent)]

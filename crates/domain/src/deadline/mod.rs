@@ -14,15 +14,22 @@
 //!   does not, and counting resumes the next working day;
 //! - a consultation pauses the clock for at most 15 working days after it starts (Arts. 32, 34:
 //!   silence after that lets the agency decide);
-//! - 补正 restarts the 20 working days from the receipt of the corrected application (Art. 30).
+//! - 补正 restarts the 20 working days from the receipt of the corrected application (Art. 30);
+//! - a deadline that has passed stays passed: a decision after the deadline running at that moment
+//!   does not reopen it; events the rules do not allow (yet) are refused with the rule.
 //!
 //! [`Settings::start_day_counts`]: crate::settings::Settings::start_day_counts
 //! [`Settings::fee_wait_pauses_clock`]: crate::settings::Settings::fee_wait_pauses_clock
 
 mod engine;
 mod error;
+mod report;
 mod timeline;
 
-pub use engine::{evaluate, explain, DeadlineReport, DueDates, Missed, MissedDeadline, State};
+pub use engine::{evaluate, explain};
+pub use report::{DeadlineReport, DueDates, Missed, MissedDeadline, State};
 pub use error::{EvaluateError, EventRef, TimelineError};
-pub use timeline::{Channel, ConsultedParty, Delivery, Event, EventKind, Receipt, Timeline, EVENT_TYPES};
+pub use timeline::{
+    Channel, ConsultedParty, Delivery, Event, EventKind, Receipt, Timeline, EVENT_TYPES, FEE_RULES_IN_FORCE,
+    REGULATION_IN_FORCE,
+};

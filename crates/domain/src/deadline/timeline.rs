@@ -67,6 +67,9 @@ pub enum Delivery {
     Entrusted,
     /// 邮寄送达 through a postal enterprise: the day handed to the post office (交邮之日).
     Post,
+    /// 电子送达 (the application platform, e-mail): the day the reply reached the applicant's
+    /// account or mailbox (by analogy with 《民事诉讼法》 Art. 90: 到达受送达人特定系统的日期).
+    Electronic,
 }
 
 impl Delivery {
@@ -76,8 +79,12 @@ impl Delivery {
             Self::Direct => "direct",
             Self::Entrusted => "entrusted",
             Self::Post => "post",
+            Self::Electronic => "electronic",
         }
     }
+
+    /// Every delivery.
+    pub const ALL: [Self; 4] = [Self::Direct, Self::Entrusted, Self::Post, Self::Electronic];
 }
 
 /// Whose views are sought (the time is not counted, Arts. 32-34).
@@ -134,6 +141,9 @@ pub enum EventKind {
         signed: Option<NaiveDate>,
         /// Ordinary letter, online, fax, e-mail: the day of confirmation.
         confirmed: Option<NaiveDate>,
+        /// Ordinary letter, e-mail confirmed after the day of arrival: the office tried to reach the
+        /// applicant on the day of arrival and could not (Art. 31 asks for same-day confirmation).
+        same_day_contact_failed: bool,
     },
     /// 发出补正通知 (Art. 30).
     CorrectionRequested,
@@ -294,6 +304,17 @@ pub struct Receipt {
     pub signed: Option<NaiveDate>,
     /// The day of confirmation (ordinary letter, online, fax, e-mail).
     pub confirmed: Option<NaiveDate>,
+    /// A failed same-day contact is on record (ordinary letter, e-mail).
+    pub same_day_contact_failed: bool,
+}
+
+/// The revised regulation (State Council Decree No. 711) is in force from this day (Art. 56).
+pub const REGULATION_IN_FORCE: (i32, u32, u32) = (2019, 5, 15);
+/// 国办函〔2020〕109号, the only basis for a processing fee, is in force from this day.
+pub const FEE_RULES_IN_FORCE: (i32, u32, u32) = (2021, 1, 1);
+
+fn day((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
 }
 
 impl Timeline {
@@ -335,10 +356,27 @@ impl Timeline {
 
 fn validate(events: &[Event]) -> Result<Receipt, TimelineError> {
     let Some(first) = events.first() else { return Err(TimelineError::NoEvents) };
-    let EventKind::Received { channel, signed, confirmed } = &first.kind else {
+    let EventKind::Received { channel, signed, confirmed, same_day_contact_failed } = &first.kind else {
         return Err(TimelineError::FirstNotReceived { event: first.at(0) });
     };
-    check_receipt(first, *channel, *signed, *confirmed)?;
+    if first.date < day(REGULATION_IN_FORCE) {
+        return Err(TimelineError::BeforeRegulation { event: first.at(0) });
+    }
+    check_receipt(first, *channel, *signed, *confirmed, *same_day_contact_failed)?;
+    // Art. 31: the receipt date (signature or confirmation) cannot come after the office acted on
+    // the application.
+    if let Some(next) = events.get(1) {
+        for (field, d) in [("signed（签收日期）", signed), ("confirmed（确认日期）", confirmed)] {
+            if let Some(d) = d
+                && *d > next.date
+            {
+                return Err(TimelineError::Receipt {
+                    event: first.at(0),
+                    message: format!("{field} {d} 晚于其后的{}：收到申请之日不能晚于对申请的办理", next.at(1)),
+                });
+            }
+        }
+    }
     let receipt = first.date;
     let mut previous = receipt;
     let mut closed: Option<(NaiveDate, &'static str)> = None;
@@ -347,6 +385,7 @@ fn validate(events: &[Event]) -> Result<Receipt, TimelineError> {
     let mut consultation: [Option<NaiveDate>; 2] = [None, None];
     let mut extension_total = 0u32;
     let mut fee_notice = false;
+    let mut fee_received = false;
     let mut fee_paid = false;
     for (i, ev) in events.iter().enumerate().skip(1) {
         let event = ev.at(i);
@@ -359,6 +398,13 @@ fn validate(events: &[Event]) -> Result<Receipt, TimelineError> {
         previous = ev.date;
         if let Some((closed, code)) = closed {
             return Err(TimelineError::AfterClosing { event, closed, closed_by: kind_zh(code) });
+        }
+        let fee_event = matches!(
+            ev.kind,
+            EventKind::FeeNoticeSent | EventKind::FeeNoticeReceived | EventKind::FeePaid | EventKind::FeeExpired
+        );
+        if fee_event && ev.date < day(FEE_RULES_IN_FORCE) {
+            return Err(TimelineError::FeeBeforeRules { event });
         }
         match &ev.kind {
             EventKind::Received { .. } => return Err(TimelineError::DuplicateReceived { event }),
@@ -411,9 +457,30 @@ fn validate(events: &[Event]) -> Result<Receipt, TimelineError> {
                 }
                 fee_notice = true;
             }
-            EventKind::FeeNoticeReceived | EventKind::FeeExpired => {
+            EventKind::FeeNoticeReceived => {
                 if !fee_notice {
                     return Err(TimelineError::NoFeeNotice { event });
+                }
+                if fee_received {
+                    return Err(TimelineError::FeeSequence { event, message: "申请人收到收费通知已经记录过；缴费期限只能自一次收到起算" });
+                }
+                if fee_paid {
+                    return Err(TimelineError::FeeSequence { event, message: "申请人已经缴费，不能再记录其后收到收费通知" });
+                }
+                fee_received = true;
+            }
+            EventKind::FeeExpired => {
+                if !fee_notice {
+                    return Err(TimelineError::NoFeeNotice { event });
+                }
+                if fee_paid {
+                    return Err(TimelineError::FeeSequence { event, message: "申请人已经缴费，不能视为逾期未缴费而放弃申请" });
+                }
+                if !fee_received {
+                    return Err(TimelineError::FeeSequence {
+                        event,
+                        message: "没有记录申请人收到收费通知（fee_notice_received）：缴费期限自收到通知次日起算，无从判断是否已过，不能视为放弃",
+                    });
                 }
             }
             EventKind::FeePaid => {
@@ -431,7 +498,13 @@ fn validate(events: &[Event]) -> Result<Receipt, TimelineError> {
             closed = Some((ev.date, ev.kind.code()));
         }
     }
-    Ok(Receipt { arrival: receipt, channel: *channel, signed: *signed, confirmed: *confirmed })
+    Ok(Receipt {
+        arrival: receipt,
+        channel: *channel,
+        signed: *signed,
+        confirmed: *confirmed,
+        same_day_contact_failed: *same_day_contact_failed,
+    })
 }
 
 fn check_receipt(
@@ -439,6 +512,7 @@ fn check_receipt(
     channel: Channel,
     signed: Option<NaiveDate>,
     confirmed: Option<NaiveDate>,
+    same_day_contact_failed: bool,
 ) -> Result<(), TimelineError> {
     let event = ev.at(0);
     let err = |message: String| Err(TimelineError::Receipt { event, message });
@@ -457,6 +531,17 @@ fn check_receipt(
             && d < ev.date
         {
             return err(format!("{field} {d} 早于申请到达之日 {}", ev.date));
+        }
+    }
+    if same_day_contact_failed {
+        if !matches!(channel, Channel::OrdinaryLetter | Channel::Email) {
+            return err(format!(
+                "same_day_contact_failed（到达当日联系申请人未果）只适用于 ordinary_letter、email，不适用于 {}",
+                channel.code()
+            ));
+        }
+        if confirmed.is_none_or(|c| c <= ev.date) {
+            return err("same_day_contact_failed（到达当日联系申请人未果）只在确认日期 confirmed 晚于到达之日时适用".to_owned());
         }
     }
     Ok(())
@@ -483,6 +568,7 @@ struct RawEvent {
     approver: Option<String>,
     new_date: Option<String>,
     delivery: Option<String>,
+    same_day_contact_failed: Option<bool>,
     /// Free text for people; ignored by the engine.
     #[serde(default)]
     #[expect(dead_code, reason = "accepted so that records can carry a remark; never interpreted")]
@@ -493,7 +579,7 @@ impl RawEvent {
     fn into_event(self) -> Result<Event, String> {
         let date = parse_date("date", &self.date)?;
         let allowed: &[&str] = match self.kind.as_str() {
-            "received" => &["channel", "signed", "confirmed"],
+            "received" => &["channel", "signed", "confirmed", "same_day_contact_failed"],
             "consultation_started" | "consultation_answered" | "consultation_expired" => &["party"],
             "extension_approved" => &["days", "approver"],
             "later_date_set" => &["new_date"],
@@ -512,6 +598,7 @@ impl RawEvent {
             ("approver", self.approver.is_some()),
             ("new_date", self.new_date.is_some()),
             ("delivery", self.delivery.is_some()),
+            ("same_day_contact_failed", self.same_day_contact_failed.is_some()),
         ];
         if let Some((field, _)) = present.iter().find(|(f, p)| *p && !allowed.contains(f)) {
             return Err(format!("字段 {field} 不适用于 {} 事件", self.kind));
@@ -528,7 +615,8 @@ impl RawEvent {
                 })?;
                 let signed = self.signed.as_deref().map(|s| parse_date("signed", s)).transpose()?;
                 let confirmed = self.confirmed.as_deref().map(|s| parse_date("confirmed", s)).transpose()?;
-                EventKind::Received { channel, signed, confirmed }
+                let same_day_contact_failed = self.same_day_contact_failed.unwrap_or(false);
+                EventKind::Received { channel, signed, confirmed, same_day_contact_failed }
             }
             "correction_requested" => EventKind::CorrectionRequested,
             "correction_received" => EventKind::CorrectionReceived,
@@ -562,12 +650,10 @@ impl RawEvent {
             "fee_paid" => EventKind::FeePaid,
             "fee_expired" => EventKind::FeeExpired,
             "replied" => {
-                let delivery = match require("delivery", self.delivery.clone())?.as_str() {
-                    "direct" => Delivery::Direct,
-                    "entrusted" => Delivery::Entrusted,
-                    "post" => Delivery::Post,
-                    other => return Err(format!("未知的送达方式 delivery “{other}”；可用：direct、entrusted、post")),
-                };
+                let delivery = require("delivery", self.delivery.clone())?;
+                let delivery = Delivery::ALL.into_iter().find(|d| d.code() == delivery).ok_or_else(|| {
+                    format!("未知的送达方式 delivery “{delivery}”；可用：{}", Delivery::ALL.map(Delivery::code).join("、"))
+                })?;
                 EventKind::Replied { delivery }
             }
             _ => EventKind::Withdrawn,
@@ -598,7 +684,7 @@ fn serde_message_zh(e: &serde_json::Error) -> String {
                 format!("缺少字段 {rest}")
             } else if let Some(rest) = msg.strip_prefix("unknown field ") {
                 let field = rest.split(',').next().unwrap_or(rest);
-                format!("未知字段 {field}（事件可用的字段：type、date、channel、signed、confirmed、party、days、approver、new_date、delivery、note）")
+                format!("未知字段 {field}（事件可用的字段：type、date、channel、signed、confirmed、same_day_contact_failed、party、days、approver、new_date、delivery、note）")
             } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
                 format!("类型错误：{rest}")
             } else {

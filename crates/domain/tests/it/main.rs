@@ -2,5 +2,7 @@
 mod report_spec;
 mod calendar;
 mod deadline;
+mod deadline_oracle;
+mod deadline_rules;
 mod fee;
 mod report_check;

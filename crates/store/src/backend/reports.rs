@@ -133,7 +133,9 @@ impl This {
         }
         documents.sort();
         let fees = sqlx::query(
-            "SELECT CAST(COALESCE(SUM(e.amount_yuan), 0) AS BIGINT) AS total, \
+            // Only amounts in range count (a row stored before the bound was enforced must not
+            // make the report overflow).
+            "SELECT CAST(COALESCE(SUM(CASE WHEN e.amount_yuan BETWEEN 0 AND 10000000 THEN e.amount_yuan ELSE 0 END), 0) AS BIGINT) AS total, \
                     COUNT(DISTINCT e.application_id) AS cases \
              FROM application_events e JOIN applications a ON a.id = e.application_id \
              WHERE a.agency_id = $1 AND a.voided_at IS NULL AND e.kind = 'fee_paid' AND e.on_date >= $2 AND e.on_date <= $3",

@@ -135,6 +135,9 @@ pub struct CaseAddArgs {
     /// 备注（如“口头申请，代为填写”）
     #[arg(long, default_value = "")]
     pub remarks: String,
+    /// 收到当日未能联系上申请人确认（平常信函、电子邮件；以确认之日为收到申请之日）
+    #[arg(long)]
+    pub same_day_contact_failed: bool,
     #[command(flatten)]
     pub access: Access,
 }
@@ -212,6 +215,8 @@ pub enum DeliveryArg {
     Entrusted,
     /// 邮寄送达
     Post,
+    /// 电子送达（平台、电子邮件：到达申请人账户或邮箱之日）
+    Electronic,
 }
 
 fn outcome_of(o: &str) -> anyhow::Result<Outcome> {
@@ -237,6 +242,7 @@ impl EventDetailArgs {
                 DeliveryArg::Direct => DeliveryMode::Direct,
                 DeliveryArg::Entrusted => DeliveryMode::Entrusted,
                 DeliveryArg::Post => DeliveryMode::Post,
+                DeliveryArg::Electronic => DeliveryMode::Electronic,
             }),
             amount_yuan: self.amount,
             note: self.note,
@@ -516,6 +522,7 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
                     delivery: a.delivery,
                     officer: a.officer,
                     remarks: a.remarks,
+                    same_day_contact_failed: a.same_day_contact_failed,
                 },
             )
             .await?;
