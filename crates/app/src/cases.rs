@@ -256,6 +256,7 @@ pub async fn add(rec: &Records, agency: &Agency, c: NewCase) -> Result<Applicati
         case_officer: officer,
         received_on: c.received_on,
         receipt,
+        query_code: Some(crate::token::query_code()?),
         events: Vec::new(),
         closing: None,
         remarks: c.remarks,

@@ -46,6 +46,11 @@ impl EngineRules {
             .unwrap_or_else(|_| from.checked_add_days(chrono::Days::new(u64::from(n))).unwrap_or(from))
     }
 
+    /// Whether a region's calendar loads (its overrides were imported).
+    pub fn check_region(&self, region: &str) -> Result<(), String> {
+        self.calendar_of_region(region).map(drop)
+    }
+
     /// Today, from the clock (a server's day changes while it runs).
     pub fn today(&self) -> NaiveDate {
         self.clock.today()
@@ -56,6 +61,10 @@ impl EngineRules {
         if region.is_empty() {
             return Ok(self.national.clone());
         }
+        self.calendar_of_region(region)
+    }
+
+    fn calendar_of_region(&self, region: &str) -> Result<Arc<Calendar>, String> {
         let mut map = self.regions.lock().map_err(|_| "日历缓存不可用".to_string())?;
         if let Some(c) = map.get(region) {
             return Ok(c.clone());

@@ -502,6 +502,7 @@ pub fn parse_rows(
                 case_officer: officer,
                 received_on: received,
                 receipt: EventDetail::default(),
+                query_code: None,
                 events,
                 closing: outcome.map(|o| Closing {
                     outcome: o,
@@ -646,8 +647,11 @@ pub async fn import_ledger(
         )));
     }
     let bad: HashSet<usize> = errors.iter().map(|e| e.row).collect();
-    let apps: Vec<NewApplication> =
+    let mut apps: Vec<NewApplication> =
         rows.into_iter().filter(|r| !bad.contains(&r.row)).map(|r| r.application).collect();
+    for a in &mut apps {
+        a.query_code = Some(crate::token::query_code()?);
+    }
     let imported = apps.len();
     if imported > 0 {
         rec.store().import_applications(&rec.ctx(), apps).await?;

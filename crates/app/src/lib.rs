@@ -11,6 +11,7 @@ pub mod annual;
 pub mod auth;
 pub mod cases;
 pub mod clock;
+pub mod dashboard;
 pub mod engine;
 pub mod error;
 pub mod ledger;
@@ -18,6 +19,8 @@ pub mod office;
 pub mod people;
 pub mod records;
 pub mod registers;
+pub mod session;
+pub mod token;
 pub mod transfer;
 
 /// The record types the use cases speak (the front ends never reach the store itself).
@@ -30,6 +33,8 @@ pub mod model {
         RoleGrant, StoredReport, TransferSummary, User, UserId, Validity, Voided, YearlyCounts,
     };
 }
+
+pub use gongkai_store::describe_io;
 
 /// A single-threaded tokio runtime for the synchronous CLI.
 pub fn runtime() -> error::Result<tokio::runtime::Runtime> {

@@ -51,9 +51,7 @@ fn parents_of(level: AgencyLevel) -> String {
 fn check_region(office: &Office, region: &str) -> Result<()> {
     gongkai_calendar::Region::check_name(region).map_err(|e| AppError::invalid(e.to_string()))?;
     // The region's calendar must load: agencies of a region compute with its imported holidays.
-    let _ = crate::clock::CalendarStore::new(&crate::clock::data_dir()?).region(region).map_err(AppError::from)?;
-    let _ = office;
-    Ok(())
+    office.engine.check_region(region).map_err(AppError::invalid)
 }
 
 /// `gongkai init` on a new (or empty) database: the first agency and its administrator, in one
@@ -229,7 +227,11 @@ pub async fn set_disabled(rec: &Records, login: &str, disabled: bool) -> Result<
     if disabled && rec.principal().user_id() == Some(u.id) {
         return Err(AppError::invalid("不能停用自己的账户"));
     }
-    Ok(rec.store().change_account(&rec.ctx(), u.id, AccountChange::Disabled(disabled)).await?)
+    let u = rec.store().change_account(&rec.ctx(), u.id, AccountChange::Disabled(disabled)).await?;
+    if disabled {
+        rec.office().end_sessions_of(rec, u.id).await?;
+    }
+    Ok(u)
 }
 
 /// An administrator resets another user's password (`gongkai user passwd LOGIN`).
@@ -237,7 +239,9 @@ pub async fn reset_password(rec: &Records, login: &str, new_password: &str) -> R
     let u = user_named(rec, login).await?;
     require_manage(rec, &u).await?;
     let hash = hash_password(new_password)?;
-    Ok(rec.store().change_account(&rec.ctx(), u.id, AccountChange::Password(hash)).await?)
+    let u = rec.store().change_account(&rec.ctx(), u.id, AccountChange::Password(hash)).await?;
+    rec.office().end_sessions_of(rec, u.id).await?;
+    Ok(u)
 }
 
 /// The acting user changes their own password, proving the old one.
@@ -257,7 +261,9 @@ pub async fn change_own_password(rec: &Records, old: &str, new_password: &str) -
         return Err(AppError::invalid("新密码不能与原密码相同"));
     }
     let hash = hash_password(new_password)?;
-    Ok(rec.store().change_account(&rec.ctx(), me.id, AccountChange::Password(hash)).await?)
+    let u = rec.store().change_account(&rec.ctx(), me.id, AccountChange::Password(hash)).await?;
+    rec.office().end_sessions_of(rec, u.id).await?;
+    Ok(u)
 }
 
 fn old_equals_new(user: &User, new_password: &str) -> bool {
@@ -281,7 +287,8 @@ pub async fn list_users(rec: &Records) -> Result<Vec<UserWithRoles>> {
     Ok(out)
 }
 
-/// A user by id, if the principal may manage them or it is themselves (for display).
+/// A user by id (their login and name appear on cases and in the log, for everyone who may read
+/// those).
 pub async fn user_by_id(rec: &Records, id: UserId) -> Result<User> {
     Ok(rec.store().user(id).await?)
 }

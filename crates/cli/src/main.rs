@@ -24,6 +24,8 @@ enum Command {
     /// 年度报告：读取、检查、转换、比对、汇总
     #[command(subcommand)]
     Report(cmd::report::Command),
+    /// 启动工作平台（网页）：登录、工作台、案件办理、年度报告
+    Serve(cmd::serve::ServeArgs),
     #[command(flatten)]
     Clock(cmd::clock::Command),
     #[command(flatten)]
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(c) => cmd::report::run(c),
+        Command::Serve(a) => cmd::serve::run(a),
         Command::Clock(c) => cmd::clock::run(c),
         Command::Records(c) => cmd::records::run(*c),
     };

@@ -218,6 +218,7 @@ fn ledger_case(agency: AgencyId, i: u64) -> NewApplication {
         case_officer: None,
         received_on: received,
         receipt: EventDetail::default(),
+        query_code: None,
         events,
         closing,
         remarks: String::new(),

@@ -258,6 +258,26 @@ storage_api! {
     /// A stored report.
     fn report(&self, agency: AgencyId, year: i32) -> Option<StoredReport>;
 
+    /// Starts a web session (audited as a login).
+    fn create_session(&self, ctx: &Ctx, session: SessionRow) -> ();
+    /// A session by its token's hash.
+    fn session(&self, token_hash: &str) -> Option<SessionRow>;
+    /// Records activity on a session and moves its expiry.
+    fn touch_session(&self, token_hash: &str, last_seen: &str, expires_at: &str) -> ();
+    /// Ends one session (a logout), or all of a user's, and drops the expired ones.
+    fn end_sessions(&self, ctx: &Ctx, token_hash: Option<&str>, user: Option<UserId>, expired_before: &str) -> u64;
+
+    /// An agency's own template for a kind of letter (`None`: the default applies).
+    fn letter_template(&self, agency: AgencyId, kind: &str) -> Option<String>;
+    /// Sets or resets an agency's template for a kind of letter.
+    fn set_letter_template(&self, ctx: &Ctx, agency: AgencyId, kind: &str, body: Option<String>) -> ();
+    /// Issues a letter with the agency's next document number of the year.
+    fn issue_letter(&self, ctx: &Ctx, letter: NewLetter) -> Letter;
+    /// The letters issued on a case.
+    fn letters(&self, application: ApplicationId) -> Vec<Letter>;
+    /// One letter.
+    fn letter(&self, id: i64) -> Letter;
+
     /// Checks the audit chain.
     fn audit_verify(&self) -> AuditVerification;
     /// Audit entries after `after_seq`, at most `limit`.

@@ -597,6 +597,9 @@ pub struct NewApplication {
     /// confirmation (letter, online, fax, e-mail).
     #[serde(default)]
     pub receipt: EventDetail,
+    /// The code printed on the 回执 with which the applicant asks after the case (unique).
+    #[serde(default)]
+    pub query_code: Option<String>,
     /// Further events after receipt, in order (the `received` event is implied).
     #[serde(default)]
     pub events: Vec<Event>,
@@ -654,6 +657,9 @@ pub struct Application {
     /// editing one case).
     #[serde(default)]
     pub version: i64,
+    /// The code printed on the 回执.
+    #[serde(default)]
+    pub query_code: Option<String>,
 }
 
 /// The fields of an application that a correction may change (the timeline is corrected event by
@@ -1157,4 +1163,65 @@ pub struct AuditVerification {
 pub struct TransferSummary {
     /// Rows per table.
     pub tables: Vec<(String, u64)>,
+}
+
+/// A web session: the SHA-256 of the cookie's token (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    /// Whose.
+    pub user: UserId,
+    /// The session's CSRF token (sent with every form).
+    pub csrf: String,
+    /// When it started (RFC 3339).
+    pub created_at: String,
+    /// Last request seen (RFC 3339, updated at most once a minute).
+    pub last_seen: String,
+    /// When it ends (RFC 3339).
+    pub expires_at: String,
+}
+
+/// Stands for the document number in a letter's body until the number is taken, in the
+/// transaction that stores the letter.
+pub const DOC_NUMBER_MARK: &str = "\u{1}文号\u{1}";
+
+/// A letter to issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLetter {
+    /// The case.
+    pub application: ApplicationId,
+    /// Which letter (答复告知书, 补正告知书 …; the app's code).
+    pub kind: String,
+    /// The day it is issued (its year numbers it).
+    pub issued_on: NaiveDate,
+    /// The document number's prefix, e.g. 民政公开 (from the agency's settings).
+    pub prefix: String,
+    /// The letter's content with [`DOC_NUMBER_MARK`] where the number goes.
+    pub body: String,
+}
+
+/// An issued letter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Letter {
+    /// Id.
+    pub id: i64,
+    /// The case.
+    pub application: ApplicationId,
+    /// The agency.
+    pub agency: AgencyId,
+    /// Which letter.
+    pub kind: String,
+    /// Year of the number.
+    pub year: i32,
+    /// The number within the year.
+    pub seq: i64,
+    /// `{prefix}〔{year}〕{seq}号`.
+    pub doc_number: String,
+    /// Issued on.
+    pub issued_on: NaiveDate,
+    /// The content as issued.
+    pub body: String,
+    /// When it was recorded (RFC 3339).
+    pub created_at: String,
 }

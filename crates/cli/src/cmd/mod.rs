@@ -3,3 +3,4 @@
 pub mod clock;
 pub mod records;
 pub mod report;
+pub mod serve;

@@ -56,6 +56,7 @@ fn prepared_application(p: &Prepared) -> Application {
         pause_due_on: p.eval.pause_due_on,
         voided: None,
         version: 1,
+        query_code: p.a.query_code.clone(),
     }
 }
 
@@ -106,6 +107,7 @@ async fn insert_prepared(tx: &mut Tx, ctx: &Ctx, items: &[Prepared]) -> Result<(
                 .push_bind(p.a.remarks.clone())
                 .push_bind(opt_iso(p.eval.pause_due_on))
                 .push_bind(opt_iso(next_due(p.eval.state, p.eval.due_on, p.eval.pause_due_on)))
+                .push_bind(p.a.query_code.clone())
                 .push_bind(1_i64)
                 .push_bind(at.clone())
                 .push_bind(at.clone());

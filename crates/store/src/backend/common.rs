@@ -28,7 +28,7 @@ macro_rules! app_cols {
         "id, agency_id, number, applicant_kind, applicant_name, applicant_id_doc, applicant_contact, \
          applicant_address, channel, content, requested_form, delivery, case_officer_id, received_on, \
          state, due_on, closed_on, outcome, reply_type, legal_basis, reply_letter_ref, remarks, \
-         pause_due_on, next_due_on"
+         pause_due_on, next_due_on, query_code"
     };
 }
 
@@ -155,6 +155,7 @@ fn application_from(r: &DbRow, events: Vec<Event>) -> Result<Application> {
         pause_due_on: opt_date(r.try_get("pause_due_on")?)?,
         voided: voided_from(r)?,
         version: r.try_get("version")?,
+        query_code: r.try_get("query_code")?,
     })
 }
 
@@ -384,3 +385,4 @@ include!("applications.rs");
 include!("register.rs");
 include!("reports.rs");
 include!("audit.rs");
+include!("sessions.rs");

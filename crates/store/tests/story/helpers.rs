@@ -134,6 +134,7 @@ pub fn new_app(agency: AgencyId, received: &str) -> NewApplication {
         case_officer: None,
         received_on: d(received),
         receipt: EventDetail::default(),
+        query_code: None,
         events: vec![],
         closing: None,
         remarks: String::new(),

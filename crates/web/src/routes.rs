@@ -1,0 +1,111 @@
+//! Every route of the console in one registry. The router is built from it, and the
+//! authorization table test (`tests/web/authz.rs`) walks it: a route cannot exist without saying
+//! who may call it, and a new route is in the table the moment it is registered.
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+use gongkai_app::auth::Right;
+
+use crate::AppState;
+use crate::pages::{cases, dashboard};
+use crate::{assets, security, session};
+
+/// Which agency's rights a route is judged by (for the authorization table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The agencies the user works at or supervises (a list, a desk): every logged-in user may
+    /// open it and sees only what they may read.
+    Own,
+    /// The case in the path (`{id}`).
+    Case,
+    /// The agency in the path (`{agency}`).
+    Agency,
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (the login form, health, static files).
+    Public,
+    /// A logged-in user holding `Right` at the scope's agency (`Right::Read` for pages everyone
+    /// with a role may see).
+    Staff(Right, Scope),
+}
+
+/// One route.
+#[derive(Debug)]
+pub struct RouteSpec {
+    /// The method.
+    pub method: Method,
+    /// The path, in axum's syntax.
+    pub path: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// An upload (a larger body limit).
+    pub upload: bool,
+    handler: MethodRouter<AppState>,
+}
+
+fn r(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteSpec {
+    RouteSpec { method, path, access, upload: false, handler }
+}
+
+/// The registry.
+pub fn routes() -> Vec<RouteSpec> {
+    use Access::*;
+    use Scope::*;
+    vec![
+        r(Method::GET, "/healthz", Public, get(session::healthz)),
+        r(Method::GET, "/login", Public, get(session::login_page)),
+        r(Method::POST, "/login", Public, post(session::login)),
+        r(Method::GET, "/static/{name}", Public, get(assets::asset)),
+        r(Method::POST, "/logout", Staff(Right::Read, Own), post(session::logout)),
+        r(Method::GET, "/", Staff(Right::Read, Own), get(dashboard::page)),
+        r(Method::GET, "/cases", Staff(Right::Read, Own), get(cases::list)),
+        r(Method::GET, "/cases/{id}", Staff(Right::Read, Case), get(cases::show)),
+    ]
+}
+
+/// The paths of the GET routes (for the navigation).
+fn pages() -> &'static [&'static str] {
+    static PAGES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    PAGES.get_or_init(|| routes().into_iter().filter(|r| r.method == Method::GET).map(|r| r.path).collect())
+}
+
+/// Whether a page exists at `path`.
+pub fn has_page(path: &str) -> bool {
+    pages().contains(&path)
+}
+
+/// The router: every route of the registry, the security headers on every response, the body
+/// limits (uploads larger than forms).
+pub fn router(state: AppState) -> Router {
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for spec in routes() {
+        let limit = if spec.upload { security::UPLOAD_LIMIT } else { security::FORM_LIMIT };
+        let access = spec.access;
+        let check = axum::middleware::from_fn_with_state(state.clone(), move |s, req, next| {
+            crate::guard::guard(s, access, req, next)
+        });
+        let handler = spec.handler.layer::<_, std::convert::Infallible>(check).layer(DefaultBodyLimit::max(limit));
+        match by_path.iter_mut().find(|(p, _)| *p == spec.path) {
+            Some((_, existing)) => {
+                let merged = std::mem::take(existing).merge(handler);
+                *existing = merged;
+            }
+            None => by_path.push((spec.path, handler)),
+        }
+    }
+    let mut router = Router::new();
+    for (path, handler) in by_path {
+        router = router.route(path, handler);
+    }
+    router
+        .fallback(|| async { crate::error::WebError::NoSuchPage })
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(state)
+}

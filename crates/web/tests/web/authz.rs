@@ -1,0 +1,124 @@
+//! The authorization table, generated from the route registry: every route × every role ×
+//! (the user's own agency, another) → allowed, 403 or 404, exactly as the route's declared right
+//! and the rights table say; plus no session → login, and no CSRF token → 403.
+
+use axum::http::{Method, StatusCode};
+use gongkai_app::model::Agency;
+use gongkai_web::routes::{Access, Scope, routes};
+
+use crate::helpers::*;
+
+/// A route's path with its parameters filled in for the given target agency.
+fn fill(path: &str, t: &TestWeb, other: bool) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').unwrap() + start;
+        let value = match &rest[start + 1..end] {
+            "id" => if other { t.case_other.id.0 } else { t.case_town.id.0 }.to_string(),
+            "agency" => if other { t.other.id.0 } else { t.town.id.0 }.to_string(),
+            "name" => "app.css".to_string(),
+            p => panic!("the authorization table has no fixture for the path parameter {{{p}}} of {path}: add one"),
+        };
+        out.push_str(&value);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn refused(s: StatusCode) -> bool {
+    matches!(s, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::SEE_OTHER)
+        && s != StatusCode::SEE_OTHER
+}
+
+#[tokio::test]
+async fn every_route_allows_exactly_the_roles_the_rights_table_gives_at_that_agency() {
+    let t = TestWeb::new().await;
+    let mut checked = 0;
+    for (login, _, _) in USERS {
+        let session = t.login(login).await;
+        let rec = t.office.login(login, PASSWORD).await.unwrap();
+        for spec in routes() {
+            let Access::Staff(right, scope) = spec.access else { continue };
+            if spec.path == "/logout" {
+                continue; // would end the session the rest of the table uses (tested below)
+            }
+            let targets: &[bool] = if scope == Scope::Own { &[false] } else { &[false, true] };
+            for &other in targets {
+                let path = fill(spec.path, &t, other);
+                let agency: &Agency = if other { &t.other } else { &t.town };
+                let expected = match scope {
+                    Scope::Own => {
+                        if right == gongkai_app::auth::Right::Read || !rec.agencies_with(right).await.unwrap().is_empty() {
+                            None
+                        } else {
+                            Some(StatusCode::FORBIDDEN)
+                        }
+                    }
+                    Scope::Case | Scope::Agency => {
+                        if !rec.can(gongkai_app::auth::Right::Read, agency).await.unwrap() {
+                            Some(StatusCode::NOT_FOUND)
+                        } else if !rec.can(right, agency).await.unwrap() {
+                            Some(StatusCode::FORBIDDEN)
+                        } else {
+                            None
+                        }
+                    }
+                };
+                let reply = if spec.method == Method::GET {
+                    t.get(&path, Some(&session)).await
+                } else {
+                    t.post(&path, Some(&session), &[("csrf", &session.csrf)]).await
+                };
+                match expected {
+                    Some(status) => assert_eq!(reply.status, status, "{login} {} {path}: {}", spec.method, reply.body),
+                    None => assert!(
+                        !refused(reply.status),
+                        "{login} {} {path} should be allowed, got {}: {}",
+                        spec.method,
+                        reply.status,
+                        reply.body
+                    ),
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+#[tokio::test]
+async fn without_a_session_every_staff_route_sends_to_the_login_page() {
+    let t = TestWeb::new().await;
+    for spec in routes() {
+        let path = fill(spec.path, &t, false);
+        let reply = if spec.method == Method::GET { t.get(&path, None).await } else { t.post(&path, None, &[]).await };
+        match spec.access {
+            Access::Public => assert!(!refused(reply.status), "{} {path}: {}", spec.method, reply.status),
+            Access::Staff(..) => {
+                assert_eq!(reply.status, StatusCode::SEE_OTHER, "{} {path}", spec.method);
+                let to = reply.headers.get("location").unwrap().to_str().unwrap();
+                assert!(to.starts_with("/login?next="), "{to}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_form_without_the_sessions_csrf_token_is_refused() {
+    let t = TestWeb::new().await;
+    let head = t.login("head").await;
+    for spec in routes().into_iter().filter(|s| s.method == Method::POST) {
+        if matches!(spec.access, Access::Public) {
+            continue;
+        }
+        let path = fill(spec.path, &t, false);
+        for form in [vec![], vec![("csrf", "0".repeat(64))]] {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let reply = t.post(&path, Some(&head), &form).await;
+            assert_eq!(reply.status, StatusCode::FORBIDDEN, "POST {path} with {form:?}: {}", reply.body);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! A test console: a county with two townships, a user for every role, a case in each township,
+//! and a router called in process.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use gongkai_app::cases::{self, NewCase};
+use gongkai_app::clock::FixedClock;
+use gongkai_app::model::{Agency, AgencyLevel, Applicant, ApplicantKind, Application, Channel, Role};
+use gongkai_app::office::{Office, OpenMode};
+use gongkai_app::people::{self, InitRequest};
+use gongkai_web::{AppState, WebConfig};
+use tempfile::TempDir;
+use tower::ServiceExt as _;
+
+pub const PASSWORD: &str = "a-good-password";
+
+/// The roles tested, with the agency they are held at (`true`: the county; else 民主镇).
+pub const USERS: &[(&str, Role, bool)] = &[
+    ("registrar", Role::Registrar, false),
+    ("officer", Role::CaseOfficer, false),
+    ("head", Role::OfficeHead, false),
+    ("reviewer", Role::Reviewer(1), false),
+    ("leader", Role::Leader, false),
+    ("supervisor", Role::CountySupervisor, true),
+    ("admin", Role::Administrator, true),
+];
+
+pub struct TestWeb {
+    pub _dir: TempDir,
+    pub office: Office,
+    pub app: Router,
+    #[expect(dead_code, reason = "for the tests of county pages")]
+    pub county: Agency,
+    /// 民主镇人民政府: where the users work.
+    pub town: Agency,
+    /// 堰门镇人民政府: another township.
+    pub other: Agency,
+    pub case_town: Application,
+    pub case_other: Application,
+}
+
+impl TestWeb {
+    pub async fn new() -> TestWeb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
+        let clock = Arc::new(FixedClock(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()));
+        let office = Office::open_at(&url, dir.path(), OpenMode::Create, clock).await.unwrap();
+        let init = |agency: &str, level, parent: Option<&str>| InitRequest {
+            agency: agency.into(),
+            level,
+            parent: parent.map(str::to_string),
+            region: None,
+            admin: "admin".into(),
+            password: Some(PASSWORD.into()),
+        };
+        people::bootstrap(&office, init("岚皋县人民政府办公室", AgencyLevel::County, None), "tester").await.unwrap();
+        let op = office.operator("tester");
+        for t in ["民主镇人民政府", "堰门镇人民政府"] {
+            people::add_agency(&op, init(t, AgencyLevel::Township, Some("岚皋县人民政府办公室"))).await.unwrap();
+        }
+        let county = op.agency("岚皋县人民政府办公室").await.unwrap();
+        let town = op.agency("民主镇人民政府").await.unwrap();
+        let other = op.agency("堰门镇人民政府").await.unwrap();
+        for (login, role, at_county) in USERS {
+            if !office.user_exists(login).await.unwrap() {
+                people::add_user(&op, login, login, PASSWORD).await.unwrap();
+            }
+            people::grant(&op, login, if *at_county { &county } else { &town }, *role).await.unwrap();
+        }
+        let numbered = |n: &str, d: &str| NewCase { number: Some(n.into()), ..new_case(d) };
+        let case_town = cases::add(&op, &town, numbered("民主-2025-001", "2025-06-02")).await.unwrap();
+        let case_other = cases::add(&op, &other, numbered("堰门-2025-001", "2025-06-03")).await.unwrap();
+        let state = AppState { office: office.clone(), config: WebConfig { secure_cookies: false } };
+        TestWeb { _dir: dir, app: gongkai_web::app(state), office, county, town, other, case_town, case_other }
+    }
+
+    /// Sends a request; returns status, headers and body.
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = String::from_utf8_lossy(&to_bytes(res.into_body(), 64 << 20).await.unwrap()).into_owned();
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> Reply {
+        let mut b = Request::get(path);
+        if let Some(s) = session {
+            b = b.header(header::COOKIE, &s.cookie);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, session: Option<&Session>, form: &[(&str, &str)]) -> Reply {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(s) = session {
+            b = b.header(header::COOKIE, &s.cookie);
+        }
+        let body = serde_urlencoded::to_string(form).unwrap();
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Logs in through the form and reads the session's CSRF token off the desk.
+    pub async fn login(&self, login: &str) -> Session {
+        let r = self.post("/login", None, &[("login", login), ("password", PASSWORD)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
+        let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+        assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+        let cookie = set.split(';').next().unwrap().to_string();
+        let desk = self.get("/", Some(&Session { cookie: cookie.clone(), csrf: String::new() })).await;
+        assert_eq!(desk.status, StatusCode::OK, "{}", desk.body);
+        let csrf = hidden(&desk.body, "csrf").unwrap();
+        Session { cookie, csrf }
+    }
+}
+
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+/// The value of the first hidden input named `name`.
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let key = format!("name=\"{name}\" value=\"");
+    let at = html.find(&key)? + key.len();
+    Some(html[at..].split('"').next()?.to_string())
+}
+
+pub fn new_case(received: &str) -> NewCase {
+    NewCase {
+        number: None,
+        applicant: Applicant {
+            kind: ApplicantKind::NaturalPerson,
+            name: "张三".into(),
+            id_document: String::new(),
+            contact: String::new(),
+            address: String::new(),
+        },
+        channel: Channel::InPerson,
+        received_on: chrono::NaiveDate::parse_from_str(received, "%Y-%m-%d").unwrap(),
+        confirmed_on: None,
+        content: "村道修建资金的使用情况".into(),
+        requested_form: String::new(),
+        delivery: String::new(),
+        officer: None,
+        remarks: String::new(),
+        same_day_contact_failed: false,
+    }
+}

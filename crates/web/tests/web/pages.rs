@@ -1,0 +1,69 @@
+//! Pages rendered in process: login, logout, desk, case list and case page, errors, headers.
+
+use axum::http::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn health_answers_ok_once_the_database_is_open() {
+    let t = TestWeb::new().await;
+    let r = t.get("/healthz", None).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ok"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_shows_the_form_again_with_the_login_kept() {
+    let t = TestWeb::new().await;
+    let r = t.post("/login", None, &[("login", "officer"), ("password", "nope-nope"), ("next", "/cases")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("登录名或密码错误") && r.body.contains("value=\"officer\""), "{}", r.body);
+    assert!(!r.body.contains("nope-nope"));
+    // An outside address is never where a login returns to.
+    let r = t.post("/login", None, &[("login", "officer"), ("password", PASSWORD), ("next", "//evil.example/")]).await;
+    assert_eq!(r.headers.get("location").unwrap(), "/");
+}
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    for path in ["/", "/cases", "/login", "/no-such-page"] {
+        let r = t.get(path, Some(&s)).await;
+        let h = |n: &str| r.headers.get(n).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(h("content-security-policy").contains("script-src 'self'") && !h("content-security-policy").contains("unsafe-inline"), "{path}");
+        assert_eq!(h("x-frame-options"), "DENY", "{path}");
+        assert_eq!(h("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(h("referrer-policy"), "same-origin", "{path}");
+    }
+    assert_eq!(t.get("/no-such-page", Some(&s)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_case_list_filters_and_the_case_page_explains_the_clock() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let r = t.get("/cases", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&t.case_town.number) && !r.body.contains(&t.case_other.number), "{}", r.body);
+    let r = t.get("/cases?state=closed", Some(&s)).await;
+    assert!(!r.body.contains(&format!(">{}<", t.case_town.number)), "{}", r.body);
+    let r = t.get("/cases?year=abc", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("年度"), "{}", r.body);
+    let r = t.get(&format!("/cases/{}", t.case_town.id.0), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("计算说明") && r.body.contains("《条例》第三十三条"), "{}", r.body);
+    // Another township's case is not found, exactly like a missing one.
+    let theirs = t.get(&format!("/cases/{}", t.case_other.id.0), Some(&s)).await;
+    let missing = t.get("/cases/999999", Some(&s)).await;
+    assert_eq!((theirs.status, missing.status), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let r = t.post("/logout", Some(&s), &[("csrf", &s.csrf)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.get("/", Some(&s)).await.status, StatusCode::SEE_OTHER);
+}
