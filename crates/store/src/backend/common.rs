@@ -384,3 +384,4 @@ include!("applications.rs");
 include!("register.rs");
 include!("reports.rs");
 include!("audit.rs");
+include!("transfer.rs");
