@@ -340,7 +340,7 @@ impl This {
             out = Some(app);
         }
         write_audit(&mut tx, &chain, entries).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         out.ok_or_else(|| StoreError::NotFound("申请".into()))
     }
 
@@ -365,7 +365,7 @@ impl This {
             ));
         }
         write_audit(&mut tx, &chain, entries).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(prepared.iter().map(|p| ApplicationId(p.id)).collect())
     }
 
@@ -383,7 +383,7 @@ impl This {
         after.events.push(event);
         after.closing = closing;
         let after = save_case(self, &mut tx, ctx, &before, after, "add_event", "").await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -403,7 +403,7 @@ impl This {
         }
         let after = Application { case_officer: officer, ..before.clone() };
         let after = save_case(self, &mut tx, ctx, &before, after, "assign", "").await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -457,15 +457,32 @@ impl This {
             }
         };
         let after = save_case(self, &mut tx, ctx, &before, after, action, reason).await?;
-        // Extension requests die with a voided case.
+        // Extension requests die with a voided case (each in the log, so that its row matches
+        // its last after-image).
         if after.voided.is_some() {
-            sqlx::query("UPDATE extension_requests SET status = 'refused', decided_on = $1 WHERE application_id = $2 AND status = 'pending'")
-                .bind(ctx.at.date_naive().format("%Y-%m-%d").to_string())
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
+            let pending = sqlx::query(concat!(
+                "SELECT ",
+                ext_cols!(),
+                " FROM extension_requests WHERE application_id = $1 AND status = 'pending' ORDER BY id"
+            ))
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &pending {
+                let before_req = extension_from(r)?;
+                let on = ctx.at.date_naive();
+                sqlx::query("UPDATE extension_requests SET status = 'refused', decided_on = $1 WHERE id = $2")
+                    .bind(iso(on))
+                    .bind(before_req.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let after_req = ExtensionRequest { status: ExtensionStatus::Refused, decided_on: Some(on), ..before_req.clone() };
+                let change =
+                    Change::new("refuse", "extension", before_req.id.to_string(), json(&before_req)?, json(&after_req)?);
+                audit(&mut tx, ctx, change.of(after.agency).because(reason)).await?;
+            }
         }
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -529,7 +546,7 @@ impl This {
         };
         audit(&mut tx, ctx, Change::new("request", "extension", rid.to_string(), String::new(), json(&req)?).of(app.agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(req)
     }
 
@@ -593,7 +610,7 @@ impl This {
         let after_req = ExtensionRequest { status, decided_by: Some(by), decided_on: Some(on), ..before_req.clone() };
         let change = Change::new("decide", "extension", request.to_string(), json(&before_req)?, json(&after_req)?);
         audit(&mut tx, ctx, change.of(after_app.agency)).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok((after_req, after_app))
     }
 

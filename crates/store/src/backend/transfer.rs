@@ -10,6 +10,7 @@ impl This {
         let header = serde_json::json!({ "gongkai_export": transfer::FORMAT_VERSION, "migrations": migrations });
         writeln!(out, "{header}")?;
         let mut summary = TransferSummary::default();
+        let mut rows_per_table = serde_json::Map::new();
         for t in transfer::TABLES {
             let sql = transfer::select_sql(t);
             let mut count = 0u64;
@@ -57,13 +58,22 @@ impl This {
             if count > 0 {
                 summary.tables.push((t.name.to_string(), count));
             }
+            rows_per_table.insert(t.name.to_string(), serde_json::Value::from(count));
         }
+        // The trailer: an import refuses a file that does not end with it, or whose tables hold
+        // other numbers of rows (a truncated or spliced file).
+        let trailer = serde_json::json!({ transfer::TRAILER: rows_per_table });
+        writeln!(out, "{trailer}")?;
         out.flush()?;
+        summary.head = Some(tx_head(&mut tx).await?);
         tx.commit().await?;
         Ok(summary)
     }
 
     pub(crate) async fn import_jsonl(&self, input: &mut (dyn BufRead + Send)) -> Result<TransferSummary> {
+        // The lock is held throughout: the target must stay empty until the whole file is in (a
+        // write meanwhile would take the imported ids), and nobody can act in it anyway before
+        // its users are imported.
         let mut tx = self.begin_write().await?;
         let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&mut *tx).await?;
         let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&mut *tx).await?;
@@ -75,28 +85,45 @@ impl This {
         let mut lines = input.lines();
         let header = lines.next().transpose()?.unwrap_or_default();
         let header: serde_json::Value = serde_json::from_str(&header)
-            .map_err(|e| StoreError::Format(format!("第 1 行不是导出文件头：{e}")))?;
+            .map_err(|_| StoreError::Format("第 1 行不是 gongkai 导出文件头（文件为空，或不是 gongkai export 导出的文件）".into()))?;
         let version = header.get("gongkai_export").and_then(serde_json::Value::as_i64);
-        if !matches!(version, Some(1..=transfer::FORMAT_VERSION)) {
+        let Some(version @ 1..=transfer::FORMAT_VERSION) = version else {
             return Err(StoreError::Format("第 1 行不是 gongkai 导出文件头（或由更新版本的 gongkai 导出）".into()));
-        }
-        let v1 = version == Some(1);
+        };
+        let mut check = crate::import_check::ImportCheck::new();
         let mut summary = TransferSummary::default();
         let mut pending: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
         let mut current: Option<&'static transfer::TableSpec> = None;
+        let mut trailer: Option<serde_json::Map<String, serde_json::Value>> = None;
         let mut order = 0usize;
-        for (n, line) in lines.enumerate() {
+        let mut lineno = 1;
+        for line in lines {
             let line = line?;
+            lineno += 1;
             if line.trim().is_empty() {
                 continue;
             }
-            let lineno = n + 2;
-            let mut v: serde_json::Value = serde_json::from_str(&line)
-                .map_err(|e| StoreError::Format(format!("第 {lineno} 行：{e}")))?;
+            if trailer.is_some() {
+                return Err(StoreError::Format(format!("第 {lineno} 行：导出文件的结尾之后还有内容")));
+            }
+            let mut v: serde_json::Value = serde_json::from_str(&line).map_err(|e| {
+                StoreError::Format(if e.is_eof() {
+                    format!("第 {lineno} 行不完整（文件被截断？）")
+                } else {
+                    format!("第 {lineno} 行不是有效的 JSON（第 {} 列附近）", e.column())
+                })
+            })?;
+            if let Some(end) = v.get_mut(transfer::TRAILER).map(serde_json::Value::take) {
+                let serde_json::Value::Object(end) = end else {
+                    return Err(StoreError::Format(format!("第 {lineno} 行：导出文件的结尾格式不对")));
+                };
+                trailer = Some(end);
+                continue;
+            }
             let table = v.get("table").and_then(serde_json::Value::as_str).unwrap_or("").to_string();
             let spec = transfer::spec(&table)
                 .ok_or_else(|| StoreError::Format(format!("第 {lineno} 行：未知的表 {table}")))?;
-            let Some(serde_json::Value::Object(row)) = v.get_mut("row").map(serde_json::Value::take)
+            let Some(serde_json::Value::Object(mut row)) = v.get_mut("row").map(serde_json::Value::take)
             else {
                 return Err(StoreError::Format(format!("第 {lineno} 行：缺少 row")));
             };
@@ -111,8 +138,7 @@ impl This {
                 order = pos;
                 current = Some(spec);
             }
-            let mut row = row;
-            if v1 {
+            if version == 1 {
                 for (_, col, added) in transfer::ADDED_IN_V2.iter().filter(|(t, _, _)| *t == spec.name) {
                     if !row.contains_key(*col) {
                         let v = added.value(&row);
@@ -120,20 +146,45 @@ impl This {
                     }
                 }
             }
+            check.row(spec, &row, lineno)?;
             pending.push(row);
             if pending.len() >= 500 {
                 flush_rows(&mut tx, spec, &mut pending, &mut summary).await?;
             }
         }
+        if version >= 3 && trailer.is_none() {
+            return Err(StoreError::Format(
+                "导出文件不完整：缺少结尾的行数记录（文件被截断，或不是 gongkai export 导出的完整文件）".into(),
+            ));
+        }
+        // Versions 1 and 2 wrote no trailer; their last line is always the chain's head, which
+        // `finish` requires, and a cut inside the log breaks the chain: a truncation shows.
+        check.finish(trailer.as_ref(), current.map(|c| c.name), lineno)?;
         if let Some(c) = current {
             flush_rows(&mut tx, c, &mut pending, &mut summary).await?;
         }
+        // Every record as loaded against its audit trail, before anything is committed.
+        let (_, problems) = reconcile(&mut tx).await?;
+        if !problems.is_empty() {
+            let shown: Vec<&str> = problems.iter().take(20).map(String::as_str).collect();
+            return Err(StoreError::Format(format!(
+                "导出文件中的记录与其审计日志不符（共 {} 处）：{}",
+                problems.len(),
+                shown.join("；")
+            )));
+        }
+        let head = tx_head(&mut tx).await?;
+        summary.head = Some(head.clone());
         tx.commit().await?;
+        // A new database's anchor starts at the imported head.
+        if let Some(anchor) = &self.anchor {
+            anchor.reset(&head)?;
+        }
         Ok(summary)
     }
 
-    pub(crate) async fn backup(&self, to: &Path) -> Result<()> {
-        self.backup_impl(to).await
+    pub(crate) async fn backup(&self, to: &Path, overwrite: bool) -> Result<Receipt> {
+        self.backup_impl(to, overwrite).await
     }
 }
 

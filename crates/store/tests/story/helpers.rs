@@ -11,7 +11,8 @@ pub struct TestDb {
     pub store: Store,
     pub url: String,
     pub schema: Option<String>,
-    _dir: Option<tempfile::TempDir>,
+    /// The SQLite file's directory, or (PostgreSQL) the directory of the audit anchors.
+    pub dir: tempfile::TempDir,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -29,7 +30,7 @@ impl TestDb {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
         let store = Store::open(&url, rules(), OpenOptions::default()).await.unwrap();
-        TestDb { store, url, schema: None, _dir: Some(dir) }
+        TestDb { store, url, schema: None, dir }
     }
 
     /// A fresh schema in the test database; `None` (with a message) when the URL is not set.
@@ -46,19 +47,29 @@ impl TestDb {
         )
         .to_lowercase();
         Store::create_pg_schema(&url, &schema).await.unwrap();
-        let opts = OpenOptions { pg_schema: Some(schema.clone()), ..OpenOptions::default() };
+        let dir = tempfile::tempdir().unwrap();
+        let opts = OpenOptions {
+            pg_schema: Some(schema.clone()),
+            anchor_dir: Some(dir.path().to_path_buf()),
+            ..OpenOptions::default()
+        };
         let store = Store::open(&url, rules(), opts).await.unwrap();
-        Some(TestDb { store, url, schema: Some(schema), _dir: None })
+        Some(TestDb { store, url, schema: Some(schema), dir })
     }
 
     /// Another connection pool on the same database.
     pub async fn reopen(&self, max_connections: u32) -> Store {
-        let opts = OpenOptions {
+        Store::open(&self.url, rules(), self.options(max_connections)).await.unwrap()
+    }
+
+    /// The options this database was opened with, for another pool on it.
+    pub fn options(&self, max_connections: u32) -> OpenOptions {
+        OpenOptions {
             pg_schema: self.schema.clone(),
             max_connections,
+            anchor_dir: self.schema.as_ref().map(|_| self.dir.path().to_path_buf()),
             ..OpenOptions::default()
-        };
-        Store::open(&self.url, rules(), opts).await.unwrap()
+        }
     }
 
     pub async fn finish(self) {

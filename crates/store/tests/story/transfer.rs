@@ -58,9 +58,9 @@ async fn backup_makes_a_consistent_copy(db: &TestDb) {
     seed(&db.store).await;
     let dir = tempfile::tempdir().unwrap();
     let to = dir.path().join("backup.db");
-    db.store.backup(&to).await.unwrap();
+    db.store.backup(&to, false).await.unwrap();
     assert!(to.exists());
-    assert!(db.store.backup(&to).await.is_err());
+    assert!(db.store.backup(&to, false).await.is_err());
     if !db.is_pg() {
         let url = format!("sqlite:{}", to.display());
         let copy = Store::open(&url, rules(), OpenOptions::default()).await.unwrap();
