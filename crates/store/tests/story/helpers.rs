@@ -202,4 +202,49 @@ impl TestDb {
             &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
         }
     }
+
+    /// SQL that lets the test do anything to the log and its head: what whoever holds the file
+    /// (SQLite) or owns the tables (PostgreSQL) can do.
+    pub fn unlock_chain(&self) -> &'static [&'static str] {
+        if self.is_pg() {
+            &["ALTER TABLE audit_log DISABLE TRIGGER USER", "ALTER TABLE audit_head DISABLE TRIGGER USER"]
+        } else {
+            &[
+                "DROP TRIGGER audit_log_no_update",
+                "DROP TRIGGER audit_log_no_delete",
+                "DROP TRIGGER audit_log_append_at_end",
+                "DROP TRIGGER audit_log_linked",
+                "DROP TRIGGER audit_head_forward_only",
+                "DROP TRIGGER audit_head_no_insert",
+                "DROP TRIGGER audit_head_no_delete",
+            ]
+        }
+    }
+
+    /// Takes the write lock in a connection of its own, as another writer would, until the
+    /// returned connection is dropped.
+    pub async fn hold_write_lock(&self) -> LockHolder {
+        use sqlx::Connection as _;
+        match &self.schema {
+            None => {
+                let path = self.url.trim_start_matches("sqlite:");
+                let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{path}")).await.unwrap();
+                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut c).await.unwrap();
+                LockHolder::Sqlite(c)
+            }
+            Some(schema) => {
+                use std::str::FromStr;
+                let o = sqlx::postgres::PgConnectOptions::from_str(&self.url).unwrap().options([("search_path", schema.as_str())]);
+                let mut c = sqlx::PgConnection::connect_with(&o).await.unwrap();
+                sqlx::raw_sql("BEGIN; SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE").execute(&mut c).await.unwrap();
+                LockHolder::Postgres(c)
+            }
+        }
+    }
+}
+
+/// A connection holding the write lock (see [`TestDb::hold_write_lock`]).
+pub enum LockHolder {
+    Sqlite(#[expect(dead_code, reason = "held, not read")] sqlx::SqliteConnection),
+    Postgres(#[expect(dead_code, reason = "held, not read")] sqlx::PgConnection),
 }

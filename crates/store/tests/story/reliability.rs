@@ -131,3 +131,29 @@ async fn sixteen_concurrent_writers_neither_corrupt_nor_duplicate(db: &TestDb) {
     assert_eq!(v.entries, 1 + 2 * 16 * 12);
 }
 story!(sixteen_concurrent_writers_neither_corrupt_nor_duplicate);
+
+/// A writer that finds another writer's lock held past its lock timeout fails with a Chinese
+/// message — never "database is locked", and never waits forever (PostgreSQL had no timeout).
+async fn a_writer_waiting_past_the_lock_timeout_gets_a_chinese_message(db: &TestDb) {
+    let agency = county(&db.store).await.id;
+    let opts = OpenOptions { lock_timeout: Duration::from_millis(500), ..db.options(1) };
+    let waiting = Store::open(&db.url, rules(), opts).await.unwrap();
+    // Another writer holds the write lock (as a long import does) in its own connection.
+    let guard = db.hold_write_lock().await;
+    let started = Instant::now();
+    let c = ctx();
+    let write = waiting.create_application(&c, new_app(agency, "2025-03-03"));
+    let err = tokio::time::timeout(Duration::from_secs(20), write)
+        .await
+        .expect("the writer waited on past its lock timeout")
+        .unwrap_err()
+        .to_string();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(err.contains("数据库正被其他操作写入，等待超时"), "{err}");
+    assert!(!err.to_lowercase().contains("lock"), "{err}");
+    drop(guard);
+    // once the lock is free the same write goes through
+    waiting.create_application(&ctx(), new_app(agency, "2025-03-03")).await.unwrap();
+    waiting.close().await;
+}
+story!(a_writer_waiting_past_the_lock_timeout_gets_a_chinese_message);
