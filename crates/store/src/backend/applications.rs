@@ -344,25 +344,35 @@ impl This {
         out.ok_or_else(|| StoreError::NotFound("申请".into()))
     }
 
+    /// A batch (ledger import), all or nothing. Under the write lock only what must be there:
+    /// numbering (checked again), the inserts and the chain's hashes. Everything else — the rules
+    /// and the deadline engine, a first numbering in a snapshot and the after-images for it — is
+    /// done before the lock is taken, so that other writers wait only for the inserts.
     pub(crate) async fn import_applications(
         &self,
         ctx: &Ctx,
         apps: Vec<NewApplication>,
     ) -> Result<Vec<ApplicationId>> {
         let validated = validate_batch(self, apps).await?;
+        let mut snapshot = self.pool.begin().await?;
+        let guessed = number_batch(&mut snapshot, validated).await?;
+        snapshot.commit().await?;
+        let mut images = guessed.iter().map(|p| json(&prepared_application(p))).collect::<Result<Vec<String>>>()?;
+        let numbering: Vec<(i64, String)> = guessed.iter().map(|p| (p.id, p.number.clone())).collect();
+
         let mut tx = self.begin_write().await?;
-        let prepared = number_batch(&mut tx, validated).await?;
+        let prepared = number_batch(&mut tx, guessed.into_iter().map(|p| (p.a, p.events, p.eval)).collect()).await?;
+        if prepared.iter().map(|p| (p.id, &p.number)).ne(numbering.iter().map(|(id, n)| (*id, n))) {
+            // Someone registered or renumbered a case meanwhile: the images follow the numbers.
+            images = prepared.iter().map(|p| json(&prepared_application(p))).collect::<Result<Vec<String>>>()?;
+        }
         insert_prepared(&mut tx, ctx, &prepared).await?;
         let mut chain = chain_head(&mut tx).await?;
         let at = ctx.at.to_rfc3339();
         let mut entries = Vec::with_capacity(prepared.len());
-        for p in &prepared {
-            entries.push(chain.append(
-                at.clone(),
-                &ctx.actor,
-                Change::new("import", "application", p.id.to_string(), String::new(), json(&prepared_application(p))?)
-                    .of(p.a.agency),
-            ));
+        for (p, image) in prepared.iter().zip(images) {
+            let change = Change::new("import", "application", p.id.to_string(), String::new(), image);
+            entries.push(chain.append(at.clone(), &ctx.actor, change.of(p.a.agency)));
         }
         write_audit(&mut tx, &chain, entries).await?;
         self.commit_write(tx).await?;
