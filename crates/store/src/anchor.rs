@@ -137,7 +137,6 @@ fn read_record(file: &mut File) -> io::Result<Receipt> {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
 

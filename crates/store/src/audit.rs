@@ -198,7 +198,7 @@ impl Verifier {
 
     /// A verifier that also checks that the chain holds each receipt.
     pub fn with_checkpoints(mut checkpoints: Vec<Checkpoint>) -> Self {
-        checkpoints.sort_by(|a, b| b.receipt.seq.cmp(&a.receipt.seq));
+        checkpoints.sort_by_key(|c| std::cmp::Reverse(c.receipt.seq));
         Verifier {
             expected_seq: 1,
             prev_hash: GENESIS.to_string(),

@@ -222,7 +222,6 @@ pub fn create_private_empty(path: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "tests")]
 
     use super::*;
 
