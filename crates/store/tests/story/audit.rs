@@ -296,3 +296,38 @@ async fn the_app_role_cannot_change_the_log(db: &TestDb) {
     assert!(postgres_app_role_sql("x\0y", "public").is_err());
 }
 story!(the_app_role_cannot_change_the_log);
+
+/// A database from before migration 0005 gets its anchor, at its head, when it is upgraded.
+async fn an_upgraded_database_is_anchored_where_its_chain_stands(db: &TestDb) {
+    seed(db).await;
+    let anchor = db.store.anchor_path().unwrap().to_path_buf();
+    std::fs::remove_file(&anchor).unwrap();
+    let undo: &[&str] = if db.is_pg() {
+        &[
+            "DROP TRIGGER audit_log_linked ON audit_log",
+            "DROP TRIGGER audit_head_forward_only ON audit_head",
+            "DROP TRIGGER audit_head_no_truncate ON audit_head",
+            "DROP FUNCTION audit_log_linked()",
+            "DROP FUNCTION audit_head_forward_only()",
+            "DELETE FROM _sqlx_migrations WHERE version = 5",
+        ]
+    } else {
+        &[
+            "DROP TRIGGER audit_log_linked",
+            "DROP TRIGGER audit_head_forward_only",
+            "DROP TRIGGER audit_head_no_insert",
+            "DROP TRIGGER audit_head_no_delete",
+            "DELETE FROM _sqlx_migrations WHERE version = 5",
+        ]
+    };
+    db.raw(undo).await.unwrap();
+    let upgraded = db.reopen(1).await;
+    assert!(anchor.exists());
+    let v = upgraded.audit_verify().await.unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert!(v.notes.iter().any(|n| n.contains("第 6 条")), "{:?}", v.notes);
+    // and the triggers are back
+    assert!(db.raw(&["UPDATE audit_head SET seq = 4, hash = (SELECT hash FROM audit_log WHERE seq = 4)"]).await.is_err());
+    upgraded.close().await;
+}
+story!(an_upgraded_database_is_anchored_where_its_chain_stands);
