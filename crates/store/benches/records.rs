@@ -247,7 +247,7 @@ async fn bench_import(t: &Target, n: u64) {
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 i += 1;
                 let mut case = ledger_case(a.id, n + i);
-                case.number = None;
+                case.number = Some(format!("W{i}"));
                 let start = Instant::now();
                 other.create_application(&ctx(), case).await.unwrap();
                 waits.push(start.elapsed());
