@@ -60,18 +60,27 @@ pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
-/// Hides the password in a database URL, and drops a query string (it may carry one too).
+/// Hides the password in a database URL, and drops a query string (it may carry one too). The
+/// credentials end at the last `@` before the path: a password may hold `?`, `#`, `/` or `@`.
 pub fn redact(url: &str) -> String {
-    let url = url.split_once('?').map_or(url, |(u, _)| u);
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
+    let Some(s) = url.find("://") else {
+        return url.split_once('?').map_or(url, |(u, _)| u).to_string();
+    };
+    let (scheme, rest) = url.split_at(s + 3);
+    // The host part ends at the first `/` after the credentials; the credentials end at the last
+    // `@` (an unencoded `@`, `/` or `?` in a password comes before it).
+    let (creds, host) = match rest.rfind('@') {
+        Some(at) => (Some(&rest[..at]), &rest[at..]),
+        None => (None, rest),
+    };
+    let host = host.split_once('?').map_or(host, |(h, _)| h);
+    let host = host.split_once('#').map_or(host, |(h, _)| h);
+    match creds {
+        Some(c) => match c.split_once(':') {
+            Some((user, _)) => format!("{scheme}{user}:***{host}"),
+            None => format!("{scheme}{c}{host}"),
+        },
+        None => format!("{scheme}{host}"),
     }
 }
 
@@ -110,6 +119,8 @@ impl Office {
             },
             create: mode == OpenMode::Create,
             read_only,
+            // PostgreSQL's audit anchors live on this machine, out of the database's reach.
+            anchor_dir: Some(dir.join("anchors")),
             ..OpenOptions::default()
         };
         let store = Store::open(&url, engine.clone(), opts).await.map_err(|e| match e {
@@ -241,4 +252,27 @@ impl Office {
 fn dummy_hash() -> String {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| crate::auth::hash_password("\u{0}no-such-user\u{0}").unwrap_or_default()).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_every_password_of_a_url() {
+        for (url, shown) in [
+            ("postgres://gk:secret@db.local:5432/office", "postgres://gk:***@db.local:5432/office"),
+            // a `?`, `@` or `/` in the password, unencoded
+            ("postgres://gk:se?cret@db.local/office", "postgres://gk:***@db.local/office"),
+            ("postgres://gk:s@e/cret@db.local/office", "postgres://gk:***@db.local/office"),
+            // a password in the query string, with or without user information
+            ("postgres://db.local/office?user=gk&password=secret", "postgres://db.local/office"),
+            ("postgres://gk@db.local/office?password=secret#x", "postgres://gk@db.local/office"),
+            ("sqlite:/srv/gongkai.db?mode=rwc", "sqlite:/srv/gongkai.db"),
+            ("sqlite:///home/a@b/gongkai.db", "sqlite:///home/a@b/gongkai.db"),
+        ] {
+            assert_eq!(redact(url), shown, "{url}");
+            assert!(!redact(url).contains("secret") && !redact(url).contains("cret"), "{url}");
+        }
+    }
 }

@@ -7,7 +7,8 @@
 //! 1. The annual report of one agency with 1,000,000 applications over four years (tallies →
 //!    report model → checker → JSON), target < 2 s.
 //! 2. Importing 100,000 applications with their timelines in one all-or-nothing batch (what
-//!    `gongkai case import` does after parsing), target < 10 s.
+//!    `gongkai case import` does after parsing), target < 10 s; and how long another writer
+//!    waits meanwhile (the import's time under the write lock).
 //! 3. The 100 nearest deadlines among 1,000,000 open cases, target < 50 ms.
 //!
 //! The 1,000,000-row tables are generated with one SQL statement (they bypass the audit log,
@@ -70,6 +71,12 @@ impl Target {
             Store::create_pg_schema(&self.url, s).await.unwrap();
         }
         let opts = OpenOptions { pg_schema: self.schema.clone(), max_connections: 2, ..OpenOptions::default() };
+        Store::open(&self.url, Arc::new(WeekdayRules), opts).await.unwrap()
+    }
+
+    /// Another pool on the database `open` made.
+    async fn reopen(&self) -> Store {
+        let opts = OpenOptions { pg_schema: self.schema.clone(), max_connections: 1, ..OpenOptions::default() };
         Store::open(&self.url, Arc::new(WeekdayRules), opts).await.unwrap()
     }
 
@@ -229,11 +236,41 @@ async fn bench_import(t: &Target, n: u64) {
     let store = t.open().await;
     let a = store.create_agency(&ctx(), agency(1)).await.unwrap();
     let apps: Vec<NewApplication> = (1..=n).map(|i| ledger_case(a.id, i)).collect();
+    // Another writer (its own pool) registers a case every 20 ms meanwhile: its longest wait is
+    // how long the import holds the write lock.
+    let other = t.reopen().await;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut waits = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                i += 1;
+                let mut case = ledger_case(a.id, n + i);
+                case.number = Some(format!("W{i}"));
+                let start = Instant::now();
+                other.create_application(&ctx(), case).await.unwrap();
+                waits.push(start.elapsed());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            other.close().await;
+            waits
+        })
+    };
     let start = Instant::now();
     let ids = store.import_applications(&ctx(), apps).await.unwrap();
     let took = start.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let waits = writer.await.unwrap();
     assert_eq!(ids.len() as u64, n);
     println!("[{}] import {n} applications in one batch (validation, timelines, audit log): {}", t.name, fmt(took));
+    println!(
+        "[{}]   meanwhile another writer registered {} cases; its longest wait {} (the import's time under the write lock)",
+        t.name,
+        waits.len(),
+        fmt(waits.iter().max().copied().unwrap_or_default())
+    );
     let v = store.audit_verify().await.unwrap();
     assert!(v.problems.is_empty());
     t.finish(store).await;

@@ -32,7 +32,8 @@ fn describe_database(d: &dyn sqlx::error::DatabaseError) -> String {
         c if sqlite_code(c) == Some(14) => "无法打开数据库文件（路径不存在或没有权限）".into(),
         c if sqlite_code(c) == Some(26) => "该文件不是 gongkai 的数据库（也不是 SQLite 数据库）".into(),
         c if sqlite_code(c) == Some(11) => "数据库文件已损坏".into(),
-        // PostgreSQL SQLSTATE.
+        // PostgreSQL SQLSTATE: a writer that waited `lock_timeout` for another's lock.
+        "55P03" => "数据库正被其他操作写入，等待超时：请稍后重试（大批量导入进行时可能需要等待）".into(),
         "28P01" | "28000" => "数据库用户名或密码错误".into(),
         "3D000" => "数据库不存在（请先创建数据库，再运行 gongkai init 或 gongkai import）".into(),
         "42501" => "数据库用户没有执行该操作的权限".into(),

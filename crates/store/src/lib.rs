@@ -18,15 +18,20 @@
 
 use std::future::Future;
 use std::io::{BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
+mod anchor;
 pub mod audit;
 mod errors;
 pub use errors::describe_io;
+pub mod file;
+mod import_check;
 pub mod model;
+mod reconcile;
 pub mod report;
 pub mod timeline;
 
@@ -36,6 +41,7 @@ mod sqlite;
 mod transfer;
 
 pub use model::*;
+pub use postgres::app_role_sql as postgres_app_role_sql;
 pub use timeline::{DeadlineRules, Evaluation, WeekdayRules};
 
 /// Failures of the store. `Display` is the Chinese message shown to users.
@@ -278,18 +284,29 @@ storage_api! {
     /// One letter.
     fn letter(&self, id: i64) -> Letter;
 
-    /// Checks the audit chain.
+    /// Checks the audit chain and the anchor file (see [`Storage::audit_check`]).
     fn audit_verify(&self) -> AuditVerification;
+    /// Checks the audit chain, that it still holds the entry of the anchor file and of every
+    /// receipt given, and (when asked) that every record equals its latest after-image in the
+    /// log; all in one consistent snapshot.
+    fn audit_check(&self, check: &AuditCheck) -> AuditVerification;
+    /// Writes the anchor file at the head of a chain that verifies, with an audit entry saying
+    /// so (a database copied or restored from a backup, a PostgreSQL database on a new machine).
+    fn audit_anchor(&self, ctx: &Ctx) -> AnchorReset;
     /// Audit entries after `after_seq`, at most `limit`.
     fn audit_entries(&self, after_seq: i64, limit: i64) -> Vec<AuditEntry>;
 
     /// Writes the whole database as JSON lines from one consistent snapshot.
     fn export_jsonl(&self, out: &mut (dyn Write + Send)) -> TransferSummary;
-    /// Loads a JSON-lines export into this (empty, migrated) database, in one transaction.
+    /// Loads a JSON-lines export into this (empty, migrated) database, in one transaction that
+    /// commits only when every row is valid, the file is complete, the audit chain verifies and
+    /// every record matches its audit trail.
     fn import_jsonl(&self, input: &mut (dyn BufRead + Send)) -> TransferSummary;
-    /// Makes a consistent online copy: a SQLite file (`VACUUM INTO`) or, on PostgreSQL, a JSONL
-    /// export taken in one repeatable-read snapshot.
-    fn backup(&self, to: &Path) -> ();
+    /// Makes a consistent online copy: a SQLite file (`VACUUM INTO`, with its anchor file
+    /// beside it) or, on PostgreSQL, a JSONL export taken in one repeatable-read snapshot;
+    /// written as an [`file::OutputFile`] (never over the database, never over a file unless
+    /// `overwrite`). Returns the receipt of the copy's last audit entry.
+    fn backup(&self, to: &Path, overwrite: bool) -> audit::Receipt;
 }
 
 /// A store on either backend.
@@ -315,13 +332,31 @@ pub struct OpenOptions {
     pub pg_schema: Option<String>,
     /// Maximum pool size.
     pub max_connections: u32,
+    /// How long a writer waits for another writer's lock before it gives up with
+    /// 数据库正被其他操作写入 (SQLite `busy_timeout`, PostgreSQL `lock_timeout`).
+    pub lock_timeout: Duration,
+    /// Where PostgreSQL audit anchors are kept (the app's data directory); `None`: no anchor.
+    /// A SQLite database always has its anchor beside the file.
+    pub anchor_dir: Option<PathBuf>,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { migrate: true, create: true, read_only: false, pg_schema: None, max_connections: 4 }
+        OpenOptions {
+            migrate: true,
+            create: true,
+            read_only: false,
+            pg_schema: None,
+            max_connections: 4,
+            lock_timeout: Duration::from_secs(30),
+            anchor_dir: None,
+        }
     }
 }
+
+/// The migration from which on databases have an audit anchor: applying it to an existing
+/// database anchors the chain where it stands.
+const ANCHOR_MIGRATION: i64 = 5;
 
 impl Store {
     /// Opens the database at `url` (`sqlite:PATH` or `postgres://…`) with the given deadline rules.
@@ -334,12 +369,17 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_string()));
         };
-        if !opts.create && !store.initialised().await? {
+        let fresh = !store.initialised().await?;
+        if !opts.create && fresh {
             store.close().await;
             return Err(StoreError::Missing("数据库中没有 gongkai 的记录（尚未初始化）：先运行 gongkai init 创建，或用 gongkai import 导入".into()));
         }
         if opts.migrate && !opts.read_only {
+            let upgrading = !fresh && !store.applied_migrations().await?.contains(&ANCHOR_MIGRATION);
             store.migrate().await?;
+            if fresh || upgrading {
+                store.anchor_at_open(fresh).await?;
+            }
         } else {
             store.check_migrated().await?;
         }
@@ -364,22 +404,23 @@ impl Store {
         }
     }
 
+    /// The versions of the migrations applied.
+    async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        let applied: std::result::Result<Vec<i64>, sqlx::Error> = match self {
+            Store::Sqlite(s) => {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&s.pool).await
+            }
+            Store::Postgres(s) => {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&s.pool).await
+            }
+        };
+        Ok(applied.unwrap_or_default())
+    }
+
     /// Fails with [`StoreError::NotMigrated`] unless every migration compiled in is applied.
     pub async fn check_migrated(&self) -> Result<()> {
         let names = Store::migration_names(self.backend());
-        let applied: Vec<i64> = match self {
-            Store::Sqlite(s) => {
-                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-                    .fetch_all(&s.pool)
-                    .await
-            }
-            Store::Postgres(s) => {
-                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-                    .fetch_all(&s.pool)
-                    .await
-            }
-        }
-        .unwrap_or_default();
+        let applied = self.applied_migrations().await?;
         let m = match self {
             Store::Sqlite(_) => &sqlite::MIGRATOR,
             Store::Postgres(_) => &postgres::MIGRATOR,
@@ -390,6 +431,48 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// Anchors the chain where it stands: a new database (any stale anchor of an earlier one at
+    /// the same place is replaced), or one that gets its first anchor with migration 0005.
+    async fn anchor_at_open(&self, fresh: bool) -> Result<()> {
+        let (anchor, head) = match self {
+            Store::Sqlite(s) => (s.anchor.as_ref(), s.head().await?),
+            Store::Postgres(s) => (s.anchor.as_ref(), s.head().await?),
+        };
+        let Some(anchor) = anchor else { return Ok(()) };
+        let written = if fresh { anchor.reset(&head) } else { anchor.ensure(&head) };
+        written.map_err(|e| {
+            StoreError::Conflict(format!("无法写入审计日志的锚点文件 {}：{}", anchor.path().display(), describe_io(&e)))
+        })
+    }
+
+    /// The files of this database that nothing may be written over: a SQLite file with its
+    /// journal, WAL and shared-memory files, and the audit anchor.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let (db, anchor) = match self {
+            Store::Sqlite(s) => (Some(&s.path), s.anchor.as_ref()),
+            Store::Postgres(s) => (None, s.anchor.as_ref()),
+        };
+        let mut out = Vec::new();
+        if let Some(db) = db {
+            out.push(db.clone());
+            for suffix in ["-wal", "-shm", "-journal"] {
+                let mut name = db.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+                name.push(suffix);
+                out.push(db.with_file_name(name));
+            }
+        }
+        out.extend(anchor.map(|a| a.path().to_path_buf()));
+        out
+    }
+
+    /// Where the audit anchor of this database is kept, if it has one.
+    pub fn anchor_path(&self) -> Option<&Path> {
+        match self {
+            Store::Sqlite(s) => s.anchor.as_ref().map(|a| a.path()),
+            Store::Postgres(s) => s.anchor.as_ref().map(|a| a.path()),
+        }
     }
 
     /// Closes the pool, waiting for connections to finish.

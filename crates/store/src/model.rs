@@ -1150,19 +1150,53 @@ pub struct AuditEntry {
 }
 
 /// Result of `audit verify`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditVerification {
     /// Entries checked.
     pub entries: i64,
     /// Problems found (empty = intact), in Chinese.
     pub problems: Vec<String>,
+    /// The receipt of the last entry read (`SEQ:HASH`; seq 0 for an empty log): keep it
+    /// elsewhere and check it later with [`AuditCheck::expect`].
+    #[serde(default)]
+    pub head: Option<crate::audit::Receipt>,
+    /// What was checked besides the chain (the anchor file, receipts, records), in Chinese.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Records reconciled with the log's latest after-images (`--records`), if asked.
+    #[serde(default)]
+    pub records: Option<u64>,
+}
+
+/// What `audit verify` checks besides the chain itself (which it always checks, with the anchor
+/// file when there is one).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditCheck {
+    /// Receipts kept from earlier (`--expect SEQ:HASH`): the chain must still hold each.
+    pub expect: Vec<crate::audit::Receipt>,
+    /// Reconcile every record with the latest after-image in the log (`--records`).
+    pub records: bool,
 }
 
 /// Counts written or read by a whole-database export or import.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferSummary {
-    /// Rows per table.
+    /// Rows per table (tables with rows).
     pub tables: Vec<(String, u64)>,
+    /// The receipt of the last audit entry exported or imported.
+    #[serde(default)]
+    pub head: Option<crate::audit::Receipt>,
+}
+
+/// What `audit anchor` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnchorReset {
+    /// The anchor file.
+    pub path: std::path::PathBuf,
+    /// What it held before (`None`: missing or unreadable).
+    pub previous: Option<crate::audit::Receipt>,
+    /// What it holds now: the head, after the audit entry recording the re-anchoring.
+    pub receipt: crate::audit::Receipt,
 }
 
 /// A web session: the SHA-256 of the cookie's token (never the token itself).

@@ -2,8 +2,11 @@
 //!
 //! Writers take the database lock up front (`BEGIN IMMEDIATE`) so that two writers never both
 //! read and then fail to upgrade (SQLITE_BUSY inside a transaction); a writer that finds the lock
-//! taken waits up to `busy_timeout` (30 s). `synchronous = FULL`: a commit that returned is on disk.
+//! taken waits up to `busy_timeout` ([`OpenOptions::lock_timeout`], 30 s), then fails with a
+//! Chinese message. `synchronous = FULL`: a commit that returned is on disk. The audit anchor is
+//! the file beside the database (`anchor.rs`).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +14,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::anchor::AnchorFile;
 use crate::timeline::DeadlineRules;
 use crate::OpenOptions;
 
@@ -24,6 +28,8 @@ pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
     rules: Arc<dyn DeadlineRules>,
+    pub(crate) path: PathBuf,
+    pub(crate) anchor: Option<AnchorFile>,
 }
 
 impl SqliteStore {
@@ -50,7 +56,7 @@ impl SqliteStore {
             .create_if_missing(opts.create)
             .read_only(opts.read_only)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(opts.lock_timeout);
         if !opts.read_only {
             options = options.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Full);
         }
@@ -63,7 +69,8 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool, rules })
+        let anchor = Some(AnchorFile::beside(path));
+        Ok(SqliteStore { pool, rules, path: path.to_path_buf(), anchor })
     }
 
     async fn begin_write(&self) -> Result<Tx> {
@@ -75,16 +82,35 @@ impl SqliteStore {
         Ok(self.pool.begin().await?)
     }
 
-    async fn backup_impl(&self, to: &Path) -> Result<()> {
-        if to.exists() {
-            return Err(StoreError::Conflict(format!("备份文件 {} 已存在", to.display())));
+    /// `VACUUM INTO` a temporary file beside the destination (it writes a consistent, compacted
+    /// copy while readers and writers go on), synced and renamed; then the copy's anchor beside
+    /// it.
+    async fn backup_impl(&self, to: &Path, overwrite: bool) -> Result<Receipt> {
+        let opts = OutputOptions { overwrite, protect: Store::Sqlite(self.clone()).files() };
+        let tmp = OutputFile::prepare(to, &opts)?;
+        let copied = async {
+            // Created empty with mode 0600 first: the copy holds personal data.
+            crate::file::create_private_empty(&tmp)?;
+            sqlx::query("VACUUM INTO $1").bind(tmp.to_string_lossy().into_owned()).execute(&self.pool).await?;
+            let copy = SqliteConnectOptions::new().filename(&tmp).read_only(true);
+            let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect_with(&copy).await?;
+            let r = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut conn).await?;
+            let head = Receipt { seq: r.try_get("seq")?, hash: r.try_get("hash")? };
+            sqlx::Connection::close(conn).await?;
+            std::fs::File::open(&tmp)?.sync_all()?;
+            Ok::<_, StoreError>(head)
         }
-        // VACUUM INTO writes a consistent, compacted copy while readers and writers go on.
-        sqlx::query("VACUUM INTO $1")
-            .bind(to.to_string_lossy().into_owned())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        .await;
+        let head = match copied {
+            Ok(h) => h,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e);
+            }
+        };
+        crate::file::place(&tmp, to, overwrite)?;
+        AnchorFile::beside(to).reset(&head)?;
+        Ok(head)
     }
 }
 

@@ -1,8 +1,8 @@
 //! The whole-database JSON-lines format (docs/STORAGE.md, "Export and import").
 //!
-//! Line 1 is a header `{"gongkai_export":1,"migrations":[...]}`; every other line is one row:
+//! Line 1 is a header `{"gongkai_export":3,"migrations":[...]}`; then one line per row:
 //! `{"table":"applications","row":{"id":1,...}}`, tables in the order of [`TABLES`] (parents
-//! before children), rows in key order. Values are JSON numbers, strings or null, exactly as
+//! before children), rows in key order; the last line is the trailer with the rows per table. Values are JSON numbers, strings or null, exactly as
 //! stored (dates as `YYYY-MM-DD`), so an export from SQLite loads into PostgreSQL and back
 //! unchanged, audit chain included.
 
@@ -28,9 +28,14 @@ pub(crate) struct TableSpec {
 
 use Col::*;
 
-/// Export version written in the header. Version 1 files (before migration 0003) are read too:
-/// the columns added since take their defaults ([`ADDED_IN_V2`]).
-pub(crate) const FORMAT_VERSION: i64 = 2;
+/// Export version written in the header. Version 3 ends with a trailer line
+/// `{"gongkai_export_end":{"agencies":2,…}}` (rows per table). Versions 1 and 2 (no trailer) are
+/// read too — their last line is always the chain's head, so a truncated one is still refused —
+/// and version 1 (before migration 0003) gets the columns added since ([`ADDED_IN_V2`]).
+pub(crate) const FORMAT_VERSION: i64 = 3;
+
+/// The key of the trailer line.
+pub(crate) const TRAILER: &str = "gongkai_export_end";
 
 /// Columns added by migration 0003, absent from version-1 exports, with the value they take.
 pub(crate) const ADDED_IN_V2: &[(&str, &str, Added)] = &[

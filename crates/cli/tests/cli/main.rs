@@ -1,4 +1,5 @@
 //! The CLI's one integration-test binary: runs the built `gongkai` with a fresh data directory.
 mod clock;
+mod integrity;
 mod records;
 mod report;

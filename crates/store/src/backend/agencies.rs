@@ -35,7 +35,7 @@ impl This {
         };
         audit(&mut tx, ctx, Change::new("create", "agency", id.to_string(), String::new(), json(&agency)?).of(AgencyId(id)))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(agency)
     }
 
@@ -55,7 +55,7 @@ impl This {
         let after = Agency { settings, ..before.clone() };
         audit(&mut tx, ctx, Change::new("update", "agency", id.to_string(), json(&before)?, json(&after)?).of(id))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -117,7 +117,7 @@ impl This {
         // The hash itself stays out of the log (User skips it when serialised).
         audit(&mut tx, ctx, Change::new("create", "user", id.to_string(), String::new(), json(&user)?))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(user)
     }
 
@@ -155,7 +155,7 @@ impl This {
         let grant = RoleGrant { user, agency, role };
         audit(&mut tx, ctx, Change::new("grant", "role", user.to_string(), String::new(), json(&grant)?).of(agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(())
     }
 
@@ -236,7 +236,7 @@ impl This {
         .await?;
         // The hash itself stays out of the log (User skips it when serialised).
         audit(&mut tx, ctx, Change::new(action, "user", id.to_string(), json(&before)?, json(&after)?)).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -254,7 +254,7 @@ impl This {
         let grant = RoleGrant { user, agency, role };
         audit(&mut tx, ctx, Change::new("revoke", "role", user.to_string(), json(&grant)?, String::new()).of(agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(true)
     }
 
@@ -333,7 +333,7 @@ impl This {
         let grant = RoleGrant { user: user.id, agency: agency.id, role: Role::Administrator };
         audit(&mut tx, ctx, Change::new("grant", "role", user.id.to_string(), String::new(), json(&grant)?).of(agency.id))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok((agency, user))
     }
 }

@@ -342,32 +342,42 @@ impl This {
             out = Some(app);
         }
         write_audit(&mut tx, &chain, entries).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         out.ok_or_else(|| StoreError::NotFound("申请".into()))
     }
 
+    /// A batch (ledger import), all or nothing. Under the write lock only what must be there:
+    /// numbering (checked again), the inserts and the chain's hashes. Everything else — the rules
+    /// and the deadline engine, a first numbering in a snapshot and the after-images for it — is
+    /// done before the lock is taken, so that other writers wait only for the inserts.
     pub(crate) async fn import_applications(
         &self,
         ctx: &Ctx,
         apps: Vec<NewApplication>,
     ) -> Result<Vec<ApplicationId>> {
         let validated = validate_batch(self, apps).await?;
+        let mut snapshot = self.pool.begin().await?;
+        let guessed = number_batch(&mut snapshot, validated).await?;
+        snapshot.commit().await?;
+        let mut images = guessed.iter().map(|p| json(&prepared_application(p))).collect::<Result<Vec<String>>>()?;
+        let numbering: Vec<(i64, String)> = guessed.iter().map(|p| (p.id, p.number.clone())).collect();
+
         let mut tx = self.begin_write().await?;
-        let prepared = number_batch(&mut tx, validated).await?;
+        let prepared = number_batch(&mut tx, guessed.into_iter().map(|p| (p.a, p.events, p.eval)).collect()).await?;
+        if prepared.iter().map(|p| (p.id, &p.number)).ne(numbering.iter().map(|(id, n)| (*id, n))) {
+            // Someone registered or renumbered a case meanwhile: the images follow the numbers.
+            images = prepared.iter().map(|p| json(&prepared_application(p))).collect::<Result<Vec<String>>>()?;
+        }
         insert_prepared(&mut tx, ctx, &prepared).await?;
         let mut chain = chain_head(&mut tx).await?;
         let at = ctx.at.to_rfc3339();
         let mut entries = Vec::with_capacity(prepared.len());
-        for p in &prepared {
-            entries.push(chain.append(
-                at.clone(),
-                &ctx.actor,
-                Change::new("import", "application", p.id.to_string(), String::new(), json(&prepared_application(p))?)
-                    .of(p.a.agency),
-            ));
+        for (p, image) in prepared.iter().zip(images) {
+            let change = Change::new("import", "application", p.id.to_string(), String::new(), image);
+            entries.push(chain.append(at.clone(), &ctx.actor, change.of(p.a.agency)));
         }
         write_audit(&mut tx, &chain, entries).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(prepared.iter().map(|p| ApplicationId(p.id)).collect())
     }
 
@@ -385,7 +395,7 @@ impl This {
         after.events.push(event);
         after.closing = closing;
         let after = save_case(self, &mut tx, ctx, &before, after, "add_event", "").await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -405,7 +415,7 @@ impl This {
         }
         let after = Application { case_officer: officer, ..before.clone() };
         let after = save_case(self, &mut tx, ctx, &before, after, "assign", "").await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -459,15 +469,32 @@ impl This {
             }
         };
         let after = save_case(self, &mut tx, ctx, &before, after, action, reason).await?;
-        // Extension requests die with a voided case.
+        // Extension requests die with a voided case (each in the log, so that its row matches
+        // its last after-image).
         if after.voided.is_some() {
-            sqlx::query("UPDATE extension_requests SET status = 'refused', decided_on = $1 WHERE application_id = $2 AND status = 'pending'")
-                .bind(ctx.at.date_naive().format("%Y-%m-%d").to_string())
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
+            let pending = sqlx::query(concat!(
+                "SELECT ",
+                ext_cols!(),
+                " FROM extension_requests WHERE application_id = $1 AND status = 'pending' ORDER BY id"
+            ))
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in &pending {
+                let before_req = extension_from(r)?;
+                let on = ctx.at.date_naive();
+                sqlx::query("UPDATE extension_requests SET status = 'refused', decided_on = $1 WHERE id = $2")
+                    .bind(iso(on))
+                    .bind(before_req.id)
+                    .execute(&mut *tx)
+                    .await?;
+                let after_req = ExtensionRequest { status: ExtensionStatus::Refused, decided_on: Some(on), ..before_req.clone() };
+                let change =
+                    Change::new("refuse", "extension", before_req.id.to_string(), json(&before_req)?, json(&after_req)?);
+                audit(&mut tx, ctx, change.of(after.agency).because(reason)).await?;
+            }
         }
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -531,7 +558,7 @@ impl This {
         };
         audit(&mut tx, ctx, Change::new("request", "extension", rid.to_string(), String::new(), json(&req)?).of(app.agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(req)
     }
 
@@ -595,7 +622,7 @@ impl This {
         let after_req = ExtensionRequest { status, decided_by: Some(by), decided_on: Some(on), ..before_req.clone() };
         let change = Change::new("decide", "extension", request.to_string(), json(&before_req)?, json(&after_req)?);
         audit(&mut tx, ctx, change.of(after_app.agency)).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok((after_req, after_app))
     }
 

@@ -1,25 +1,88 @@
-// The audit log, whole-database export/import and backup (included by backend/common.rs).
+// The audit log: verification and reading (included by backend/common.rs).
 
 impl This {
     pub(crate) async fn audit_verify(&self) -> Result<AuditVerification> {
-        let mut tx = self.begin_snapshot().await?;
-        let mut v = Verifier::new();
-        let mut after = 0_i64;
-        loop {
-            let batch = fetch_audit(&mut tx, after, 5000).await?;
-            let Some(last) = batch.last() else { break };
-            after = last.seq;
-            for e in &batch {
-                v.feed(e);
+        self.audit_check(&AuditCheck::default()).await
+    }
+
+    pub(crate) async fn audit_check(&self, check: &AuditCheck) -> Result<AuditVerification> {
+        // The anchor is read before the snapshot starts: it is advanced only after a commit, so
+        // the snapshot holds every entry it can name.
+        let mut problems = Vec::new();
+        let mut notes = Vec::new();
+        let mut checkpoints: Vec<Checkpoint> = check
+            .expect
+            .iter()
+            .map(|r| Checkpoint { receipt: r.clone(), source: format!("回执 {}…", r.to_string().get(..24).unwrap_or("")) })
+            .collect();
+        let anchored = match &self.anchor {
+            Some(a) => match a.read() {
+                Ok(Some(r)) => {
+                    checkpoints.push(Checkpoint { receipt: r.clone(), source: format!("锚点文件 {}", a.path().display()) });
+                    Some(r)
+                }
+                Ok(None) => {
+                    problems.push(format!(
+                        "锚点文件 {} 不存在：无法确认最新的记录没有被删除或改写。若数据库是从别处复制、从备份恢复的，或在另一台机器上访问 PostgreSQL，请先用保存的回执核对（gongkai audit verify --expect 序号:哈希值），再运行 gongkai audit anchor 重建锚点",
+                        a.path().display()
+                    ));
+                    None
+                }
+                Err(e) => {
+                    problems.push(format!("锚点文件 {} 无法读取（{}）：它被改动过或已损坏", a.path().display(), describe_io(&e)));
+                    None
+                }
+            },
+            None => {
+                notes.push("没有锚点文件（PostgreSQL 未指定数据目录）：删除或改写最新的记录只能用保存的回执发现".into());
+                None
             }
+        };
+        let mut tx = self.begin_snapshot().await?;
+        let mut v = verify_chain(&mut tx, Verifier::with_checkpoints(checkpoints)).await?;
+        if check.records {
+            let (count, mut found) = reconcile(&mut tx).await?;
+            v.records = Some(count);
+            v.problems.append(&mut found);
         }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| -> Result<(i64, String)> { Ok((r.try_get("seq")?, r.try_get("hash")?)) })
-            .transpose()?;
         tx.commit().await?;
-        Ok(v.finish(head))
+        if let (Some(r), Some(a)) = (&anchored, &self.anchor) {
+            notes.push(format!("锚点文件 {} 记下第 {} 条（{}…）", a.path().display(), r.seq, r.short()));
+        }
+        problems.append(&mut v.problems);
+        v.problems = problems;
+        notes.append(&mut v.notes);
+        v.notes = notes;
+        Ok(v)
+    }
+
+    pub(crate) async fn audit_anchor(&self, ctx: &Ctx) -> Result<AnchorReset> {
+        let Some(anchor) = &self.anchor else {
+            return Err(StoreError::Conflict(
+                "这个数据库没有锚点文件的位置（PostgreSQL 须由应用指定数据目录）".into(),
+            ));
+        };
+        let previous = anchor.read().ok().flatten();
+        let mut tx = self.begin_write().await?;
+        let v = verify_chain(&mut tx, Verifier::new()).await?;
+        if !v.problems.is_empty() {
+            return Err(StoreError::Conflict(format!(
+                "审计日志的哈希链校验未通过，不能重建锚点：{}",
+                v.problems.join("；")
+            )));
+        }
+        let change = Change::new(
+            "anchor",
+            "audit_anchor",
+            anchor.path().display().to_string(),
+            previous.as_ref().map(Receipt::to_string).unwrap_or_default(),
+            v.head.as_ref().map(Receipt::to_string).unwrap_or_default(),
+        );
+        audit(&mut tx, ctx, change).await?;
+        let head = tx_head(&mut tx).await?;
+        tx.commit().await?;
+        anchor.reset(&head)?;
+        Ok(AnchorReset { path: anchor.path().to_path_buf(), previous, receipt: head })
     }
 
     pub(crate) async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
@@ -27,141 +90,6 @@ impl This {
         let out = fetch_audit(&mut tx, after_seq, limit).await?;
         tx.commit().await?;
         Ok(out)
-    }
-
-    pub(crate) async fn export_jsonl(&self, out: &mut (dyn Write + Send)) -> Result<TransferSummary> {
-        let mut tx = self.begin_snapshot().await?;
-        let migrations: Vec<String> = MIGRATOR
-            .iter()
-            .map(|m| format!("{}_{}", m.version, m.description))
-            .collect();
-        let header = serde_json::json!({ "gongkai_export": transfer::FORMAT_VERSION, "migrations": migrations });
-        writeln!(out, "{header}")?;
-        let mut summary = TransferSummary::default();
-        for t in transfer::TABLES {
-            let sql = transfer::select_sql(t);
-            let mut count = 0u64;
-            // (low, high] ranges of the page key; one pass for tables without one.
-            let (mut low, max) = match t.page_key {
-                Some(k) => {
-                    let max: Option<i64> =
-                        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT MAX({k}) FROM {}", t.name)))
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    (0, max.unwrap_or(0))
-                }
-                None => (0, 0),
-            };
-            loop {
-                let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-                let rows = match t.page_key {
-                    Some(_) => q.bind(low).bind(low + transfer::PAGE).fetch_all(&mut *tx).await?,
-                    None => q.fetch_all(&mut *tx).await?,
-                };
-                for r in &rows {
-                    let mut obj = serde_json::Map::new();
-                    for (i, (name, col)) in t.cols.iter().enumerate() {
-                        let v = match col {
-                            Col::Int => serde_json::Value::from(r.try_get::<i64, _>(i)?),
-                            Col::IntNull => r
-                                .try_get::<Option<i64>, _>(i)?
-                                .map_or(serde_json::Value::Null, serde_json::Value::from),
-                            Col::Text => serde_json::Value::from(r.try_get::<String, _>(i)?),
-                            Col::TextNull => r
-                                .try_get::<Option<String>, _>(i)?
-                                .map_or(serde_json::Value::Null, serde_json::Value::from),
-                        };
-                        obj.insert((*name).to_string(), v);
-                    }
-                    let line = serde_json::json!({ "table": t.name, "row": obj });
-                    writeln!(out, "{line}")?;
-                }
-                count += rows.len() as u64;
-                low += transfer::PAGE;
-                if t.page_key.is_none() || low >= max {
-                    break;
-                }
-            }
-            if count > 0 {
-                summary.tables.push((t.name.to_string(), count));
-            }
-        }
-        out.flush()?;
-        tx.commit().await?;
-        Ok(summary)
-    }
-
-    pub(crate) async fn import_jsonl(&self, input: &mut (dyn BufRead + Send)) -> Result<TransferSummary> {
-        let mut tx = self.begin_write().await?;
-        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agencies").fetch_one(&mut *tx).await?;
-        let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(&mut *tx).await?;
-        if existing > 0 || audited > 0 {
-            return Err(StoreError::Conflict(
-                "目标数据库不是空库：整库导入只能导入到新建的空数据库".into(),
-            ));
-        }
-        let mut lines = input.lines();
-        let header = lines.next().transpose()?.unwrap_or_default();
-        let header: serde_json::Value = serde_json::from_str(&header)
-            .map_err(|e| StoreError::Format(format!("第 1 行不是导出文件头：{e}")))?;
-        let version = header.get("gongkai_export").and_then(serde_json::Value::as_i64);
-        if !matches!(version, Some(1..=transfer::FORMAT_VERSION)) {
-            return Err(StoreError::Format("第 1 行不是 gongkai 导出文件头（或由更新版本的 gongkai 导出）".into()));
-        }
-        let v1 = version == Some(1);
-        let mut summary = TransferSummary::default();
-        let mut pending: Vec<serde_json::Map<String, serde_json::Value>> = Vec::new();
-        let mut current: Option<&'static transfer::TableSpec> = None;
-        let mut order = 0usize;
-        for (n, line) in lines.enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let lineno = n + 2;
-            let mut v: serde_json::Value = serde_json::from_str(&line)
-                .map_err(|e| StoreError::Format(format!("第 {lineno} 行：{e}")))?;
-            let table = v.get("table").and_then(serde_json::Value::as_str).unwrap_or("").to_string();
-            let spec = transfer::spec(&table)
-                .ok_or_else(|| StoreError::Format(format!("第 {lineno} 行：未知的表 {table}")))?;
-            let Some(serde_json::Value::Object(row)) = v.get_mut("row").map(serde_json::Value::take)
-            else {
-                return Err(StoreError::Format(format!("第 {lineno} 行：缺少 row")));
-            };
-            if current.map(|c| c.name) != Some(spec.name) {
-                if let Some(c) = current {
-                    flush_rows(&mut tx, c, &mut pending, &mut summary).await?;
-                }
-                let pos = transfer::TABLES.iter().position(|t| t.name == spec.name).unwrap_or(0);
-                if pos < order {
-                    return Err(StoreError::Format(format!("第 {lineno} 行：表的顺序不对（{table}）")));
-                }
-                order = pos;
-                current = Some(spec);
-            }
-            let mut row = row;
-            if v1 {
-                for (_, col, added) in transfer::ADDED_IN_V2.iter().filter(|(t, _, _)| *t == spec.name) {
-                    if !row.contains_key(*col) {
-                        let v = added.value(&row);
-                        row.insert((*col).to_string(), v);
-                    }
-                }
-            }
-            pending.push(row);
-            if pending.len() >= 500 {
-                flush_rows(&mut tx, spec, &mut pending, &mut summary).await?;
-            }
-        }
-        if let Some(c) = current {
-            flush_rows(&mut tx, c, &mut pending, &mut summary).await?;
-        }
-        tx.commit().await?;
-        Ok(summary)
-    }
-
-    pub(crate) async fn backup(&self, to: &Path) -> Result<()> {
-        self.backup_impl(to).await
     }
 }
 
@@ -194,58 +122,21 @@ async fn fetch_audit(tx: &mut Tx, after: i64, limit: i64) -> Result<Vec<AuditEnt
     .collect()
 }
 
-async fn flush_rows(
-    tx: &mut Tx,
-    t: &'static transfer::TableSpec,
-    rows: &mut Vec<serde_json::Map<String, serde_json::Value>>,
-    summary: &mut TransferSummary,
-) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let count = rows.len() as u64;
-    if t.name == "audit_head" {
-        for r in rows.drain(..) {
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(r.get("seq").and_then(serde_json::Value::as_i64).unwrap_or(0))
-                .bind(r.get("hash").and_then(serde_json::Value::as_str).unwrap_or("").to_string())
-                .execute(&mut **tx)
-                .await?;
+/// Verifies the whole chain as the transaction sees it, against its head.
+async fn verify_chain(tx: &mut Tx, mut v: Verifier) -> Result<AuditVerification> {
+    let mut after = 0_i64;
+    loop {
+        let batch = fetch_audit(tx, after, 5000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.seq;
+        for e in &batch {
+            v.feed(e);
         }
-    } else {
-        let mut qb = QueryBuilder::<Db>::new(transfer::insert_prefix(t));
-        let mut bad: Option<String> = None;
-        qb.push_values(rows.iter(), |mut b, r| {
-            for (name, col) in t.cols {
-                let v = r.get(*name).unwrap_or(&serde_json::Value::Null);
-                match col {
-                    Col::Int | Col::IntNull => {
-                        let x = v.as_i64();
-                        if x.is_none() && (*col == Col::Int || !v.is_null()) {
-                            bad.get_or_insert_with(|| format!("{}.{name} 应为整数", t.name));
-                        }
-                        b.push_bind(x);
-                    }
-                    Col::Text | Col::TextNull => {
-                        let x = v.as_str().map(str::to_string);
-                        if x.is_none() && (*col == Col::Text || !v.is_null()) {
-                            bad.get_or_insert_with(|| format!("{}.{name} 应为文本", t.name));
-                        }
-                        b.push_bind(x);
-                    }
-                }
-            }
-        });
-        if let Some(m) = bad {
-            return Err(StoreError::Format(m));
-        }
-        qb.build().execute(&mut **tx).await?;
-        rows.clear();
     }
-    match summary.tables.last_mut() {
-        Some((name, n)) if name == t.name => *n += count,
-        _ => summary.tables.push((t.name.to_string(), count)),
-    }
-    Ok(())
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| -> Result<(i64, String)> { Ok((r.try_get("seq")?, r.try_get("hash")?)) })
+        .transpose()?;
+    Ok(v.finish(head))
 }
-

@@ -1,7 +1,7 @@
 // The storage implementation shared by both backends: `backend/common.rs` and the files it
 // `include!`s are compiled once inside sqlite.rs and once inside postgres.rs, which define `Db`
-// (the sqlx database), `This` (the store type, with fields `pool` and `rules`) and the dialect
-// functions `begin_write`, `begin_snapshot` and `backup_impl`. The SQL is the same text on both
+// (the sqlx database), `This` (the store type, with fields `pool`, `rules` and `anchor`) and the
+// dialect functions `begin_write`, `begin_snapshot` and `backup_impl`. The SQL is the same text on both
 // backends: `$n` placeholders, TEXT dates, BIGINT counts. One file per aggregate: agencies and
 // users, applications, the register (appeals, documents, counts), reports, audit and transfer.
 
@@ -12,12 +12,15 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate};
 use sqlx::{QueryBuilder, Row};
 
-use crate::audit::{Chain, Change, Verifier};
+use crate::audit::{Chain, Change, Checkpoint, Receipt, Verifier};
+use crate::file::{OutputFile, OutputOptions};
+use crate::errors::describe_io;
 use crate::model::*;
+use crate::reconcile::{Key, Kind};
 use crate::timeline::{check_structure, Evaluation};
 use crate::transfer::{self, Col};
 use crate::util::{date, iso, json, opt_date, opt_iso, unique_or, year_bounds};
-use crate::{Result, StoreError};
+use crate::{Result, Store, StoreError};
 
 type Tx = sqlx::Transaction<'static, Db>;
 type DbRow = <Db as sqlx::Database>::Row;
@@ -221,6 +224,12 @@ async fn chain_head(tx: &mut Tx) -> Result<Chain> {
     Ok(Chain { seq: r.try_get("seq")?, hash: r.try_get("hash")? })
 }
 
+/// The head of the chain as a receipt.
+async fn tx_head(tx: &mut Tx) -> Result<Receipt> {
+    let c = chain_head(tx).await?;
+    Ok(Receipt { seq: c.seq, hash: c.hash })
+}
+
 async fn write_audit(tx: &mut Tx, chain: &Chain, entries: Vec<AuditEntry>) -> Result<()> {
     for chunk in entries.chunks(1000) {
         let mut qb = QueryBuilder::<Db>::new(
@@ -378,6 +387,30 @@ impl This {
         MIGRATOR.run(&self.pool).await?;
         Ok(())
     }
+
+    /// The head of the chain.
+    pub(crate) async fn head(&self) -> Result<Receipt> {
+        let mut tx = self.pool.begin().await?;
+        let head = tx_head(&mut tx).await?;
+        tx.commit().await?;
+        Ok(head)
+    }
+
+    /// Commits a write transaction, then moves the anchor to the head it committed. The anchor
+    /// is advanced after the commit, so that it never names an entry the database lacks; an
+    /// anchor that cannot be written lags behind (which `verify` tolerates and reports), but
+    /// never fails a write that is already on disk.
+    async fn commit_write(&self, mut tx: Tx) -> Result<()> {
+        let head = match &self.anchor {
+            Some(_) => Some(tx_head(&mut tx).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        if let (Some(anchor), Some(head)) = (&self.anchor, head) {
+            let _ = anchor.advance(&head);
+        }
+        Ok(())
+    }
 }
 
 include!("agencies.rs");
@@ -386,3 +419,5 @@ include!("register.rs");
 include!("reports.rs");
 include!("audit.rs");
 include!("sessions.rs");
+include!("transfer.rs");
+include!("reconcile.rs");

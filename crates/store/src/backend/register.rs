@@ -116,7 +116,7 @@ impl This {
         };
         audit(&mut tx, ctx, Change::new("create", "appeal", id.to_string(), String::new(), json(&appeal)?).of(app.agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(appeal)
     }
 
@@ -153,7 +153,7 @@ impl This {
         let after = Appeal { result, closed_on: Some(closed_on), ..before.clone() };
         audit(&mut tx, ctx, Change::new("close", "appeal", id.to_string(), json(&before)?, json(&after)?).of(before.agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -209,7 +209,7 @@ impl This {
         .await?;
         let change = Change::new(action, "appeal", id.to_string(), json(&before)?, json(&after)?);
         audit(&mut tx, ctx, change.of(before.agency).because(reason)).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -253,7 +253,7 @@ impl This {
         let doc = Document { id: DocumentId(id), doc_number: d.doc_number.trim().to_string(), voided: None, ..d };
         audit(&mut tx, ctx, Change::new("create", "document", id.to_string(), String::new(), json(&doc)?).of(doc.agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(doc)
     }
 
@@ -289,7 +289,7 @@ impl This {
         let after = Document { repealed_on: Some(on), validity, ..before.clone() };
         audit(&mut tx, ctx, Change::new("repeal", "document", id.to_string(), json(&before)?, json(&after)?).of(before.agency))
             .await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -346,7 +346,7 @@ impl This {
         .map_err(|e| unique_or(e, || format!("文号 {} 已登记", after.doc_number)))?;
         let change = Change::new(action, "document", id.to_string(), json(&before)?, json(&after)?);
         audit(&mut tx, ctx, change.of(before.agency).because(reason)).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 
@@ -435,7 +435,7 @@ impl This {
         let action = if overwrites { "correct" } else { "set" };
         let change = Change::new(action, "yearly_counts", format!("{agency}/{year}"), before_json, json(&after)?);
         audit(&mut tx, ctx, change.of(agency).because(reason.trim())).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(after)
     }
 

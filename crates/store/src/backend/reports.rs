@@ -278,7 +278,7 @@ impl This {
         audit(&mut tx, ctx, Change::new("save", "annual_report", format!("{agency}/{year}"), before_json, text).of(agency))
             .await?;
         let out = load_report(&mut tx, agency, year).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         out.ok_or_else(|| StoreError::NotFound("年度报告".into()))
     }
 
@@ -328,7 +328,7 @@ impl This {
             status.code().to_string(),
         );
         audit(&mut tx, ctx, change.of(agency)).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         Ok(StoredReport { status, locked_by, ..r })
     }
 
@@ -371,10 +371,10 @@ impl This {
             .bind(r.id.0)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, ctx, Change::new("correct", "annual_report", format!("{agency}/{year}"), before, text).of(agency))
-            .await?;
+        let change = Change::new("correct", "annual_report", format!("{agency}/{year}"), before, text);
+        audit(&mut tx, ctx, change.of(agency).because(reason.trim())).await?;
         let out = load_report(&mut tx, agency, year).await?;
-        tx.commit().await?;
+        self.commit_write(tx).await?;
         out.ok_or_else(|| StoreError::NotFound("年度报告".into()))
     }
 

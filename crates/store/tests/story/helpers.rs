@@ -11,7 +11,8 @@ pub struct TestDb {
     pub store: Store,
     pub url: String,
     pub schema: Option<String>,
-    _dir: Option<tempfile::TempDir>,
+    /// The SQLite file's directory, or (PostgreSQL) the directory of the audit anchors.
+    pub dir: tempfile::TempDir,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -29,7 +30,7 @@ impl TestDb {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
         let store = Store::open(&url, rules(), OpenOptions::default()).await.unwrap();
-        TestDb { store, url, schema: None, _dir: Some(dir) }
+        TestDb { store, url, schema: None, dir }
     }
 
     /// A fresh schema in the test database; `None` (with a message) when the URL is not set.
@@ -46,19 +47,29 @@ impl TestDb {
         )
         .to_lowercase();
         Store::create_pg_schema(&url, &schema).await.unwrap();
-        let opts = OpenOptions { pg_schema: Some(schema.clone()), ..OpenOptions::default() };
+        let dir = tempfile::tempdir().unwrap();
+        let opts = OpenOptions {
+            pg_schema: Some(schema.clone()),
+            anchor_dir: Some(dir.path().to_path_buf()),
+            ..OpenOptions::default()
+        };
         let store = Store::open(&url, rules(), opts).await.unwrap();
-        Some(TestDb { store, url, schema: Some(schema), _dir: None })
+        Some(TestDb { store, url, schema: Some(schema), dir })
     }
 
     /// Another connection pool on the same database.
     pub async fn reopen(&self, max_connections: u32) -> Store {
-        let opts = OpenOptions {
+        Store::open(&self.url, rules(), self.options(max_connections)).await.unwrap()
+    }
+
+    /// The options this database was opened with, for another pool on it.
+    pub fn options(&self, max_connections: u32) -> OpenOptions {
+        OpenOptions {
             pg_schema: self.schema.clone(),
             max_connections,
+            anchor_dir: self.schema.as_ref().map(|_| self.dir.path().to_path_buf()),
             ..OpenOptions::default()
-        };
-        Store::open(&self.url, rules(), opts).await.unwrap()
+        }
     }
 
     pub async fn finish(self) {
@@ -192,4 +203,49 @@ impl TestDb {
             &["DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"]
         }
     }
+
+    /// SQL that lets the test do anything to the log and its head: what whoever holds the file
+    /// (SQLite) or owns the tables (PostgreSQL) can do.
+    pub fn unlock_chain(&self) -> &'static [&'static str] {
+        if self.is_pg() {
+            &["ALTER TABLE audit_log DISABLE TRIGGER USER", "ALTER TABLE audit_head DISABLE TRIGGER USER"]
+        } else {
+            &[
+                "DROP TRIGGER audit_log_no_update",
+                "DROP TRIGGER audit_log_no_delete",
+                "DROP TRIGGER audit_log_append_at_end",
+                "DROP TRIGGER audit_log_linked",
+                "DROP TRIGGER audit_head_forward_only",
+                "DROP TRIGGER audit_head_no_insert",
+                "DROP TRIGGER audit_head_no_delete",
+            ]
+        }
+    }
+
+    /// Takes the write lock in a connection of its own, as another writer would, until the
+    /// returned connection is dropped.
+    pub async fn hold_write_lock(&self) -> LockHolder {
+        use sqlx::Connection as _;
+        match &self.schema {
+            None => {
+                let path = self.url.trim_start_matches("sqlite:");
+                let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{path}")).await.unwrap();
+                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut c).await.unwrap();
+                LockHolder::Sqlite(c)
+            }
+            Some(schema) => {
+                use std::str::FromStr;
+                let o = sqlx::postgres::PgConnectOptions::from_str(&self.url).unwrap().options([("search_path", schema.as_str())]);
+                let mut c = sqlx::PgConnection::connect_with(&o).await.unwrap();
+                sqlx::raw_sql("BEGIN; SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE").execute(&mut c).await.unwrap();
+                LockHolder::Postgres(c)
+            }
+        }
+    }
+}
+
+/// A connection holding the write lock (see [`TestDb::hold_write_lock`]).
+pub enum LockHolder {
+    Sqlite(#[expect(dead_code, reason = "held, not read")] sqlx::SqliteConnection),
+    Postgres(#[expect(dead_code, reason = "held, not read")] sqlx::PgConnection),
 }

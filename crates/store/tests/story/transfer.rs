@@ -22,8 +22,57 @@ async fn seed(s: &Store) -> AgencyId {
         .await
         .unwrap();
     s.save_report(&ctx(), c.id, 2025, serde_json::json!({"标题": "年报"})).await.unwrap();
+    s.set_letter_template(&ctx(), c.id, "reply", Some("答复：{{ outcome }}".into())).await.unwrap();
+    for on in ["2025-02-05", "2025-02-06"] {
+        let l = NewLetter {
+            application: a.id,
+            kind: "reply".into(),
+            issued_on: d(on),
+            prefix: "某政公开".into(),
+            body: format!("文号：{DOC_NUMBER_MARK}"),
+        };
+        s.issue_letter(&ctx(), l).await.unwrap();
+    }
     c.id
 }
+
+async fn letters_are_numbered_per_agency_and_year_without_gaps(db: &TestDb) {
+    let s = &db.store;
+    seed(s).await;
+    let apps = s.list_cases(&CaseFilter::default()).await.unwrap();
+    let letters = s.letters(apps[0].id).await.unwrap();
+    let numbers: Vec<&str> = letters.iter().map(|l| l.doc_number.as_str()).collect();
+    assert_eq!(numbers, ["某政公开〔2025〕1号", "某政公开〔2025〕2号"]);
+    assert_eq!(letters[1].body, "文号：某政公开〔2025〕2号");
+    let next_year = NewLetter {
+        application: apps[0].id,
+        kind: "reply".into(),
+        issued_on: d("2026-01-05"),
+        prefix: "某政公开".into(),
+        body: DOC_NUMBER_MARK.into(),
+    };
+    assert_eq!(s.issue_letter(&ctx(), next_year).await.unwrap().doc_number, "某政公开〔2026〕1号");
+    // Eight writers at once: every number taken once, none skipped.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let s = s.clone();
+        let app = apps[1].id;
+        tasks.push(tokio::spawn(async move {
+            let l = NewLetter { application: app, kind: "correction".into(), issued_on: d("2025-03-01"), prefix: "某政公开".into(), body: String::new() };
+            s.issue_letter(&ctx(), l).await.unwrap().seq
+        }));
+    }
+    let mut seqs = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort();
+    assert_eq!(seqs, (3..=10).collect::<Vec<i64>>());
+    assert_eq!(s.letter_template(apps[0].agency, "reply").await.unwrap().as_deref(), Some("答复：{{ outcome }}"));
+    s.set_letter_template(&ctx(), apps[0].agency, "reply", None).await.unwrap();
+    assert_eq!(s.letter_template(apps[0].agency, "reply").await.unwrap(), None);
+}
+story!(letters_are_numbered_per_agency_and_year_without_gaps);
 
 async fn export_then_import_is_lossless_across_backends(db: &TestDb) {
     let agency = seed(&db.store).await;
@@ -58,9 +107,9 @@ async fn backup_makes_a_consistent_copy(db: &TestDb) {
     seed(&db.store).await;
     let dir = tempfile::tempdir().unwrap();
     let to = dir.path().join("backup.db");
-    db.store.backup(&to).await.unwrap();
+    db.store.backup(&to, false).await.unwrap();
     assert!(to.exists());
-    assert!(db.store.backup(&to).await.is_err());
+    assert!(db.store.backup(&to, false).await.is_err());
     if !db.is_pg() {
         let url = format!("sqlite:{}", to.display());
         let copy = Store::open(&url, rules(), OpenOptions::default()).await.unwrap();

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use gongkai_app::model::AgencyLevel;
 use gongkai_app::office::{Office, OpenMode, now};
 use gongkai_app::people::{self, InitRequest};
-use gongkai_app::transfer;
+use gongkai_app::transfer::{self, AuditCheck, Receipt};
 
 use super::{Access, Format, clock, open, principal, read_secret, system_user};
 
@@ -62,10 +62,36 @@ pub struct InitArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// 校验审计日志的哈希链：发现被修改、删除或调换顺序的记录
-    Verify(Access),
+    /// 校验审计日志：哈希链、锚点文件、保存的回执；加 --records 时逐条核对记录与日志
+    Verify(VerifyArgs),
     /// 查看审计日志（本人有权查看的机关）
     Log(AuditLogArgs),
+    /// 重建锚点文件：先校验哈希链，再把锚点设在日志末尾（数据库从别处复制、从备份恢复，或在新机器上访问 PostgreSQL 时）
+    Anchor(Access),
+    /// 打印 PostgreSQL 的授权语句：应用使用的数据库角色不能修改、删除或清空审计日志
+    Grants(GrantsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// 以前保存的回执（序号:哈希值，可多次给出）：日志中该条记录必须仍在且未被改写
+    #[arg(long, value_name = "序号:哈希值")]
+    pub expect: Vec<String>,
+    /// 逐条核对记录（申请、事件、复议诉讼、文件、机关、用户、角色、数量、年报）与审计日志中最后一次写入的内容
+    #[arg(long)]
+    pub records: bool,
+    #[command(flatten)]
+    pub access: Access,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantsArgs {
+    /// 应用连接数据库所用的角色（由数据库管理员事先创建）
+    #[arg(long, value_name = "角色名")]
+    pub role: String,
+    /// gongkai 的表所在的模式
+    #[arg(long, default_value = "public")]
+    pub schema: String,
 }
 
 #[derive(Debug, Args)]
@@ -85,9 +111,12 @@ pub struct AuditLogArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// 输出文件（默认：标准输出）
+    /// 输出文件（默认：标准输出）；写完后才出现，仅本人可读
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// 覆盖已有的输出文件（正在使用的数据库永远不会被覆盖）
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub access: Access,
 }
@@ -103,9 +132,12 @@ pub struct ImportArgs {
 
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// 备份文件（默认：数据目录 backups/ 下带时间的文件名）
+    /// 备份文件（默认：数据目录 backups/ 下带时间的文件名）；写完后才出现，仅本人可读
     #[arg(short = 'o', long = "out", value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// 覆盖已有的备份文件（正在使用的数据库永远不会被覆盖）
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub access: Access,
 }
@@ -152,11 +184,26 @@ pub async fn migrate(a: Access) -> anyhow::Result<ExitCode> {
 pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
     match c {
         AuditCommand::Verify(a) => {
-            let rec = open(&a, None).await?;
-            let v = transfer::verify(&rec).await?;
+            let expect = a
+                .expect
+                .iter()
+                .map(|r| r.parse::<Receipt>().map_err(anyhow::Error::msg))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let rec = open(&a.access, None).await?;
+            let v = transfer::verify(&rec, &AuditCheck { expect, records: a.records }).await?;
             rec.office().close().await;
+            for n in &v.notes {
+                say!("{n}");
+            }
             if v.problems.is_empty() {
                 say!("审计日志完整：共 {} 条记录，哈希链校验通过", v.entries);
+                if let Some(n) = v.records {
+                    say!("记录核对通过：{n} 条记录与审计日志一致");
+                }
+                if let Some(head) = &v.head {
+                    say!("回执：{head}");
+                    say!("（请把回执保存在数据库以外的地方；以后用 gongkai audit verify --expect {head} 核对日志未被改写）");
+                }
                 Ok(ExitCode::SUCCESS)
             } else {
                 say!("审计日志校验未通过：共 {} 条记录，发现 {} 处问题", v.entries, v.problems.len());
@@ -165,6 +212,22 @@ pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::FAILURE)
             }
+        }
+        AuditCommand::Anchor(a) => {
+            let rec = open(&a, None).await?;
+            let r = transfer::anchor(&rec).await?;
+            rec.office().close().await;
+            match &r.previous {
+                Some(p) => say!("锚点文件 {} 原记下第 {} 条（{}…）", r.path.display(), p.seq, p.short()),
+                None => say!("锚点文件 {} 原先不存在或无法读取", r.path.display()),
+            }
+            say!("已重建锚点（审计日志中记下了这次操作）");
+            say!("回执：{}", r.receipt);
+            Ok(ExitCode::SUCCESS)
+        }
+        AuditCommand::Grants(a) => {
+            say!("{}", transfer::grants_sql(&a.role, &a.schema)?);
+            Ok(ExitCode::SUCCESS)
         }
         AuditCommand::Log(a) => {
             let rec = open(&a.access, None).await?;
@@ -190,13 +253,7 @@ pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
 pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let rec = open(&a.access, None).await?;
     let summary = match &a.out {
-        Some(path) => {
-            let file = std::fs::File::create(path).with_context(|| format!("无法创建 {}", path.display()))?;
-            let mut w = std::io::BufWriter::new(file);
-            let s = transfer::export(&rec, &mut w).await?;
-            w.flush()?;
-            s
-        }
+        Some(path) => transfer::export_to(&rec, path, a.force).await?,
         None => {
             let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
             let s = transfer::export(&rec, &mut w).await?;
@@ -206,6 +263,9 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     };
     rec.office().close().await;
     eprintln!("已导出：{}", summarise(&summary.tables));
+    if let Some(head) = &summary.head {
+        eprintln!("审计日志回执：{head}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -213,11 +273,13 @@ pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::open(&a.file).with_context(|| format!("无法打开 {}", a.file.display()))?;
     let office = Office::open(a.database.as_deref(), OpenMode::Create, clock(None)).await?;
     let mut r = std::io::BufReader::new(file);
-    let (summary, v) = transfer::import(&office, &mut r).await?;
+    let summary = transfer::import(&office, &mut r).await;
     office.close().await;
+    let summary = summary.with_context(|| format!("{} 未导入（数据库未作任何改动）", a.file.display()))?;
     say!("已导入：{}", summarise(&summary.tables));
-    if !v.problems.is_empty() {
-        anyhow::bail!("导入的审计日志校验未通过：{}", v.problems.join("；"));
+    say!("审计日志校验通过，各条记录与审计日志一致");
+    if let Some(head) = &summary.head {
+        say!("回执：{head}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -229,17 +291,15 @@ pub async fn backup(a: BackupArgs) -> anyhow::Result<ExitCode> {
         None => {
             let ext = if rec.office().is_postgres() { "jsonl" } else { "db" };
             let stamp = now().format("%Y%m%d-%H%M%S");
-            gongkai_app::clock::data_dir()?.join("backups").join(format!("gongkai-{stamp}.{ext}"))
+            let dir = gongkai_app::clock::data_dir()?.join("backups");
+            std::fs::create_dir_all(&dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+            dir.join(format!("gongkai-{stamp}.{ext}"))
         }
     };
-    if let Some(dir) = to.parent()
-        && !dir.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    }
-    transfer::backup(&rec, &to).await?;
+    let receipt = transfer::backup(&rec, &to, a.force).await?;
     rec.office().close().await;
     say!("已备份到 {}", to.display());
+    say!("备份的审计日志回执：{receipt}");
     Ok(ExitCode::SUCCESS)
 }
 
