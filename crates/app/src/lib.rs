@@ -12,6 +12,7 @@ pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod dashboard;
+pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod ledger;
@@ -27,7 +28,7 @@ pub mod transfer;
 pub mod model {
     pub use gongkai_store::{
         Agency, AgencyId, AgencyLevel, AgencySettings, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
-        Applicant, ApplicantKind, Application, ApplicationId, AuditEntry, AuditVerification, Backend, CaseFields,
+        Applicant, ApplicantKind, Application, ApplicationId, AuditCheck, AuditEntry, AuditVerification, Backend, CaseFields,
         CaseState, CaseSummary, Channel, Closing, DeliveryMode, Document, DocumentId, DocumentKind, Event, EventDetail,
         EventKind, ExtensionRequest, ExtensionStatus, MAX_FEE_YUAN, NewAppeal, Outcome, Party, ReportStatus, Role,
         RoleGrant, StoredReport, TransferSummary, User, UserId, Validity, Voided, YearlyCounts,

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod clock_rules;
+mod demo;
 mod helpers;
 mod principals;
 mod records;
