@@ -2,6 +2,7 @@
 //! and a router called in process.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -28,8 +29,20 @@ pub const USERS: &[(&str, Role, bool)] = &[
     ("admin", Role::Administrator, true),
 ];
 
+/// Which database a test console runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    /// A fresh schema in `GONGKAI_TEST_POSTGRES_URL`.
+    Postgres,
+}
+
+static SCHEMAS: AtomicU32 = AtomicU32::new(0);
+
 pub struct TestWeb {
     pub _dir: TempDir,
+    /// (URL, schema) of a PostgreSQL console, dropped by [`TestWeb::finish`].
+    pub pg: Option<(String, String)>,
     pub office: Office,
     pub app: Router,
     #[expect(dead_code, reason = "for the tests of county pages")]
@@ -44,10 +57,30 @@ pub struct TestWeb {
 
 impl TestWeb {
     pub async fn new() -> TestWeb {
+        TestWeb::on(Db::Sqlite, "sqlite").await.unwrap()
+    }
+
+    /// The test console on a backend; `None` (with a message) for PostgreSQL when
+    /// `GONGKAI_TEST_POSTGRES_URL` is not set.
+    pub async fn on(db: Db, test: &str) -> Option<TestWeb> {
         let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
         let clock = Arc::new(FixedClock(chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()));
-        let office = Office::open_at(&url, dir.path(), OpenMode::Create, clock).await.unwrap();
+        let (office, pg) = match db {
+            Db::Sqlite => {
+                let url = format!("sqlite:{}", dir.path().join("gongkai.db").display());
+                (Office::open_at(&url, dir.path(), OpenMode::Create, clock).await.unwrap(), None)
+            }
+            Db::Postgres => {
+                let Some(url) = std::env::var("GONGKAI_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty()) else {
+                    eprintln!("跳过 PostgreSQL 测试 {test}：未设置 GONGKAI_TEST_POSTGRES_URL");
+                    return None;
+                };
+                let schema = format!("web_{}_{}", std::process::id(), SCHEMAS.fetch_add(1, Ordering::SeqCst));
+                let office =
+                    Office::open_in_schema(&url, Some(&schema), dir.path(), OpenMode::Create, clock).await.unwrap();
+                (office, Some((url, schema)))
+            }
+        };
         let init = |agency: &str, level, parent: Option<&str>| InitRequest {
             agency: agency.into(),
             level,
@@ -70,11 +103,31 @@ impl TestWeb {
             }
             people::grant(&op, login, if *at_county { &county } else { &town }, *role).await.unwrap();
         }
+        // A clerk of the other township (for the stories: another agency's URLs are closed to them).
+        people::add_user(&op, "yanmen", "堰门镇登记员", PASSWORD).await.unwrap();
+        people::grant(&op, "yanmen", &other, Role::Registrar).await.unwrap();
         let numbered = |n: &str, d: &str| NewCase { number: Some(n.into()), ..new_case(d) };
         let case_town = cases::add(&op, &town, numbered("民主-2025-001", "2025-06-02")).await.unwrap();
         let case_other = cases::add(&op, &other, numbered("堰门-2025-001", "2025-06-03")).await.unwrap();
         let state = AppState { office: office.clone(), config: WebConfig { secure_cookies: false } };
-        TestWeb { _dir: dir, app: gongkai_web::app(state), office, county, town, other, case_town, case_other }
+        Some(TestWeb { _dir: dir, pg, app: gongkai_web::app(state), office, county, town, other, case_town, case_other })
+    }
+
+    /// Serves the console on a loopback port; returns its base URL (`http://127.0.0.1:N`).
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = self.app.clone();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        format!("http://{addr}")
+    }
+
+    /// Closes the database (and drops a PostgreSQL schema).
+    pub async fn finish(self) {
+        self.office.close().await;
+        if let Some((url, schema)) = &self.pg {
+            Office::drop_schema(url, schema).await.unwrap();
+        }
     }
 
     /// Sends a request; returns status, headers and body.

@@ -4,5 +4,7 @@
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests: a failed unwrap or expectation is a failed test")]
 
 mod authz;
+mod browser;
 mod helpers;
 mod pages;
+mod webdriver;
