@@ -95,6 +95,7 @@ fn story(db: Db) {
     // Logout ends the session: the desk asks for a login again.
     d.goto(&format!("{base}/"));
     d.click_on("form[action='/logout'] button");
+    d.find("input[name=password]");
     d.goto(&format!("{base}/"));
     assert!(d.url().contains("/login"), "after logout: {}", d.url());
 
