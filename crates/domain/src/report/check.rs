@@ -103,6 +103,7 @@ pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) ->
     check_t4(&ctx, &mut out);
     check_plausibility(&ctx, opts, &mut out);
     check_text(&ctx, opts, &mut out);
+    check_placeholders(&ctx, &mut out);
     if let Some(prev) = previous {
         check_previous(&ctx, prev, opts, &mut out);
     }
@@ -759,6 +760,165 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
                     "按期编制并公布年度报告；若报告日期填写有误，更正落款日期",
                 ));
             }
+}
+
+// ---- placeholders ---------------------------------------------------------------------------
+
+/// PLACEHOLDER_TEXT: a template's fill-in marks left in the report — one finding per section
+/// (and one per table for cells), naming up to three of them with their context.
+fn check_placeholders(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let r = ctx.report;
+    let fix = "把模板中的占位文字换成实际内容（机关名称、日期、数字等）后再锁定或公布";
+    if let Some(agency) = r.agency.as_deref()
+        && !placeholders(agency).is_empty()
+    {
+        out.push(Finding::new(
+            CheckCode::PlaceholderText,
+            format!("报告的机关名称“{agency}”是模板中的占位文字，尚未填写"),
+            Location::default(),
+            fix,
+        ));
+    }
+    for s in &r.sections {
+        let mut marks = placeholders(&s.title);
+        marks.extend(placeholders(&s.text));
+        if marks.is_empty() {
+            continue;
+        }
+        let place = match s.id.as_deref() {
+            Some(_) => format!("第{}部分“{}”", s.number, s.title.trim()),
+            None => "报告标题和开头".to_owned(),
+        };
+        out.push(Finding::new(
+            CheckCode::PlaceholderText,
+            format!("{place}含有尚未填写的模板占位文字：{}", quote_marks(&marks)),
+            Location { section: s.id.clone(), line: s.line, ..Location::default() },
+            fix,
+        ));
+    }
+    for t in &r.tables {
+        let mut marks = Vec::new();
+        let mut first: Option<&Row> = None;
+        for row in &t.rows {
+            for v in &row.cells {
+                if let Value::Unreadable(text) = v
+                    && !placeholders(text).is_empty()
+                {
+                    first.get_or_insert(row);
+                    marks.push(format!("{}：{}", ctx.rl(t.id, row.id), text.trim()));
+                }
+            }
+        }
+        if let Some(row) = first {
+            out.push(Finding::new(
+                CheckCode::PlaceholderText,
+                format!("{}的单元格含有尚未填写的模板占位文字：{}", table_label(t.id), quote_marks(&marks)),
+                loc(t.id, Some(row.id), None, row.line),
+                fix,
+            ));
+        }
+    }
+}
+
+fn quote_marks(marks: &[String]) -> String {
+    let shown: Vec<String> = marks.iter().take(3).map(|m| format!("“{m}”")).collect();
+    if marks.len() > 3 {
+        format!("{} 等 {} 处", shown.join("、"), marks.len())
+    } else {
+        shown.join("、")
+    }
+}
+
+/// The fill-in marks of a report template found in `text`, each with a little of its context:
+/// 待填写 / 请填写 / 此处填写; a bracket holding a fill-in request or nothing (【填写】, 【单位名称】,
+/// 【 】, [填写], （填写…）); runs of two or more X / x / × / Ｘ (XX镇, 20XX年, ××件) not part of an
+/// ASCII word (so `zfxxgk` in an address is not one); three or more `_` or two or more `＿`
+/// (a blank to write on). Deliberately not: 某某 (anonymised names), ○○ / 〇〇 (dates), 有待完善.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    // Most text holds none of the marks' bytes: X x _ and the lead bytes of × (C3), 【 [ （ and
+    // the full-width forms (E3, EF, EF), and 填 (E5 A1 AB).
+    let candidate = b.iter().any(|&c| matches!(c, b'X' | b'x' | b'_' | b'[' | b'(' | 0xC3)) || text.contains(['【', '（', 'Ｘ', 'ｘ', '＿', '填']);
+    if !candidate {
+        return Vec::new();
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut found: Vec<(usize, usize)> = Vec::new(); // char ranges
+    let n = chars.len();
+    let c = |i: usize| chars.get(i).map(|x| x.1);
+    let mut i = 0;
+    while i < n {
+        let ch = chars[i].1;
+        // X runs
+        if matches!(ch, 'X' | 'x' | '×' | 'Ｘ' | 'ｘ') {
+            let mut j = i;
+            while j < n && matches!(chars[j].1, 'X' | 'x' | '×' | 'Ｘ' | 'ｘ') {
+                j += 1;
+            }
+            let ascii_word = |k: Option<char>| k.is_some_and(|k| k.is_ascii_alphabetic());
+            let before = if i == 0 { None } else { c(i - 1) };
+            if j - i >= 2 && !ascii_word(before) && !ascii_word(c(j)) {
+                found.push((i, j));
+            }
+            i = j;
+            continue;
+        }
+        if ch == '_' || ch == '＿' {
+            let mut j = i;
+            while j < n && matches!(chars[j].1, '_' | '＿') {
+                j += 1;
+            }
+            let full = chars[i..j].iter().any(|x| x.1 == '＿');
+            if j - i >= 3 || (full && j - i >= 2) {
+                found.push((i, j));
+            }
+            i = j;
+            continue;
+        }
+        let close = match ch {
+            '【' => Some('】'),
+            '[' => Some(']'),
+            '（' => Some('）'),
+            '(' => Some(')'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            let end = (i + 1..n.min(i + 24)).find(|&k| chars[k].1 == close);
+            if let Some(end) = end {
+                let inner: String = chars[i + 1..end].iter().map(|x| x.1).collect();
+                let inner = inner.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                let square = matches!(ch, '【' | '[');
+                let asks = inner.contains("填写") || inner.contains("待填") || inner.contains("请填") || inner == "填" || inner.contains("待补充");
+                let names = square && ["单位名称", "机关名称", "日期", "数字", "数量", "金额", "年份", "名称"].contains(&inner);
+                let empty = square && inner.is_empty() && end > i + 1;
+                if asks || names || empty {
+                    found.push((i, end + 1));
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        if ch == '填' && c(i + 1) == Some('写') {
+            let before = |k: usize| i >= k && c(i - k).is_some();
+            let prev = if before(1) { c(i - 1) } else { None };
+            let prev2 = if before(2) { c(i - 2) } else { None };
+            if prev == Some('待') || prev == Some('请') || (prev == Some('处') && prev2 == Some('此')) {
+                found.push((i - 1 - usize::from(prev == Some('处')), i + 2));
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found
+        .into_iter()
+        .map(|(s, e)| {
+            let from = (s.saturating_sub(6)..s).find(|&k| !matches!(chars[k].1, '\n' | '\r')).unwrap_or(s);
+            let from = (from..s).rev().find(|&k| matches!(chars[k].1, '\n' | '\r' | '。' | '；')).map_or(from, |k| k + 1);
+            let to = (e..n.min(e + 6)).find(|&k| matches!(chars[k].1, '\n' | '\r' | '。' | '；')).unwrap_or(n.min(e + 6));
+            chars[from..to].iter().map(|x| x.1).collect::<String>().trim().to_owned()
+        })
+        .collect()
 }
 
 fn zh_date(d: NaiveDate) -> String {

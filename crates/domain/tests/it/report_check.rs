@@ -509,3 +509,63 @@ proptest! {
         prop_assert!(!has_errors(&f), "{f:#?}");
     }
 }
+
+#[test]
+fn placeholder_text_is_an_error_per_section_and_naming_the_mark() {
+    use gongkai_domain::report::check::placeholders;
+    // marks a template leaves
+    for t in [
+        "本年度共收到申请待填写件。",
+        "【填写】",
+        "【请填写单位名称】",
+        "【 】",
+        "[填写]",
+        "XX镇人民政府",
+        "20XX年1月1日",
+        "收到××件",
+        "共 ____ 件",
+        "共＿＿件",
+        "（此处填写问题）",
+        "此处填写",
+        "ＸＸ局",
+    ] {
+        assert!(!placeholders(t).is_empty(), "{t}");
+    }
+    // text that only looks like one
+    for t in [
+        "详见 http://www.example.gov.cn/zfxxgk/xxgkml/",
+        "工作机制有待完善，信息公开工作仍待补充完善。",
+        "申请人张某某申请公开……",
+        "二〇二〇年、二○二一年",
+        "X光机采购项目",
+        "（一）主动公开情况",
+        "【政策解读】",
+        "按要求填写统计报表",
+        "file_name",
+        "3×4",
+        "国办公开办函〔2021〕30号",
+        "四、结转下年度继续办理（ ）",
+    ] {
+        assert!(placeholders(t).is_empty(), "{t}: {:?}", placeholders(t));
+    }
+    let mut r = clean(FormatVersion::V2021);
+    r.sections[0].text = "本年度共收到申请XX件，办结【填写】件。".into();
+    r.sections[4].text = "存在问题：待填写".into();
+    let f = run(&r);
+    let ph: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::PlaceholderText).collect();
+    assert_eq!(ph.len(), 2, "{ph:#?}");
+    assert_eq!(ph[0].severity, Severity::Error);
+    assert_eq!(ph[0].location.section.as_deref(), Some("s1"));
+    assert!(ph[0].message.contains("申请XX件") && ph[0].message.contains("【填写】"), "{}", ph[0].message);
+    assert_eq!(ph[1].location.section.as_deref(), Some("s5"));
+    assert!(has_errors(&f));
+    // the agency name and an unreadable cell
+    let mut r = clean(FormatVersion::V2021);
+    r.agency = Some("XX县人民政府".into());
+    set(&mut r, TableId::T4, T4_ROW, "review_upheld", Value::Unreadable("××".into()));
+    let f = run(&r);
+    let ph: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::PlaceholderText).collect();
+    assert_eq!(ph.len(), 2, "{ph:#?}");
+    assert!(ph.iter().any(|x| x.message.contains("XX县人民政府")));
+    assert!(ph.iter().any(|x| x.location.table.as_deref() == Some("t4") && x.message.contains("××")));
+}
