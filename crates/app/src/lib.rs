@@ -15,7 +15,9 @@ pub mod dashboard;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod handling;
 pub mod ledger;
+pub mod letters;
 pub mod office;
 pub mod people;
 pub mod records;
@@ -30,7 +32,7 @@ pub mod model {
         Agency, AgencyId, AgencyLevel, AgencySettings, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
         Applicant, ApplicantKind, Application, ApplicationId, AuditCheck, AuditEntry, AuditVerification, Backend, CaseFields,
         CaseState, CaseSummary, Channel, Closing, DeliveryMode, Document, DocumentId, DocumentKind, Event, EventDetail,
-        EventKind, ExtensionRequest, ExtensionStatus, MAX_FEE_YUAN, NewAppeal, Outcome, Party, ReportStatus, Role,
+        EventKind, ExtensionRequest, ExtensionStatus, Letter, MAX_FEE_YUAN, NewAppeal, Outcome, Party, ReportStatus, Role,
         RoleGrant, StoredReport, TransferSummary, User, UserId, Validity, Voided, YearlyCounts,
     };
 }

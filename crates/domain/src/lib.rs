@@ -3,4 +3,5 @@
 pub mod report;
 pub mod deadline;
 pub mod fee;
+pub mod guide;
 pub mod settings;

@@ -6,5 +6,6 @@
 mod clock_rules;
 mod demo;
 mod helpers;
+mod letters;
 mod principals;
 mod records;

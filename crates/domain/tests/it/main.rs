@@ -5,4 +5,5 @@ mod deadline;
 mod deadline_oracle;
 mod deadline_rules;
 mod fee;
+mod guide;
 mod report_check;
