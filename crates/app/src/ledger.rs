@@ -252,6 +252,8 @@ pub fn parse_channel(s: &str) -> Option<Channel> {
         "网上申请" | "网络申请" | "互联网" | "网上" | "在线申请" | "政府网站" => Some(Channel::Online),
         "传真申请" => Some(Channel::Fax),
         "邮件" | "电子邮件申请" | "Email" | "email" | "E-mail" => Some(Channel::Email),
+        "微信申请" | "微信公众号" | "微信小程序" | "WeChat" | "wechat" => Some(Channel::WeChat),
+        "口头" | "口头申请（代为填写）" | "代为填写" => Some(Channel::Oral),
         "其他方式" => Some(Channel::Other),
         _ => None,
     })

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod dashboard;
 pub mod engine;
 pub mod error;
+pub mod intake;
 pub mod ledger;
 pub mod office;
 pub mod people;

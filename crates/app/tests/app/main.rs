@@ -5,5 +5,6 @@
 
 mod clock_rules;
 mod helpers;
+mod intake;
 mod principals;
 mod records;
