@@ -5,4 +5,5 @@
 
 mod authz;
 mod helpers;
+mod intake;
 mod pages;
