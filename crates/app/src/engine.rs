@@ -151,6 +151,8 @@ fn engine_channel(c: Channel) -> deadline::Channel {
         Channel::Online => deadline::Channel::Online,
         Channel::Fax => deadline::Channel::Fax,
         Channel::Email => deadline::Channel::Email,
+        Channel::WeChat => deadline::Channel::WeChat,
+        Channel::Oral => deadline::Channel::Oral,
         Channel::Other => deadline::Channel::Other,
     }
 }

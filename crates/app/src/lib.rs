@@ -16,6 +16,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod handling;
+pub mod intake;
 pub mod ledger;
 pub mod letters;
 pub mod office;

@@ -310,6 +310,8 @@ coded_enum!(
         Online = ("online", "网络"),
         Fax = ("fax", "传真"),
         Email = ("email", "电子邮件"),
+        WeChat = ("wechat", "微信"),
+        Oral = ("oral", "口头申请"),
         Other = ("other", "其他"),
     }
 );

@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{cases, dashboard};
+use crate::pages::{cases, dashboard, intake};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -54,6 +54,11 @@ fn r(method: Method, path: &'static str, access: Access, handler: MethodRouter<A
     RouteSpec { method, path, access, upload: false, handler }
 }
 
+/// The same route, taking uploads (the larger body limit).
+fn upload(spec: RouteSpec) -> RouteSpec {
+    RouteSpec { upload: true, ..spec }
+}
+
 /// The registry.
 pub fn routes() -> Vec<RouteSpec> {
     use Access::*;
@@ -67,6 +72,13 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/", Staff(Right::Read, Own), get(dashboard::page)),
         r(Method::GET, "/cases", Staff(Right::Read, Own), get(cases::list)),
         r(Method::GET, "/cases/{id}", Staff(Right::Read, Case), get(cases::show)),
+        // 登记 (helper B: intake, 回执, 台账 export and import).
+        r(Method::GET, "/intake", Staff(Right::Register, Own), get(intake::page)),
+        r(Method::POST, "/intake", Staff(Right::Register, Own), post(intake::submit)),
+        r(Method::GET, "/receipts/{id}", Staff(Right::Read, Case), get(intake::receipt)),
+        r(Method::GET, "/intake/ledger", Staff(Right::Register, Own), get(intake::ledger_form)),
+        upload(r(Method::POST, "/intake/ledger", Staff(Right::Register, Own), post(intake::ledger_upload))),
+        r(Method::GET, "/cases/export", Staff(Right::Read, Own), get(cases::export)),
     ]
 }
 

@@ -6,6 +6,7 @@
 mod clock_rules;
 mod demo;
 mod helpers;
+mod intake;
 mod letters;
 mod principals;
 mod records;

@@ -4,6 +4,8 @@
 
 pub mod cases;
 pub mod dashboard;
+pub mod form;
+pub mod intake;
 
 use gongkai_app::auth::Right;
 use gongkai_app::model::CaseState;

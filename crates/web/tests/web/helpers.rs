@@ -156,6 +156,35 @@ impl TestWeb {
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
+    /// The body of a GET as bytes (downloads).
+    pub async fn get_bytes(&self, path: &str, session: &Session) -> Vec<u8> {
+        let req = Request::get(path).header(header::COOKIE, &session.cookie).body(Body::empty()).unwrap();
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        to_bytes(res.into_body(), 64 << 20).await.unwrap().to_vec()
+    }
+
+    /// Posts a multipart form: the text fields in order, then the file as `file`.
+    pub async fn upload(&self, path: &str, session: &Session, fields: &[(&str, &str)], filename: &str, file: &[u8]) -> Reply {
+        let boundary = "gongkai-test-boundary-7d3f";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::COOKIE, &session.cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
     /// Logs in through the form and reads the session's CSRF token off the desk.
     pub async fn login(&self, login: &str) -> Session {
         let r = self.post("/login", None, &[("login", login), ("password", PASSWORD)]).await;

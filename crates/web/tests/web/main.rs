@@ -6,5 +6,6 @@
 mod authz;
 mod browser;
 mod helpers;
+mod intake;
 mod pages;
 mod webdriver;
