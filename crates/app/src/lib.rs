@@ -23,6 +23,7 @@ pub mod office;
 pub mod people;
 pub mod records;
 pub mod registers;
+pub mod reports;
 pub mod session;
 pub mod token;
 pub mod transfer;

@@ -86,7 +86,7 @@ impl Records {
                 roles_with(right)
             )));
         }
-        if !matches!(right, Right::Read | Right::ReadAudit) {
+        if !matches!(right, Right::Read | Right::ReadAudit | Right::Supervise) {
             self.writable()?;
         }
         Ok(())

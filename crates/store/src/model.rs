@@ -1016,6 +1016,21 @@ pub struct StoredReport {
     pub corrections: Vec<ReportCorrection>,
 }
 
+impl StoredReport {
+    /// A fingerprint of the stored content: what an editor saw, so that saving over a draft
+    /// someone else changed meanwhile can be refused ([`crate::Storage::save_report`]).
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.content)
+    }
+}
+
+/// The fingerprint of report content (SHA-256 of its JSON, hex, first 32 digits).
+pub fn fingerprint(content: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let text = serde_json::to_string(content).unwrap_or_default();
+    Sha256::digest(text.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
 /// A change to a locked or published report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReportCorrection {
