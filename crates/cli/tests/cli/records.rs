@@ -346,6 +346,17 @@ fn a_locked_report_changes_only_by_a_recorded_correction() {
     gk.user("zhao", "leader", "某某县民政局");
     gk.ok_as(Some("zhao"), &[&["report", "publish"][..], &a].concat());
     assert!(gk.fails(&[&["report", "lock"][..], &a].concat()).contains("不能从"));
+    let same = gk.ok(&[&["report", "status"][..], &a].concat());
+    assert!(same.contains("已发布") && same.contains("已更正 1 次") && same.contains("与当前办理记录一致"), "{same}");
+    // A case of 2025 recorded after publication: `report status` names the cells it changes,
+    // with the drill-down to each, and exits 1.
+    let late = gk.write("补录.csv", "编号,申请人,申请人类型,申请方式,收到日期,申请内容,答复日期,办理结果\nA9,王五,自然人,网络,2025-03-03,补录,2025-03-20,予以公开\n");
+    gk.ok(&["case", "import", &late, "--agency", "某某县民政局"]);
+    let out = gk.run(&[&["report", "status"][..], &a].concat());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("report generate --drill t3:new_received:natural_person"), "{text}");
+    assert!(text.contains("report correct"), "{text}");
     assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
 }
 

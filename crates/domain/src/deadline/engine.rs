@@ -676,6 +676,10 @@ fn run<S: Sink>(
         None => State::Running,
     };
     let correction_notice = if end.is_some() && p.correction_requested.is_none() { None } else { Some(correction_due) };
+    let correction_period = match (p.awaiting_correction, p.correction_requested) {
+        (true, Some(notice)) => Some(cal.add_on(Side::Late, notice, WorkingDays::new(settings.min_correction_period_days))?),
+        _ => None,
+    };
     let due = DueDates {
         correction_notice,
         reply,
@@ -684,6 +688,7 @@ fn run<S: Sink>(
         third_party_answer: p.answer_due[ConsultedParty::ThirdParty.slot()],
         agency_answer: p.answer_due[ConsultedParty::Agency.slot()],
         payment: p.payment_due,
+        correction_period,
     };
 
     let mut hi = stop.max(correction_due);
