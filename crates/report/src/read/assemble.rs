@@ -121,7 +121,7 @@ pub fn parse_value(raw: &str) -> Value {
 }
 
 /// An amount followed by its unit (`75394432.52元`, `1.25 万元`): the number and the unit.
-fn amount_with_unit(t: &str) -> Option<(Decimal, &'static str)> {
+pub(crate) fn amount_with_unit(t: &str) -> Option<(Decimal, &'static str)> {
     let (rest, unit) = match t.strip_suffix("万元") {
         Some(r) => (r, "万元"),
         None => (t.strip_suffix('元')?, "元"),
@@ -130,7 +130,7 @@ fn amount_with_unit(t: &str) -> Option<(Decimal, &'static str)> {
 }
 
 /// Whether a non-empty cell reads as a value (a number or a dash).
-fn value_like(t: &str) -> bool {
+pub(crate) fn value_like(t: &str) -> bool {
     !t.is_empty() && (is_dash(t) || parse_number(t).is_some())
 }
 
@@ -792,7 +792,8 @@ impl<'a> Assembler<'a> {
         // the format's wording in any of the tables before a similar wording in the first one
         for (t, fuzzy) in order.iter().map(|t| (*t, false)).chain(order.iter().map(|t| (*t, true))) {
             if t == TableId::T4 {
-                if has_values && values.iter().filter(|c| !c.is_empty()).count() >= 12 {
+                // 12 or more cells, some of them blank (one cell per line keeps blank cells)
+                if has_values && values.len() >= 12 {
                     return self.emit_t4(values, line, value_end, cells.len());
                 }
                 continue;
