@@ -598,13 +598,45 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(total) = num(total_cell) else { continue };
-        let parts: Option<Vec<(&RowSpec, Decimal)>> =
-            leaves.iter().filter_map(|(r, row)| row.map(|row| num(cell(row, ci)).map(|v| (*r, v)))).collect();
+        // A blank leaf cell is not a number the agency gave: in the 总计 column (left blank in
+        // the leaf rows of some 2019-format reports) it is the row's own sum when its applicant
+        // columns are filled; elsewhere it counts as 0, and then only a sum of the filled cells
+        // that already exceeds the total is certain to be wrong.
+        let mut blanks = 0usize;
+        let mut filled = 0usize;
+        let parts: Option<Vec<(&RowSpec, Decimal)>> = leaves
+            .iter()
+            .filter_map(|(r, row)| {
+                row.map(|row| {
+                    let v = cell(row, ci);
+                    if matches!(v, Value::Blank) {
+                        let own = (ci == T3_TOTAL)
+                            .then(|| (0..T3_TOTAL).map(|i| cell(row, i)).collect::<Vec<_>>())
+                            .filter(|cs| cs.iter().all(|c| matches!(c, Value::Int(_) | Value::Dec(_))))
+                            .and_then(|cs| sum(cs.iter().filter_map(|c| num(c))));
+                        match own {
+                            Some(d) => {
+                                filled += 1;
+                                Some((*r, d))
+                            }
+                            None => {
+                                blanks += 1;
+                                Some((*r, Decimal::ZERO))
+                            }
+                        }
+                    } else {
+                        filled += 1;
+                        num(v).map(|d| (*r, d))
+                    }
+                })
+            })
+            .collect();
         let Some(parts) = parts else { continue };
         let Some(s) = sum(parts.iter().map(|(_, v)| *v)) else { continue };
-        if s == total || missing_leaf {
+        if s == total || missing_leaf || filled == 0 || (blanks > 0 && s < total) {
             continue;
         }
+        let of_filled = if blanks > 0 { format!("已填写的各项（另有 {blanks} 项空白）") } else { "办理结果各项".to_owned() };
         let nonzero: Vec<String> =
             parts.iter().filter(|(_, v)| !v.is_zero()).map(|(r, v)| format!("{} {v}", ctx.rl(t, r.id))).collect();
         let detail = if nonzero.is_empty() {
@@ -616,7 +648,7 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         };
         out.push(Finding::new(
             CheckCode::T3ResultsTotal,
-            format!("表三“{}”列：办理结果各项之和为 {s}{detail}，但“（七）总计”为 {total}", col.text),
+            format!("表三“{}”列：{of_filled}之和为 {s}{detail}，但“（七）总计”为 {total}", col.text),
             loc(t, Some("results_total"), Some(col.id), total_row.line),
             "核对（一）至（六）各项办理结果的数量和（七）总计后更正，使总计等于各项之和",
         ));

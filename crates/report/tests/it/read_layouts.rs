@@ -263,3 +263,28 @@ fn print_layout() {
     println!("{}", txt_in_layout(&txt, Layout::OneCell));
     println!("{}", txt.replace('\t', "→"));
 }
+
+#[test]
+fn a_2019_report_with_a_blank_total_column_in_tab_separated_text() {
+    use gongkai_domain::report::CheckCode;
+    use gongkai_domain::report::FormatVersion;
+    use gongkai_domain::report::spec::t3_result_leaves;
+    let (seed, mut report) = (0..200u64)
+        .map(|s| (s, sample_report_with(s, SampleOptions::PLAIN)))
+        .find(|(_, r)| r.format == FormatVersion::V2019)
+        .unwrap();
+    for leaf in t3_result_leaves(FormatVersion::V2019) {
+        assert!(report.set(TableId::T3, leaf.id, "total", Value::Blank));
+    }
+    let txt = String::from_utf8(render::render(&report, &[], OutputFormat::Txt).unwrap()).unwrap();
+    for layout in LAYOUTS {
+        let back = read_bytes(txt_in_layout(&txt, layout).as_bytes(), None).unwrap();
+        for leaf in t3_result_leaves(FormatVersion::V2019) {
+            assert_eq!(back.value(TableId::T3, leaf.id, "total"), Some(&Value::Blank), "seed {seed} {layout:?} {}", leaf.id);
+        }
+        let f = check(&back, None, &CheckOptions::default());
+        assert!(f.iter().all(|x| x.severity != Severity::Error), "seed {seed} {layout:?}: {f:#?}");
+        let blanks: Vec<_> = f.iter().filter(|x| x.code == CheckCode::BlankCell).collect();
+        assert!(!blanks.is_empty() && blanks.len() <= 3, "the blank column is one finding per run of rows: {blanks:#?}");
+    }
+}
