@@ -116,8 +116,49 @@ pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) ->
         let own: Vec<Finding> = out.into_iter().filter(|f| !seen.contains(&dedup_key(f))).collect();
         report.reader_findings.iter().cloned().chain(own).collect()
     };
+    if all.iter().any(|f| f.code == CheckCode::TruncatedInput) {
+        drop_beyond_cut(report, &mut all);
+    }
     sort_findings(report.format, &mut all);
     all
+}
+
+/// After TRUNCATED_INPUT, what the input does not reach is not listed again as missing: the
+/// sections and tables after the last part read (and before the first, when section 一 is not
+/// there: a fragment), the rows after the last row read of the table the input ends in (and
+/// before the first row read of the table a fragment starts in).
+fn drop_beyond_cut(r: &Report, findings: &mut Vec<Finding>) {
+    let spec = r.format.spec();
+    let sec_index = |id: &str| spec.sections.iter().position(|s| s.id == id);
+    let present: Vec<usize> = r
+        .sections
+        .iter()
+        .filter_map(|s| s.id.as_deref().and_then(sec_index))
+        .chain(r.tables.iter().filter(|t| !t.rows.is_empty()).filter_map(|t| sec_index(t.id.section())))
+        .collect();
+    let (Some(&first), Some(&last)) = (present.iter().min(), present.iter().max()) else {
+        findings.retain(|f| !matches!(f.code, CheckCode::MissingSection | CheckCode::MissingTable | CheckCode::MissingRow));
+        return;
+    };
+    let first = if r.section("s1").is_some() { 0 } else { first };
+    let row_pos = |t: &Table, id: &str| spec.table(t.id).rows().position(|(_, x)| x.id == id);
+    findings.retain(|f| {
+        if !matches!(f.code, CheckCode::MissingSection | CheckCode::MissingTable | CheckCode::MissingRow) {
+            return true;
+        }
+        let table = f.location.table.as_deref().and_then(|t| TableId::ALL.iter().find(|x| x.id() == t).copied());
+        let sec = f.location.section.as_deref().and_then(sec_index).or_else(|| table.and_then(|t| sec_index(t.section())));
+        let Some(sec) = sec else { return true };
+        if sec > last || sec < first {
+            return false;
+        }
+        let (Some(t), Some(row)) = (table.and_then(|t| r.table(t)), f.location.row.as_deref()) else { return true };
+        let positions: Vec<usize> = t.rows.iter().filter_map(|x| row_pos(t, x.id)).collect();
+        let (Some(&lo), Some(&hi), Some(p)) = (positions.iter().min(), positions.iter().max(), row_pos(t, row)) else { return true };
+        let cut_after = sec == last && (p > hi || (p == hi && f.location.column.is_some()));
+        let cut_before = sec == first && r.section("s1").is_none() && p < lo;
+        !(cut_after || cut_before)
+    });
 }
 
 type DedupKey<'f> = (CheckCode, Option<&'f str>, Option<&'f str>, Option<&'f str>, Option<&'f str>);

@@ -288,3 +288,74 @@ fn a_2019_report_with_a_blank_total_column_in_tab_separated_text() {
         assert!(!blanks.is_empty() && blanks.len() <= 3, "the blank column is one finding per run of rows: {blanks:#?}");
     }
 }
+
+/// Cut-off copies of a report text: (what, the text). Mid-heading of 五, mid-label of a table
+/// 三 row, and a fragment starting at 三.
+fn cuts(txt: &str) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(i) = txt.find("五、存在的主要问题") {
+        out.push(("heading", txt[..i + "五、存在的主".len()].to_owned()));
+    }
+    if let Some(i) = txt.find("本机关不掌握相关") {
+        out.push(("table row", txt[..i + "本机关不掌握相关".len()].to_owned()));
+    }
+    if let Some(i) = txt.find("\n三、收到和处理") {
+        out.push(("fragment", txt[i + 1..].to_owned()));
+    }
+    assert_eq!(out.len(), 3, "{txt}");
+    out
+}
+
+/// A cut copy: one TRUNCATED_INPUT, nothing after (or before) the cut listed as missing, no
+/// blank cells or label misprints invented for the cut row, and the rows read equal to the whole
+/// report's.
+fn assert_cut(what: &str, whole: &Report, cut: &Report) {
+    let f = check(cut, None, &CheckOptions::default());
+    let trunc = f.iter().filter(|x| x.code.code() == "TRUNCATED_INPUT").count();
+    assert_eq!(trunc, 1, "{what}: {f:#?}");
+    let missing: Vec<_> = f.iter().filter(|x| matches!(x.code.code(), "MISSING_SECTION" | "MISSING_TABLE" | "MISSING_ROW")).collect();
+    assert!(missing.is_empty(), "{what}: {missing:#?}");
+    let whole_f = check(whole, None, &CheckOptions::default());
+    // a fragment without table 二 and the year cannot tell the 2019 format's single （六） row
+    // from a 2021 report that collapsed it (COLLAPSED_ROWS); a signature date (the year after
+    // the report's) may be the only year left in it
+    let unknowable = |x: &&gongkai_domain::report::Finding| {
+        x.code.code() == "COLLAPSED_ROWS" && cut.table(TableId::T2).is_none() && whole.format == gongkai_domain::report::FormatVersion::V2019
+    };
+    for x in f.iter().filter(|x| x.code.code() != "TRUNCATED_INPUT").filter(|x| !unknowable(x)) {
+        assert!(
+            whole_f.iter().any(|w| w.code == x.code && w.location.row == x.location.row),
+            "{what}: a finding the whole report does not have: {x:#?}"
+        );
+    }
+    for t in &cut.tables {
+        for row in &t.rows {
+            assert_eq!(whole.table(t.id).and_then(|w| w.row(row.id)).map(|w| &w.cells), Some(&row.cells), "{what}: {}", row.id);
+        }
+    }
+}
+
+#[test]
+fn cut_off_copies_and_fragments_of_generated_reports() {
+    for seed in 0..40u64 {
+        let report = sample_report_with(seed, SampleOptions { blanks: false, ..SampleOptions::for_seed(seed) });
+        let txt = String::from_utf8(render::render(&report, &[], OutputFormat::Txt).unwrap()).unwrap();
+        let whole = read_bytes(txt.as_bytes(), None).unwrap();
+        for (what, cut) in cuts(&txt) {
+            let back = read_bytes(cut.as_bytes(), None).unwrap();
+            assert_cut(&format!("seed {seed} {what}"), &whole, &back);
+        }
+    }
+}
+
+#[test]
+fn cut_off_copies_and_fragments_of_a_shared_report() {
+    let Some(dir) = shared_dir() else { return };
+    let bytes = std::fs::read(dir.join("2024-langao-minzhu-town.txt")).unwrap();
+    let txt = String::from_utf8(bytes).unwrap();
+    let whole = read_bytes(txt.as_bytes(), None).unwrap();
+    for (what, cut) in cuts(&txt) {
+        let back = read_bytes(cut.as_bytes(), None).unwrap();
+        assert_cut(what, &whole, &back);
+    }
+}
