@@ -116,8 +116,49 @@ pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) ->
         let own: Vec<Finding> = out.into_iter().filter(|f| !seen.contains(&dedup_key(f))).collect();
         report.reader_findings.iter().cloned().chain(own).collect()
     };
+    if all.iter().any(|f| f.code == CheckCode::TruncatedInput) {
+        drop_beyond_cut(report, &mut all);
+    }
     sort_findings(report.format, &mut all);
     all
+}
+
+/// After TRUNCATED_INPUT, what the input does not reach is not listed again as missing: the
+/// sections and tables after the last part read (and before the first, when section 一 is not
+/// there: a fragment), the rows after the last row read of the table the input ends in (and
+/// before the first row read of the table a fragment starts in).
+fn drop_beyond_cut(r: &Report, findings: &mut Vec<Finding>) {
+    let spec = r.format.spec();
+    let sec_index = |id: &str| spec.sections.iter().position(|s| s.id == id);
+    let present: Vec<usize> = r
+        .sections
+        .iter()
+        .filter_map(|s| s.id.as_deref().and_then(sec_index))
+        .chain(r.tables.iter().filter(|t| !t.rows.is_empty()).filter_map(|t| sec_index(t.id.section())))
+        .collect();
+    let (Some(&first), Some(&last)) = (present.iter().min(), present.iter().max()) else {
+        findings.retain(|f| !matches!(f.code, CheckCode::MissingSection | CheckCode::MissingTable | CheckCode::MissingRow));
+        return;
+    };
+    let first = if r.section("s1").is_some() { 0 } else { first };
+    let row_pos = |t: &Table, id: &str| spec.table(t.id).rows().position(|(_, x)| x.id == id);
+    findings.retain(|f| {
+        if !matches!(f.code, CheckCode::MissingSection | CheckCode::MissingTable | CheckCode::MissingRow) {
+            return true;
+        }
+        let table = f.location.table.as_deref().and_then(|t| TableId::ALL.iter().find(|x| x.id() == t).copied());
+        let sec = f.location.section.as_deref().and_then(sec_index).or_else(|| table.and_then(|t| sec_index(t.section())));
+        let Some(sec) = sec else { return true };
+        if sec > last || sec < first {
+            return false;
+        }
+        let (Some(t), Some(row)) = (table.and_then(|t| r.table(t)), f.location.row.as_deref()) else { return true };
+        let positions: Vec<usize> = t.rows.iter().filter_map(|x| row_pos(t, x.id)).collect();
+        let (Some(&lo), Some(&hi), Some(p)) = (positions.iter().min(), positions.iter().max(), row_pos(t, row)) else { return true };
+        let cut_after = sec == last && (p > hi || (p == hi && f.location.column.is_some()));
+        let cut_before = sec == first && r.section("s1").is_none() && p < lo;
+        !(cut_after || cut_before)
+    });
 }
 
 type DedupKey<'f> = (CheckCode, Option<&'f str>, Option<&'f str>, Option<&'f str>, Option<&'f str>);
@@ -598,13 +639,45 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(total) = num(total_cell) else { continue };
-        let parts: Option<Vec<(&RowSpec, Decimal)>> =
-            leaves.iter().filter_map(|(r, row)| row.map(|row| num(cell(row, ci)).map(|v| (*r, v)))).collect();
+        // A blank leaf cell is not a number the agency gave: in the 总计 column (left blank in
+        // the leaf rows of some 2019-format reports) it is the row's own sum when its applicant
+        // columns are filled; elsewhere it counts as 0, and then only a sum of the filled cells
+        // that already exceeds the total is certain to be wrong.
+        let mut blanks = 0usize;
+        let mut filled = 0usize;
+        let parts: Option<Vec<(&RowSpec, Decimal)>> = leaves
+            .iter()
+            .filter_map(|(r, row)| {
+                row.map(|row| {
+                    let v = cell(row, ci);
+                    if matches!(v, Value::Blank) {
+                        let own = (ci == T3_TOTAL)
+                            .then(|| (0..T3_TOTAL).map(|i| cell(row, i)).collect::<Vec<_>>())
+                            .filter(|cs| cs.iter().all(|c| matches!(c, Value::Int(_) | Value::Dec(_))))
+                            .and_then(|cs| sum(cs.iter().filter_map(|c| num(c))));
+                        match own {
+                            Some(d) => {
+                                filled += 1;
+                                Some((*r, d))
+                            }
+                            None => {
+                                blanks += 1;
+                                Some((*r, Decimal::ZERO))
+                            }
+                        }
+                    } else {
+                        filled += 1;
+                        num(v).map(|d| (*r, d))
+                    }
+                })
+            })
+            .collect();
         let Some(parts) = parts else { continue };
         let Some(s) = sum(parts.iter().map(|(_, v)| *v)) else { continue };
-        if s == total || missing_leaf {
+        if s == total || missing_leaf || filled == 0 || (blanks > 0 && s < total) {
             continue;
         }
+        let of_filled = if blanks > 0 { format!("已填写的各项（另有 {blanks} 项空白）") } else { "办理结果各项".to_owned() };
         let nonzero: Vec<String> =
             parts.iter().filter(|(_, v)| !v.is_zero()).map(|(r, v)| format!("{} {v}", ctx.rl(t, r.id))).collect();
         let detail = if nonzero.is_empty() {
@@ -616,7 +689,7 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         };
         out.push(Finding::new(
             CheckCode::T3ResultsTotal,
-            format!("表三“{}”列：办理结果各项之和为 {s}{detail}，但“（七）总计”为 {total}", col.text),
+            format!("表三“{}”列：{of_filled}之和为 {s}{detail}，但“（七）总计”为 {total}", col.text),
             loc(t, Some("results_total"), Some(col.id), total_row.line),
             "核对（一）至（六）各项办理结果的数量和（七）总计后更正，使总计等于各项之和",
         ));

@@ -569,3 +569,30 @@ fn placeholder_text_is_an_error_per_section_and_naming_the_mark() {
     assert!(ph.iter().any(|x| x.message.contains("XX县人民政府")));
     assert!(ph.iter().any(|x| x.location.table.as_deref() == Some("t4") && x.message.contains("××")));
 }
+
+#[test]
+fn a_blank_total_column_in_the_leaf_rows_is_reported_and_the_sums_use_what_is_filled() {
+    // the 2019 trial format as some agencies filled it: 总计 left blank in every leaf row
+    for format in [FormatVersion::V2019, FormatVersion::V2021] {
+        let mut r = clean(format);
+        let leaves: Vec<&str> = t3_result_leaves(format).map(|x| x.id).collect();
+        for id in &leaves {
+            set(&mut r, TableId::T3, id, "total", Value::Blank);
+        }
+        let f = run(&r);
+        assert!(!has_errors(&f), "{format:?}: {f:#?}");
+        assert!(f.iter().any(|x| x.code == CheckCode::BlankCell && x.location.table.as_deref() == Some("t3")), "{f:#?}");
+        // a real mismatch in the applicant columns is still found, through the derived totals
+        set(&mut r, TableId::T3, leaves[0], "natural_person", Value::Int(9));
+        let f = run(&r);
+        let results: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::T3ResultsTotal).collect();
+        assert!(results.iter().any(|x| x.location.column.as_deref() == Some("total") && x.message.contains("之和为 13")), "{results:#?}");
+        assert!(!f.iter().any(|x| x.message.contains("之和为 0")), "{f:#?}");
+    }
+    // blank applicant cells: only a filled sum above the total is certain
+    let mut r = clean(FormatVersion::V2021);
+    let leaves: Vec<&str> = t3_result_leaves(FormatVersion::V2021).map(|x| x.id).collect();
+    set(&mut r, TableId::T3, leaves[0], "natural_person", Value::Blank);
+    let f = run(&r);
+    assert!(!f.iter().any(|x| x.code == CheckCode::T3ResultsTotal), "{f:#?}");
+}
