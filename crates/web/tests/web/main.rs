@@ -4,5 +4,6 @@
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests: a failed unwrap or expectation is a failed test")]
 
 mod authz;
+mod case_actions;
 mod helpers;
 mod pages;
