@@ -201,3 +201,24 @@ pub fn guide_text(answers: &[(String, String)]) -> Option<guide::Leaf> {
         _ => None,
     }
 }
+
+/// Who may be the case's officer (承办人): the users holding a case officer's or an office
+/// head's role at its agency, as (login, name).
+pub async fn officers(rec: &Records, app: &Application) -> Result<Vec<(String, String)>> {
+    let agency = rec.store().agency(app.agency).await?;
+    rec.require(Right::Assign, &agency).await?;
+    let mut out = Vec::new();
+    for user in rec.store().users().await? {
+        if user.disabled {
+            continue;
+        }
+        let roles = rec.store().roles(user.id).await?;
+        if roles
+            .iter()
+            .any(|g| g.agency == agency.id && matches!(g.role, gongkai_store::Role::CaseOfficer | gongkai_store::Role::OfficeHead))
+        {
+            out.push((user.login, user.name));
+        }
+    }
+    Ok(out)
+}

@@ -56,6 +56,12 @@ async fn check(state: &AppState, access: Access, req: Request) -> Result<Request
             let agency = rec.agency_by_id(app.agency).await?;
             require(rec, right, &agency).await?;
         }
+        Scope::Letter => {
+            let id = param(&params, "letter").ok_or(WebError::NoSuchPage)?;
+            let letter = gongkai_app::letters::get(rec, id).await?;
+            let agency = rec.agency_by_id(letter.agency).await?;
+            require(rec, right, &agency).await?;
+        }
         Scope::Agency => {
             let id = param(&params, "agency").ok_or(WebError::NoSuchPage)?;
             let agency = rec.agency_by_id(AgencyId(id)).await?;

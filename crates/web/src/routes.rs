@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{cases, dashboard, intake};
+use crate::pages::{case_actions, cases, dashboard, intake, letters};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -24,6 +24,8 @@ pub enum Scope {
     Case,
     /// The agency in the path (`{agency}`).
     Agency,
+    /// The letter in the path (`{letter}`): judged at the letter's agency.
+    Letter,
 }
 
 /// Who may call a route.
@@ -79,6 +81,20 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/intake/ledger", Staff(Right::Register, Own), get(intake::ledger_form)),
         upload(r(Method::POST, "/intake/ledger", Staff(Right::Register, Own), post(intake::ledger_upload))),
         r(Method::GET, "/cases/export", Staff(Right::Read, Own), get(cases::export)),
+        r(Method::POST, "/cases/{id}/assign", Staff(Right::Assign, Case), post(case_actions::assign)),
+        r(Method::POST, "/cases/{id}/correction", Staff(Right::Handle, Case), post(case_actions::correction)),
+        r(Method::POST, "/cases/{id}/consultation", Staff(Right::Handle, Case), post(case_actions::consultation)),
+        r(Method::POST, "/cases/{id}/fee", Staff(Right::Handle, Case), post(case_actions::fee)),
+        r(Method::POST, "/cases/{id}/events", Staff(Right::Handle, Case), post(case_actions::event)),
+        r(Method::POST, "/cases/{id}/extension", Staff(Right::Handle, Case), post(case_actions::extension)),
+        r(Method::POST, "/cases/{id}/extension/decide", Staff(Right::ApproveExtension, Case), post(case_actions::decide)),
+        r(Method::GET, "/cases/{id}/reply", Staff(Right::Handle, Case), get(case_actions::reply_start)),
+        r(Method::POST, "/cases/{id}/reply", Staff(Right::Handle, Case), post(case_actions::reply_step)),
+        r(Method::GET, "/letters/{letter}", Staff(Right::Read, Letter), get(letters::show)),
+        r(Method::GET, "/letters/{letter}/docx", Staff(Right::Read, Letter), get(letters::docx)),
+        r(Method::GET, "/agencies/{agency}/letters", Staff(Right::Administer, Agency), get(letters::templates)),
+        r(Method::GET, "/agencies/{agency}/letters/{kind}", Staff(Right::Administer, Agency), get(letters::template)),
+        r(Method::POST, "/agencies/{agency}/letters/{kind}", Staff(Right::Administer, Agency), post(letters::save_template)),
     ]
 }
 

@@ -145,3 +145,49 @@ async fn only_an_administrator_changes_templates_and_a_bad_template_is_refused_w
     assert_eq!(letters::get(&county_officer, letter.id).await.unwrap_err().kind(), ErrorKind::NotFound);
     assert_eq!(letters::get(&officer, letter.id).await.unwrap().id, letter.id);
 }
+
+/// Each letter's DOCX, read back: the text is the letter's, line by line, in the GB/T 9704
+/// styles (title, centred 文号, flush-left addressee, indented body, right-aligned 落款).
+#[test]
+fn every_letter_kind_reads_back_from_its_docx_line_by_line() {
+    use gongkai_report::read::doc::Block;
+    use gongkai_report::render::docx::{LetterDoc, letter_document_xml, render_letter};
+    let agency = gongkai_app::model::Agency {
+        id: gongkai_app::model::AgencyId(1),
+        name: "民主镇人民政府".into(),
+        level: gongkai_app::model::AgencyLevel::Township,
+        parent: None,
+        region: String::new(),
+        settings: Default::default(),
+    };
+    for k in KINDS.iter().filter(|k| !k.setting) {
+        let text = letters::preview(&agency, k, k.default).unwrap();
+        let l = letters::layout(&text);
+        let doc = LetterDoc {
+            title: &l.title,
+            number: &l.number,
+            addressee: &l.addressee,
+            paragraphs: &l.paragraphs,
+            signature: &l.signature,
+            agency: &agency.name,
+        };
+        let bytes = render_letter(&doc).unwrap();
+        let read = gongkai_report::read::docx::to_doc(&bytes).unwrap();
+        let paras: Vec<String> = read
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Para { text, .. } => Some(text.to_string()),
+                Block::Table { .. } => None,
+            })
+            .collect();
+        let expected: Vec<String> = text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+        assert_eq!(paras, expected, "{}", k.code);
+        let xml = letter_document_xml(&doc);
+        assert!(xml.contains("<w:pStyle w:val=\"Title\"/>"), "{}", k.code);
+        assert!(xml.contains("<w:jc w:val=\"center\"/></w:pPr><w:r><w:t xml:space=\"preserve\">信息公开〔2025〕1号"), "{}", k.code);
+        assert_eq!(xml.matches("<w:pStyle w:val=\"Signature\"/>").count(), 2, "{}", k.code);
+        // A4, margins 37/35/28/26 mm.
+        assert!(xml.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\"/>") && xml.contains("w:top=\"2098\""), "{}", k.code);
+    }
+}

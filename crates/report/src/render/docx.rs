@@ -37,12 +37,17 @@ const R_NS: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relati
 
 /// The document as DOCX bytes.
 pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
+    package(core_xml(report), document_xml(report))
+}
+
+/// The parts of a DOCX package around its main part, zipped.
+fn package(core: String, document: String) -> Result<Vec<u8>, RenderError> {
     let parts: [(&str, String); 10] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_owned()),
         ("_rels/.rels", ROOT_RELS.to_owned()),
-        ("docProps/core.xml", core_xml(report)),
+        ("docProps/core.xml", core),
         ("docProps/app.xml", APP_XML.to_owned()),
-        ("word/document.xml", document_xml(report)),
+        ("word/document.xml", document),
         ("word/styles.xml", styles_xml()),
         ("word/settings.xml", SETTINGS_XML.to_owned()),
         ("word/footer1.xml", footer_xml(false)),
@@ -59,6 +64,69 @@ pub fn render(report: &Report) -> Result<Vec<u8>, RenderError> {
         zip.write_all(body.as_bytes()).map_err(|e| err(&e))?;
     }
     Ok(zip.finish().map_err(|e| err(&e))?.into_inner())
+}
+
+/// A letter to an applicant (告知书, 通知书, 函) laid out as an official document: title, 发文字号
+/// centred below it, the addressee flush left, the body paragraphs indented two characters, the
+/// 落款 and 成文日期 right-aligned four characters in (GB/T 9704-2012 7.3).
+#[derive(Debug, Clone, Copy)]
+pub struct LetterDoc<'a> {
+    /// The title.
+    pub title: &'a str,
+    /// The 发文字号.
+    pub number: &'a str,
+    /// The addressee (主送, ending in ：).
+    pub addressee: &'a str,
+    /// The body's paragraphs.
+    pub paragraphs: &'a [String],
+    /// The 落款 lines (agency, date).
+    pub signature: &'a [String],
+    /// The issuing agency (document properties).
+    pub agency: &'a str,
+}
+
+/// A letter as DOCX bytes, in the same page layout and styles as the annual report.
+pub fn render_letter(letter: &LetterDoc<'_>) -> Result<Vec<u8>, RenderError> {
+    let core = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><dc:language>zh-CN</dc:language></cp:coreProperties>
+"#,
+        xml_text(letter.title),
+        xml_text(letter.agency),
+    );
+    package(core, letter_document_xml(letter))
+}
+
+/// The main part of a letter (exposed for snapshot tests).
+pub fn letter_document_xml(letter: &LetterDoc<'_>) -> String {
+    const FLUSH: &str = "<w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/>";
+    let mut out = String::with_capacity(8 * 1024);
+    let _ = write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"{R_NS}\"><w:body>\n"
+    );
+    para(&mut out, "Title", None, letter.title);
+    if !letter.number.is_empty() {
+        // 发文字号: centred, with a blank line before the addressee.
+        para(&mut out, "Normal", Some("<w:spacing w:after=\"560\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/>"), letter.number);
+    }
+    para(&mut out, "Normal", Some(FLUSH), letter.addressee);
+    for p in letter.paragraphs {
+        para(&mut out, "Normal", None, p);
+    }
+    for (i, s) in letter.signature.iter().enumerate() {
+        let space = if i == 0 { Some("<w:spacing w:before=\"1120\"/>") } else { None };
+        para(&mut out, "Signature", space, s);
+    }
+    let _ = write!(
+        out,
+        "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rId3\"/><w:footerReference w:type=\"even\" r:id=\"rId4\"/>\
+<w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>\
+<w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" w:header=\"851\" w:footer=\"{}\" w:gutter=\"0\"/>\
+<w:cols w:space=\"425\"/></w:sectPr>\n</w:body></w:document>\n",
+        mm(22)
+    );
+    out
 }
 
 /// The main part, `word/document.xml` (exposed for snapshot tests).

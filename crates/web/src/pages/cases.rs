@@ -6,8 +6,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use gongkai_app::ledger::{self, LedgerFormat};
 use gongkai_app::cases::{self, CaseQuery};
-use gongkai_app::model::{ApplicantKind, Application, ApplicationId, CaseState, CaseSummary, Outcome};
-use gongkai_domain::deadline::DeadlineReport;
+use gongkai_app::model::{ApplicantKind, ApplicationId, CaseState, CaseSummary, Outcome};
 use serde::Deserialize;
 
 use crate::error::{WebError, WebResult};
@@ -220,91 +219,9 @@ pub async fn export(staff: Staff, Query(f): Query<ListQuery>) -> WebResult<Respo
     Ok(r)
 }
 
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CasePage<'a> {
-    chrome: &'a Chrome,
-    app: &'a Application,
-    agency: &'a str,
-    officer: &'a str,
-    clock: Option<&'a DeadlineReport>,
-    clock_error: &'a str,
-    due: &'a str,
-    overdue: bool,
-    events: &'a [(usize, String, String, String)],
-}
-
-/// `GET /cases/{id}`.
+/// `GET /cases/{id}`: the case page (its actions are in [`crate::pages::case_actions`]).
 pub async fn show(staff: Staff, Path(id): Path<String>) -> WebResult<Html<String>> {
     let id: i64 = id.parse().map_err(|_| WebError::NoSuchPage)?;
-    let rec = &staff.rec;
-    let app = cases::get(rec, ApplicationId(id)).await?;
-    let agency = rec.agency_by_id(app.agency).await?;
-    let officer = match app.case_officer {
-        Some(u) => gongkai_app::people::user_by_id(rec, u).await?.name,
-        None => String::new(),
-    };
-    let clock = cases::clock(rec, &app).await?;
-    let (report, clock_error) = match &clock {
-        Ok(r) => (Some(r), String::new()),
-        Err(m) => (None, m.clone()),
-    };
-    let summary = CaseSummary {
-        id: app.id,
-        agency: app.agency,
-        number: app.number.clone(),
-        applicant_name: app.applicant.name.clone(),
-        applicant_kind: app.applicant.kind,
-        received_on: app.received_on,
-        state: app.state,
-        due_on: app.due_on,
-        pause_due_on: app.pause_due_on,
-        closed_on: app.closed_on,
-        outcome: app.closing.as_ref().map(|c| c.outcome),
-        case_officer: app.case_officer,
-        voided: app.voided.is_some(),
-    };
-    let (due, overdue) = due_text(&summary, rec.today());
-    let events: Vec<(usize, String, String, String)> = app
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut detail = Vec::new();
-            if let Some(a) = e.amount_yuan {
-                detail.push(format!("{a} 元"));
-            }
-            if let Some(n) = e.detail.days {
-                detail.push(format!("{n} 个工作日"));
-            }
-            if let Some(a) = &e.detail.approver {
-                detail.push(format!("批准人：{a}"));
-            }
-            if let Some(p) = e.detail.party {
-                detail.push(p.label().to_string());
-            }
-            if let Some(d) = e.detail.delivery {
-                detail.push(d.label().to_string());
-            }
-            if !e.note.is_empty() {
-                detail.push(e.note.clone());
-            }
-            (i, e.on.to_string(), e.kind.label().to_string(), detail.join("；"))
-        })
-        .collect();
-    let chrome = Chrome::new(&staff, "/cases", format!("申请 {}", app.number)).await?;
-    Ok(Html(
-        CasePage {
-            chrome: &chrome,
-            app: &app,
-            agency: &agency.name,
-            officer: &officer,
-            clock: report,
-            clock_error: &clock_error,
-            due: &due,
-            overdue,
-            events: &events,
-        }
-        .render()?,
-    ))
+    let app = cases::get(&staff.rec, ApplicationId(id)).await?;
+    Ok(Html(crate::pages::case_actions::page(&staff, &app, &Default::default()).await?))
 }

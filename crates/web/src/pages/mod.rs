@@ -2,10 +2,12 @@
 //! (`templates/base.html`) with a [`Chrome`]: who is logged in, the navigation they may use, and
 //! the CSRF token for the forms on the page.
 
+pub mod case_actions;
 pub mod cases;
 pub mod dashboard;
 pub mod form;
 pub mod intake;
+pub mod letters;
 
 use gongkai_app::auth::Right;
 use gongkai_app::model::CaseState;

@@ -19,6 +19,8 @@ fn fill(path: &str, t: &TestWeb, other: bool) -> String {
             "id" => if other { t.case_other.id.0 } else { t.case_town.id.0 }.to_string(),
             "agency" => if other { t.other.id.0 } else { t.town.id.0 }.to_string(),
             "name" => "app.css".to_string(),
+            "letter" => if other { t.letter_other.id } else { t.letter_town.id }.to_string(),
+            "kind" => "correction".to_string(),
             p => panic!("the authorization table has no fixture for the path parameter {{{p}}} of {path}: add one"),
         };
         out.push_str(&value);
@@ -57,7 +59,7 @@ async fn every_route_allows_exactly_the_roles_the_rights_table_gives_at_that_age
                             Some(StatusCode::FORBIDDEN)
                         }
                     }
-                    Scope::Case | Scope::Agency => {
+                    Scope::Case | Scope::Agency | Scope::Letter => {
                         if !rec.can(gongkai_app::auth::Right::Read, agency).await.unwrap() {
                             Some(StatusCode::NOT_FOUND)
                         } else if !rec.can(right, agency).await.unwrap() {

@@ -8,8 +8,9 @@ use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use gongkai_app::cases::{self, NewCase};
+use gongkai_app::letters;
 use gongkai_app::clock::FixedClock;
-use gongkai_app::model::{Agency, AgencyLevel, Applicant, ApplicantKind, Application, Channel, Role};
+use gongkai_app::model::{Agency, AgencyLevel, Applicant, ApplicantKind, Application, Channel, Letter, Role};
 use gongkai_app::office::{Office, OpenMode};
 use gongkai_app::people::{self, InitRequest};
 use gongkai_web::{AppState, WebConfig};
@@ -53,6 +54,9 @@ pub struct TestWeb {
     pub other: Agency,
     pub case_town: Application,
     pub case_other: Application,
+    /// A letter issued on each case (the letter pages' fixtures).
+    pub letter_town: Letter,
+    pub letter_other: Letter,
 }
 
 impl TestWeb {
@@ -109,8 +113,17 @@ impl TestWeb {
         let numbered = |n: &str, d: &str| NewCase { number: Some(n.into()), ..new_case(d) };
         let case_town = cases::add(&op, &town, numbered("民主-2025-001", "2025-06-02")).await.unwrap();
         let case_other = cases::add(&op, &other, numbered("堰门-2025-001", "2025-06-03")).await.unwrap();
+        let letter = |case: &Application| {
+            let (op, case) = (op.clone(), case.clone());
+            async move {
+                let values = vec![("补正事项", "请写明所需信息的名称".to_string()), ("补正期限", "2025年7月10日".to_string())];
+                letters::issue(&op, &case, letters::kind("correction").unwrap(), values, case.received_on).await.unwrap()
+            }
+        };
+        let letter_town = letter(&case_town).await;
+        let letter_other = letter(&case_other).await;
         let state = AppState { office: office.clone(), config: WebConfig { secure_cookies: false } };
-        Some(TestWeb { _dir: dir, pg, app: gongkai_web::app(state), office, county, town, other, case_town, case_other })
+        Some(TestWeb { _dir: dir, pg, app: gongkai_web::app(state), office, county, town, other, case_town, case_other, letter_town, letter_other })
     }
 
     /// Serves the console on a loopback port; returns its base URL (`http://127.0.0.1:N`).

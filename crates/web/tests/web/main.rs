@@ -5,6 +5,7 @@
 
 mod authz;
 mod browser;
+mod case_actions;
 mod helpers;
 mod intake;
 mod pages;

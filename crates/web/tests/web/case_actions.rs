@@ -1,0 +1,226 @@
+//! The case page's actions, the outcome guide, letters (HTML and DOCX) and the letter templates,
+//! through the router in process.
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use gongkai_report::read::doc::Block;
+use tower::ServiceExt as _;
+
+use crate::helpers::*;
+
+fn case_path(t: &TestWeb) -> String {
+    format!("/cases/{}", t.case_town.id.0)
+}
+
+async fn version(t: &TestWeb, s: &Session) -> String {
+    let page = t.get(&case_path(t), Some(s)).await;
+    hidden(&page.body, "seen").expect("the case page's forms carry the version")
+}
+
+/// The body's raw bytes (a DOCX).
+async fn bytes(t: &TestWeb, path: &str, s: &Session) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let req = Request::get(path).header(header::COOKIE, &s.cookie).body(Body::empty()).unwrap();
+    let res = t.app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    (status, headers, to_bytes(res.into_body(), 16 << 20).await.unwrap().to_vec())
+}
+
+fn letter_links(html: &str) -> Vec<String> {
+    html.match_indices("href=\"/letters/")
+        .map(|(i, _)| html[i + 6..].split('"').next().unwrap().to_string())
+        .filter(|h| !h.ends_with("/docx"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_correction_notice_is_sent_once_and_a_stale_form_is_refused_with_nothing_lost() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let path = case_path(&t);
+    let seen = version(&t, &s).await;
+    let form = |seen: &str, items: &str| {
+        vec![("csrf", s.csrf.clone()), ("seen", seen.to_string()), ("on", "2025-06-04".into()), ("items", items.to_string()), ("correct_by", "2025-06-20".into())]
+    };
+    let f = form(&seen, "1.请写明所需信息的名称或文号");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/correction"), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("发出补正通知") && page.body.contains("补正告知书"), "{}", page.body);
+    assert_eq!(letter_links(&page.body).len(), 2, "the fixture's letter and the notice's");
+
+    // A stale form (the version before the notice): 409, the message, what was typed kept.
+    let f = form(&seen, "再补一项：身份证明");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/correction"), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("再补一项：身份证明") && r.body.contains("保留"), "{}", r.body);
+
+    // Art. 30: once. With the current version the engine refuses it, its reason at the form.
+    let seen = version(&t, &s).await;
+    let f = form(&seen, "再补一项：身份证明");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/correction"), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("field-error") && r.body.contains("再补一项：身份证明"), "{}", r.body);
+    assert_eq!(letter_links(&t.get(&path, Some(&s)).await.body).len(), 2, "nothing issued");
+
+    // Bad input: a date that is no date, named.
+    let mut f = form(&seen, "x");
+    f[2].1 = "明天".into();
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/correction"), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("通知日期“明天”不是日期"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_officer_asks_for_an_extension_and_only_another_office_head_approves_it() {
+    let t = TestWeb::new().await;
+    let head = t.login("head").await;
+    let officer = t.login("officer").await;
+    let path = case_path(&t);
+    // The head assigns the officer.
+    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("officer", "officer")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // An empty choice is refused at the form.
+    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("officer", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("请选择承办人"));
+
+    let r = t
+        .post(&format!("{path}/extension"), Some(&officer), &[("csrf", &officer.csrf), ("on", "2025-06-27"), ("days", "10"), ("reason", "需要调取档案")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&officer)).await;
+    assert!(page.body.contains("需要调取档案") && page.body.contains("待审批"));
+    assert!(!page.body.contains("/extension/decide"), "the officer sees no approval form");
+    let request = hidden(&t.get(&path, Some(&head)).await.body, "request").expect("the head sees the approval form");
+    let decide = |s: &Session| vec![("csrf", s.csrf.clone()), ("request", request.clone()), ("decision", "approve".into()), ("on", "2025-06-30".into())];
+    let f = decide(&officer);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(t.post(&format!("{path}/extension/decide"), Some(&officer), &f).await.status, StatusCode::FORBIDDEN);
+    let f = decide(&head);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/extension/decide"), Some(&head), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&officer)).await;
+    assert!(page.body.contains("批准延期答复") && page.body.contains("延期答复告知书"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_guide_leads_step_by_step_to_the_reply_and_its_letter_in_html_and_docx() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let path = format!("{}/reply", case_path(&t));
+    let first = t.get(&path, Some(&s)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("这件申请属于哪种情形") && first.body.contains("value=\"kind=normal\""), "{}", first.body);
+    let seen = hidden(&first.body, "seen").unwrap();
+    let steps = ["kind=normal", "clear=yes", "info=yes", "whose=this", "exists=yes", "disclose=partly", "reason=third_party", "provide=paper"];
+    let mut answers: Vec<(&str, &str)> = vec![("csrf", &s.csrf), ("seen", &seen)];
+    let mut last = String::new();
+    for step in steps {
+        answers.push(("answer", step));
+        let r = t.post(&path, Some(&s), &answers).await;
+        assert_eq!(r.status, StatusCode::OK, "{step}: {}", r.body);
+        last = r.body;
+    }
+    assert!(last.contains("部分公开") && last.contains("第三十七条、第十五条") && last.contains("行政复议"), "{last}");
+    assert!(last.contains("name=\"record\""));
+    // An answer the guide does not offer: refused, back to the start.
+    let r = t.post(&path, Some(&s), &[("csrf", &s.csrf), ("seen", &seen), ("answer", "kind=whatever")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("没有选项"), "{}", r.body);
+
+    answers.extend([("record", "1"), ("on", "2025-06-30"), ("delivery", "post"), ("text", "")]);
+    let r = t.post(&path, Some(&s), &answers).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let letter = r.headers.get("location").unwrap().to_str().unwrap().to_string();
+    assert!(letter.starts_with("/letters/"));
+    let case = t.get(&case_path(&t), Some(&s)).await;
+    assert!(case.body.contains("部分公开") && !case.body.contains("id=\"actions\""), "closed: no actions");
+
+    let html = t.get(&letter, Some(&s)).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains("政府信息部分公开告知书") && html.body.contains("信息公开〔2025〕2号"), "{}", html.body);
+    let (status, headers, docx) = bytes(&t, &format!("{letter}/docx"), &s).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("content-type").unwrap().to_str().unwrap().contains("wordprocessingml"));
+    let doc = gongkai_report::read::docx::to_doc(&docx).unwrap();
+    let paras: Vec<String> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Para { text, .. } => Some(text.to_string()),
+            Block::Table { .. } => None,
+        })
+        .collect();
+    assert_eq!(paras[0], "政府信息部分公开告知书");
+    assert_eq!(paras[1], "信息公开〔2025〕2号");
+    assert_eq!(paras[2], "张三：");
+    assert!(paras.iter().any(|p| p.contains("第三十七条") && p.contains("不予公开")), "{paras:?}");
+    assert!(paras.iter().any(|p| p.contains("六十日内向岚皋县人民政府申请行政复议")), "{paras:?}");
+    assert_eq!(&paras[paras.len() - 2..], ["民主镇人民政府", "2025年6月30日"]);
+    // Another township's user: not found.
+    assert_eq!(t.get(&format!("/letters/{}", t.letter_other.id), Some(&s)).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_fee_notice_takes_the_calculators_amount_and_bad_numbers_are_named() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let path = case_path(&t);
+    let seen = version(&t, &s).await;
+    let fee = |pages: &'static str| {
+        vec![("csrf", s.csrf.clone()), ("seen", seen.clone()), ("on", "2025-06-05".into()), ("method", "per_page".into()), ("pages", pages.into()), ("how_to_pay", "到财务室缴纳".into())]
+    };
+    let f = fee("很多");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/fee"), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("页数“很多”不是有效的数字") && r.body.contains("到财务室缴纳"), "{}", r.body);
+    let f = fee("40");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(t.post(&format!("{path}/fee"), Some(&s), &f).await.status, StatusCode::SEE_OTHER);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("100 元") && page.body.contains("收费通知书"), "{}", page.body);
+    // The payment through the events form.
+    let seen = version(&t, &s).await;
+    let r = t.post(&format!("{path}/events"), Some(&s), &[("csrf", &s.csrf), ("seen", &seen), ("kind", "fee_paid"), ("on", "2025-06-10")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(t.get(&path, Some(&s)).await.body.contains("缴纳信息处理费"));
+    // A kind the form does not offer.
+    let seen = version(&t, &s).await;
+    let r = t.post(&format!("{path}/events"), Some(&s), &[("csrf", &s.csrf), ("seen", &seen), ("kind", "replied"), ("on", "2025-06-10")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn an_administrator_edits_previews_and_resets_a_letter_template() {
+    let t = TestWeb::new().await;
+    let s = t.login("admin").await;
+    let base = format!("/agencies/{}/letters", t.town.id.0);
+    let list = t.get(&base, Some(&s)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("补正告知书") && list.body.contains("默认模板"));
+    let page = t.get(&format!("{base}/correction"), Some(&s)).await;
+    assert!(page.body.contains("预览") && page.body.contains("政府信息公开申请补正告知书"));
+    let body = gongkai_app::letters::kind("correction").unwrap().default.replace("特此告知。", "特此告知，谢谢配合。");
+    let r = t.post(&format!("{base}/correction"), Some(&s), &[("csrf", &s.csrf), ("action", "preview"), ("body", &body)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("谢谢配合") && r.body.contains("民主镇人民政府"));
+    let bad = body.replace("{{补正事项}}", "{{无此项}}");
+    let r = t.post(&format!("{base}/correction"), Some(&s), &[("csrf", &s.csrf), ("action", "save"), ("body", &bad)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("无此项"), "{}", r.body);
+    let r = t.post(&format!("{base}/correction"), Some(&s), &[("csrf", &s.csrf), ("action", "save"), ("body", &body)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(t.get(&base, Some(&s)).await.body.contains("本机关模板"));
+    let r = t.post(&format!("{base}/correction"), Some(&s), &[("csrf", &s.csrf), ("action", "reset")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(!t.get(&base, Some(&s)).await.body.contains("本机关模板"));
+    // The officer may not.
+    let o = t.login("officer").await;
+    assert_eq!(t.get(&base, Some(&o)).await.status, StatusCode::FORBIDDEN);
+}
