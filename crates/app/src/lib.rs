@@ -8,6 +8,7 @@
 //! its answer.
 
 pub mod annual;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod clock;

@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{cases, dashboard, intake};
+use crate::pages::{account, audit, cases, dashboard, intake};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -79,6 +79,10 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/intake/ledger", Staff(Right::Register, Own), get(intake::ledger_form)),
         upload(r(Method::POST, "/intake/ledger", Staff(Right::Register, Own), post(intake::ledger_upload))),
         r(Method::GET, "/cases/export", Staff(Right::Read, Own), get(cases::export)),
+        r(Method::GET, "/password", Staff(Right::Read, Own), get(account::page)),
+        r(Method::POST, "/password", Staff(Right::Read, Own), post(account::change)),
+        r(Method::GET, "/audit", Staff(Right::ReadAudit, Own), get(audit::page)),
+        r(Method::POST, "/audit/verify", Staff(Right::Administer, Own), post(audit::verify)),
     ]
 }
 

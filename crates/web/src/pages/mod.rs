@@ -2,6 +2,8 @@
 //! (`templates/base.html`) with a [`Chrome`]: who is logged in, the navigation they may use, and
 //! the CSRF token for the forms on the page.
 
+pub mod account;
+pub mod audit;
 pub mod cases;
 pub mod dashboard;
 pub mod form;

@@ -3,6 +3,8 @@
 //! real Chromium.
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests: a failed unwrap or expectation is a failed test")]
 
+mod account;
+mod audit;
 mod authz;
 mod helpers;
 mod intake;
