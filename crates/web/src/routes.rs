@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{account, audit, cases, dashboard, intake};
+use crate::pages::{account, audit, cases, dashboard, intake, registers};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -79,6 +79,15 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/intake/ledger", Staff(Right::Register, Own), get(intake::ledger_form)),
         upload(r(Method::POST, "/intake/ledger", Staff(Right::Register, Own), post(intake::ledger_upload))),
         r(Method::GET, "/cases/export", Staff(Right::Read, Own), get(cases::export)),
+        r(Method::GET, "/registers", Staff(Right::Read, Own), get(registers::index)),
+        r(Method::GET, "/registers/{agency}", Staff(Right::Read, Agency), get(registers::page)),
+        r(Method::POST, "/registers/{agency}/appeals", Staff(Right::EditRegister, Agency), post(registers::add_appeal)),
+        r(Method::POST, "/registers/{agency}/appeals/close", Staff(Right::EditRegister, Agency), post(registers::close_appeal)),
+        r(Method::POST, "/registers/{agency}/appeals/correct", Staff(Right::Correct, Agency), post(registers::correct_appeal)),
+        r(Method::POST, "/registers/{agency}/documents", Staff(Right::EditRegister, Agency), post(registers::add_document)),
+        r(Method::POST, "/registers/{agency}/documents/repeal", Staff(Right::EditRegister, Agency), post(registers::repeal_document)),
+        r(Method::POST, "/registers/{agency}/documents/correct", Staff(Right::Correct, Agency), post(registers::correct_document)),
+        r(Method::POST, "/registers/{agency}/counts", Staff(Right::EditRegister, Agency), post(registers::set_counts)),
         r(Method::GET, "/password", Staff(Right::Read, Own), get(account::page)),
         r(Method::POST, "/password", Staff(Right::Read, Own), post(account::change)),
         r(Method::GET, "/audit", Staff(Right::ReadAudit, Own), get(audit::page)),

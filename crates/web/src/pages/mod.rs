@@ -8,6 +8,7 @@ pub mod cases;
 pub mod dashboard;
 pub mod form;
 pub mod intake;
+pub mod registers;
 
 use gongkai_app::auth::Right;
 use gongkai_app::model::CaseState;

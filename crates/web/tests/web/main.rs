@@ -9,3 +9,4 @@ mod authz;
 mod helpers;
 mod intake;
 mod pages;
+mod registers;
