@@ -28,7 +28,7 @@ pub mod transfer;
 /// The record types the use cases speak (the front ends never reach the store itself).
 pub mod model {
     pub use gongkai_store::{
-        Agency, AgencyId, AgencyLevel, AgencySettings, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
+        Agency, AgencyId, AgencyLevel, AgencySettings, AgencyUpdate, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
         Applicant, ApplicantKind, Application, ApplicationId, AuditEntry, AuditVerification, Backend, CaseFields,
         CaseState, CaseSummary, Channel, Closing, DeliveryMode, Document, DocumentId, DocumentKind, Event, EventDetail,
         EventKind, ExtensionRequest, ExtensionStatus, MAX_FEE_YUAN, NewAppeal, Outcome, Party, ReportStatus, Role,

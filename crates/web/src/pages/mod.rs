@@ -3,6 +3,7 @@
 //! the CSRF token for the forms on the page.
 
 pub mod account;
+pub mod admin;
 pub mod audit;
 pub mod cases;
 pub mod dashboard;

@@ -4,6 +4,7 @@
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests: a failed unwrap or expectation is a failed test")]
 
 mod account;
+mod admin;
 mod audit;
 mod authz;
 mod helpers;
