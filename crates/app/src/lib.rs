@@ -8,6 +8,7 @@
 //! its answer.
 
 pub mod annual;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod clock;
@@ -31,7 +32,7 @@ pub mod transfer;
 /// The record types the use cases speak (the front ends never reach the store itself).
 pub mod model {
     pub use gongkai_store::{
-        Agency, AgencyId, AgencyLevel, AgencySettings, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
+        Agency, AgencyId, AgencyLevel, AgencySettings, AgencyUpdate, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
         Applicant, ApplicantKind, Application, ApplicationId, AuditCheck, AuditEntry, AuditVerification, Backend, CaseFields,
         CaseState, CaseSummary, Channel, Closing, DeliveryMode, Document, DocumentId, DocumentKind, Event, EventDetail,
         EventKind, ExtensionRequest, ExtensionStatus, Letter, MAX_FEE_YUAN, NewAppeal, Outcome, Party, ReportStatus, Role,

@@ -173,6 +173,8 @@ storage_api! {
     fn establish_agency(&self, ctx: &Ctx, agency: NewAgency, admin: AdminAccount) -> (Agency, User);
     /// Replaces an agency's settings.
     fn update_agency_settings(&self, ctx: &Ctx, id: AgencyId, settings: AgencySettings) -> Agency;
+    /// Renames an agency, sets its calendar region and replaces its settings.
+    fn update_agency(&self, ctx: &Ctx, id: AgencyId, update: AgencyUpdate) -> Agency;
     /// One agency.
     fn agency(&self, id: AgencyId) -> Agency;
     /// An agency by its exact name.

@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{case_actions, cases, dashboard, intake, letters};
+use crate::pages::{account, admin, audit, case_actions, cases, dashboard, intake, letters, registers};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -95,6 +95,27 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/agencies/{agency}/letters", Staff(Right::Administer, Agency), get(letters::templates)),
         r(Method::GET, "/agencies/{agency}/letters/{kind}", Staff(Right::Administer, Agency), get(letters::template)),
         r(Method::POST, "/agencies/{agency}/letters/{kind}", Staff(Right::Administer, Agency), post(letters::save_template)),
+        r(Method::GET, "/registers", Staff(Right::Read, Own), get(registers::index)),
+        r(Method::GET, "/registers/{agency}", Staff(Right::Read, Agency), get(registers::page)),
+        r(Method::POST, "/registers/{agency}/appeals", Staff(Right::EditRegister, Agency), post(registers::add_appeal)),
+        r(Method::POST, "/registers/{agency}/appeals/close", Staff(Right::EditRegister, Agency), post(registers::close_appeal)),
+        r(Method::POST, "/registers/{agency}/appeals/correct", Staff(Right::Correct, Agency), post(registers::correct_appeal)),
+        r(Method::POST, "/registers/{agency}/documents", Staff(Right::EditRegister, Agency), post(registers::add_document)),
+        r(Method::POST, "/registers/{agency}/documents/repeal", Staff(Right::EditRegister, Agency), post(registers::repeal_document)),
+        r(Method::POST, "/registers/{agency}/documents/correct", Staff(Right::Correct, Agency), post(registers::correct_document)),
+        r(Method::POST, "/registers/{agency}/counts", Staff(Right::EditRegister, Agency), post(registers::set_counts)),
+        r(Method::GET, "/admin", Staff(Right::Administer, Own), get(admin::page)),
+        r(Method::POST, "/admin/users", Staff(Right::Administer, Own), post(admin::create_user)),
+        r(Method::POST, "/admin/users/disable", Staff(Right::Administer, Own), post(admin::disable_user)),
+        r(Method::POST, "/admin/users/roles", Staff(Right::Administer, Own), post(admin::change_role)),
+        r(Method::POST, "/admin/users/password", Staff(Right::Administer, Own), post(admin::reset_password)),
+        r(Method::POST, "/admin/agencies", Staff(Right::Administer, Own), post(admin::create_agency)),
+        r(Method::GET, "/admin/agencies/{agency}", Staff(Right::Administer, Agency), get(admin::settings)),
+        r(Method::POST, "/admin/agencies/{agency}", Staff(Right::Administer, Agency), post(admin::save_settings)),
+        r(Method::GET, "/password", Staff(Right::Read, Own), get(account::page)),
+        r(Method::POST, "/password", Staff(Right::Read, Own), post(account::change)),
+        r(Method::GET, "/audit", Staff(Right::ReadAudit, Own), get(audit::page)),
+        r(Method::POST, "/audit/verify", Staff(Right::Administer, Own), post(audit::verify)),
     ]
 }
 

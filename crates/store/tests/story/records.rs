@@ -49,7 +49,7 @@ pub async fn every_kind_of_write(s: &Store) -> Seeded {
         settings: AgencySettings::default(),
     };
     let (dept, _admin) = s.establish_agency(&ctx(), dept, AdminAccount::New(user("admin"))).await.unwrap();
-    let settings = AgencySettings { review_chain: vec!["办公室主任".into(), "分管领导".into()], report_deadline: Some("01-31".into()) };
+    let settings = AgencySettings { review_chain: vec!["办公室主任".into(), "分管领导".into()], report_deadline: Some("01-31".into()), ..AgencySettings::default() };
     s.update_agency_settings(&ctx(), dept.id, settings).await.unwrap();
     let officer = s.create_user(&ctx(), user("officer")).await.unwrap().id;
     let head = s.create_user(&ctx(), user("head")).await.unwrap().id;

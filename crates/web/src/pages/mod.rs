@@ -2,12 +2,16 @@
 //! (`templates/base.html`) with a [`Chrome`]: who is logged in, the navigation they may use, and
 //! the CSRF token for the forms on the page.
 
+pub mod account;
+pub mod admin;
+pub mod audit;
 pub mod case_actions;
 pub mod cases;
 pub mod dashboard;
 pub mod form;
 pub mod intake;
 pub mod letters;
+pub mod registers;
 
 use gongkai_app::auth::Right;
 use gongkai_app::model::CaseState;

@@ -46,7 +46,6 @@ pub struct TestWeb {
     pub pg: Option<(String, String)>,
     pub office: Office,
     pub app: Router,
-    #[expect(dead_code, reason = "for the tests of county pages")]
     pub county: Agency,
     /// 民主镇人民政府: where the users work.
     pub town: Agency,
@@ -200,7 +199,12 @@ impl TestWeb {
 
     /// Logs in through the form and reads the session's CSRF token off the desk.
     pub async fn login(&self, login: &str) -> Session {
-        let r = self.post("/login", None, &[("login", login), ("password", PASSWORD)]).await;
+        self.login_with(login, PASSWORD).await
+    }
+
+    /// Logs in with a password.
+    pub async fn login_with(&self, login: &str, password: &str) -> Session {
+        let r = self.post("/login", None, &[("login", login), ("password", password)]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "login {login}: {}", r.body);
         let set = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
         assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
