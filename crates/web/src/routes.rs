@@ -11,7 +11,7 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{cases, dashboard};
+use crate::pages::{cases, checker, dashboard, reports, supervision};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -54,6 +54,11 @@ fn r(method: Method, path: &'static str, access: Access, handler: MethodRouter<A
     RouteSpec { method, path, access, upload: false, handler }
 }
 
+/// A route that takes an upload (the larger body limit).
+fn up(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteSpec {
+    RouteSpec { method, path, access, upload: true, handler }
+}
+
 /// The registry.
 pub fn routes() -> Vec<RouteSpec> {
     use Access::*;
@@ -67,6 +72,20 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/", Staff(Right::Read, Own), get(dashboard::page)),
         r(Method::GET, "/cases", Staff(Right::Read, Own), get(cases::list)),
         r(Method::GET, "/cases/{id}", Staff(Right::Read, Case), get(cases::show)),
+        r(Method::GET, "/reports", Staff(Right::Read, Own), get(reports::list)),
+        r(Method::GET, "/reports/{agency}/{year}", Staff(Right::Read, Agency), get(reports::show)),
+        r(Method::POST, "/reports/{agency}/{year}/generate", Staff(Right::EditReport, Agency), post(reports::generate)),
+        r(Method::POST, "/reports/{agency}/{year}/draft", Staff(Right::EditReport, Agency), post(reports::draft)),
+        r(Method::POST, "/reports/{agency}/{year}/lock", Staff(Right::LockReport, Agency), post(reports::lock)),
+        r(Method::POST, "/reports/{agency}/{year}/publish", Staff(Right::PublishReport, Agency), post(reports::publish)),
+        r(Method::POST, "/reports/{agency}/{year}/correct", Staff(Right::Correct, Agency), post(reports::correct)),
+        r(Method::GET, "/reports/{agency}/{year}/drill", Staff(Right::Read, Agency), get(reports::drill)),
+        r(Method::GET, "/reports/{agency}/{year}/download/{format}", Staff(Right::Read, Agency), get(reports::download)),
+        r(Method::GET, "/checker", Staff(Right::Read, Own), get(checker::form)),
+        up(Method::POST, "/checker", Staff(Right::Read, Own), post(checker::upload)),
+        r(Method::GET, "/supervision", Staff(Right::Supervise, Own), get(supervision::current)),
+        r(Method::GET, "/supervision/{year}", Staff(Right::Supervise, Own), get(supervision::page)),
+        r(Method::GET, "/supervision/{year}/download/{format}", Staff(Right::Supervise, Own), get(supervision::download)),
     ]
 }
 

@@ -3,7 +3,11 @@
 //! the CSRF token for the forms on the page.
 
 pub mod cases;
+pub mod checker;
 pub mod dashboard;
+pub mod report_view;
+pub mod reports;
+pub mod supervision;
 
 use gongkai_app::auth::Right;
 use gongkai_app::model::CaseState;
@@ -45,6 +49,7 @@ const AREAS: &[(&str, &str, Option<Right>)] = &[
     ("/intake", "登记", Some(Right::Register)),
     ("/reports", "年度报告", None),
     ("/checker", "报告检查", None),
+    ("/supervision", "县级督查", Some(Right::Supervise)),
     ("/registers", "登记簿", None),
     ("/admin", "系统管理", Some(Right::Administer)),
     ("/audit", "审计日志", Some(Right::ReadAudit)),
