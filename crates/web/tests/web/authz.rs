@@ -19,6 +19,8 @@ fn fill(path: &str, t: &TestWeb, other: bool) -> String {
             "id" => if other { t.case_other.id.0 } else { t.case_town.id.0 }.to_string(),
             "agency" => if other { t.other.id.0 } else { t.town.id.0 }.to_string(),
             "name" => "app.css".to_string(),
+            "year" => "2025".to_string(),
+            "format" => "txt".to_string(),
             p => panic!("the authorization table has no fixture for the path parameter {{{p}}} of {path}: add one"),
         };
         out.push_str(&value);

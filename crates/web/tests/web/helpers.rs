@@ -32,7 +32,6 @@ pub struct TestWeb {
     pub _dir: TempDir,
     pub office: Office,
     pub app: Router,
-    #[expect(dead_code, reason = "for the tests of county pages")]
     pub county: Agency,
     /// 民主镇人民政府: where the users work.
     pub town: Agency,
@@ -101,6 +100,30 @@ impl TestWeb {
         }
         let body = serde_urlencoded::to_string(form).unwrap();
         self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Posts a multipart form: `(name, file name, content)`, in order.
+    pub async fn post_multipart(&self, path: &str, session: &Session, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
+        let boundary = "gongkai-test-boundary-7d2c";
+        let mut body: Vec<u8> = Vec::new();
+        for (name, file, content) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+            }
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(header::COOKIE, &session.cookie)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
     }
 
     /// Logs in through the form and reads the session's CSRF token off the desk.

@@ -6,3 +6,4 @@
 mod authz;
 mod helpers;
 mod pages;
+mod reports;
