@@ -11,7 +11,9 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{account, admin, audit, case_actions, cases, dashboard, intake, letters, registers};
+use crate::pages::{
+    account, admin, audit, case_actions, cases, checker, dashboard, intake, letters, registers, reports, supervision,
+};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -116,6 +118,20 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::POST, "/password", Staff(Right::Read, Own), post(account::change)),
         r(Method::GET, "/audit", Staff(Right::ReadAudit, Own), get(audit::page)),
         r(Method::POST, "/audit/verify", Staff(Right::Administer, Own), post(audit::verify)),
+        r(Method::GET, "/reports", Staff(Right::Read, Own), get(reports::list)),
+        r(Method::GET, "/reports/{agency}/{year}", Staff(Right::Read, Agency), get(reports::show)),
+        r(Method::POST, "/reports/{agency}/{year}/generate", Staff(Right::EditReport, Agency), post(reports::generate)),
+        r(Method::POST, "/reports/{agency}/{year}/draft", Staff(Right::EditReport, Agency), post(reports::draft)),
+        r(Method::POST, "/reports/{agency}/{year}/lock", Staff(Right::LockReport, Agency), post(reports::lock)),
+        r(Method::POST, "/reports/{agency}/{year}/publish", Staff(Right::PublishReport, Agency), post(reports::publish)),
+        r(Method::POST, "/reports/{agency}/{year}/correct", Staff(Right::Correct, Agency), post(reports::correct)),
+        r(Method::GET, "/reports/{agency}/{year}/drill", Staff(Right::Read, Agency), get(reports::drill)),
+        r(Method::GET, "/reports/{agency}/{year}/download/{format}", Staff(Right::Read, Agency), get(reports::download)),
+        r(Method::GET, "/checker", Staff(Right::Read, Own), get(checker::form)),
+        upload(r(Method::POST, "/checker", Staff(Right::Read, Own), post(checker::upload))),
+        r(Method::GET, "/supervision", Staff(Right::Supervise, Own), get(supervision::current)),
+        r(Method::GET, "/supervision/{year}", Staff(Right::Supervise, Own), get(supervision::page)),
+        r(Method::GET, "/supervision/{year}/download/{format}", Staff(Right::Supervise, Own), get(supervision::download)),
     ]
 }
 

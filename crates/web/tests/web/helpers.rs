@@ -178,20 +178,30 @@ impl TestWeb {
 
     /// Posts a multipart form: the text fields in order, then the file as `file`.
     pub async fn upload(&self, path: &str, session: &Session, fields: &[(&str, &str)], filename: &str, file: &[u8]) -> Reply {
-        let boundary = "gongkai-test-boundary-7d3f";
+        let mut parts: Vec<(&str, Option<&str>, &[u8])> = fields.iter().map(|(k, v)| (*k, None, v.as_bytes())).collect();
+        parts.push(("file", Some(filename), file));
+        self.post_multipart(path, session, &parts).await
+    }
+
+    /// Posts a multipart form: `(name, file name, content)`, in order.
+    pub async fn post_multipart(&self, path: &str, session: &Session, parts: &[(&str, Option<&str>, &[u8])]) -> Reply {
+        let boundary = "gongkai-test-boundary-7d2c";
         let mut body: Vec<u8> = Vec::new();
-        for (k, v) in fields {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        for (name, file, content) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file {
+                Some(f) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+            }
+            body.extend_from_slice(content);
+            body.extend_from_slice(b"\r\n");
         }
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
-                .as_bytes(),
-        );
-        body.extend_from_slice(file);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let req = Request::post(path)
-            .header(header::COOKIE, &session.cookie)
             .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(header::COOKIE, &session.cookie)
             .body(Body::from(body))
             .unwrap();
         self.send(req).await

@@ -13,4 +13,5 @@ mod helpers;
 mod intake;
 mod pages;
 mod registers;
+mod reports;
 mod webdriver;
