@@ -106,12 +106,138 @@ fn story(db: Db) {
     d.goto(&format!("{base}{town_case}"));
     assert!(!d.text().contains("村道修建资金"), "{}", d.text());
 
-    // The county supervisor reads 民主镇's case, and is offered no action on it.
+    // --- A letter application from intake to the reply letter. ---
+    login(&d, &base, "registrar");
+    d.goto(&format!("{base}/intake"));
+    d.set_value("select[name=agency]", &web.town.id.0.to_string());
+    d.set_value("select[name=channel]", "registered_post");
+    d.set_value("input[name=received_on]", "2025-06-23");
+    d.fill("input[name=name]", "李明");
+    d.fill("input[name=contact]", "13800000000");
+    d.fill("textarea[name=content]", "2024年度本镇农村公路养护资金的分配和使用情况");
+    d.click_on("button[name=step][value=preview]");
+    d.find("button[name=step][value=save]");
+    capture(&d, db, "intake-preview");
+    d.click_on("button[name=step][value=save]");
+    d.find(".receipt");
+    let receipt = d.text();
+    assert!(d.url().contains("/receipts/"), "{}", d.url());
+    assert!(receipt.contains("查询码") && receipt.contains("李明"), "{receipt}");
+    let id: i64 = d.url().rsplit('/').next().unwrap().parse().unwrap();
+    let case = format!("{base}/cases/{id}");
+    capture(&d, db, "receipt");
+
+    // The officer sends a 补正 notice, records the correction, and asks for an extension.
+    login(&d, &base, "officer");
+    d.goto(&case);
+    d.click_on("#form-correction summary");
+    d.fill("#form-correction textarea[name=items]", "请写明所需信息的具体年份和村名");
+    d.set_value("#form-correction input[name=on]", "2025-06-24");
+    d.set_value("#form-correction input[name=correct_by]", "2025-07-10");
+    d.click_on("#form-correction button[type=submit]");
+    // The notice is issued with its numbered letter, ready to print.
+    d.find("main .letter, main section.clock");
+    d.goto(&case);
+    assert!(d.text().contains("补正告知书"), "{}", d.text());
+    let letter = d.attr_of("a[href^='/letters/']:not([href$='/docx']), a[href*='/letters/']:not([href$='/docx'])", "href");
+    d.goto(&letter);
+    d.find(".letter");
+    assert!(d.text().contains("〔2025〕") && d.text().contains("补正"), "{}", d.text());
+    capture(&d, db, "letter");
+    d.goto(&case);
+    d.click_on("#form-event summary");
+    d.set_value("#form-event select[name=kind]", "correction_received");
+    d.set_value("#form-event input[name=on]", "2025-06-27");
+    d.click_on("#form-event button[type=submit]");
+    d.find("section.clock");
+    assert!(d.text().contains("收到补正"), "{}", d.text());
+    d.click_on("#form-extension summary");
+    d.fill("#form-extension textarea[name=reason]", "需调取各村养护台账，工作量大");
+    d.set_value("#form-extension input[name=on]", "2025-06-30");
+    d.click_on("#form-extension button[type=submit]");
+    d.find("section.clock");
+    // The officer cannot approve their own request: no approval form for them.
+    assert!(!d.has("form[action$='/extension/decide']"), "the officer is offered the approval");
+    capture(&d, db, "case-actions");
+
+    // The office head approves it.
+    login(&d, &base, "head");
+    d.goto(&case);
+    d.click_on("form[action$='/extension/decide'] input[value=approve]");
+    d.click_on("form[action$='/extension/decide'] button[type=submit]");
+    d.find("main .letter, main section.clock");
+    d.goto(&case);
+    assert!(d.text().contains("延期答复告知书"), "{}", d.text());
+
+    // The officer answers through the outcome guide and downloads the letter as DOCX.
+    login(&d, &base, "officer");
+    d.goto(&format!("{case}/reply"));
+    // Each step: the first answer offered (the request is clear, it is government information,
+    // held by this agency, may be disclosed…), until the guide shows the reply to record.
+    for step in 0.. {
+        assert!(step < 12, "the guide did not end: {}", d.text());
+        d.find("input[name=answer][type=radio], input[name=record]");
+        if !d.has("input[name=answer][type=radio]") {
+            break;
+        }
+        let before = d.source();
+        d.click_on("input[name=answer][type=radio]");
+        d.click_on("form[action$='/reply'] button[type=submit]");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while d.source() == before && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    capture(&d, db, "reply-guide");
+    d.click_on("input[name=record] ~ button[type=submit]");
+    d.find("main .letter, main section.clock");
+    d.goto(&case);
+    let answered = d.text();
+    assert!(answered.contains("已办结") || answered.contains("已答复"), "{answered}");
+    let docx = d.attr_of("a[href$='/docx']", "href");
+    let (status, mime, len) = d.download(&docx);
+    assert_eq!(status, 200, "{docx}");
+    assert!(mime.contains("wordprocessingml") && len > 1000, "{mime} {len}");
+
+    // --- The annual report: generated, drilled into, locked by the clerk, published by a leader. ---
+    let report = format!("{base}/reports/{}/2025", web.town.id.0);
+    login(&d, &base, "registrar");
+    d.goto(&report);
+    d.click_on("form[action$='/generate'] button");
+    d.find("form[action$='/draft']");
+    d.fill("textarea[name=s5]", "一是答复文书的规范性有待提高。二是将加强培训，严格按期限答复。");
+    d.click_on("form[action$='/draft'] button[type=submit]");
+    d.find("form[action$='/lock']");
+    capture(&d, db, "report");
+    let drill = d.attr_of("table a[href*='/drill']", "href");
+    d.goto(&drill);
+    assert!(d.text().contains("民主-2025-001") || d.has("a[href^='/cases/']"), "{}", d.text());
+    d.goto(&report);
+    d.click_on("form[action$='/lock'] button");
+    d.find("main");
+    assert!(d.text().contains("已锁定"), "{}", d.text());
+    login(&d, &base, "leader");
+    d.goto(&report);
+    d.click_on("form[action$='/publish'] button");
+    d.find("main");
+    assert!(d.text().contains("已发布"), "{}", d.text());
+
+    // The county supervisor sees it among the agencies and can change nothing.
     login(&d, &base, "supervisor");
+    d.goto(&format!("{base}/supervision/2025"));
+    assert!(d.text().contains("民主镇人民政府"), "{}", d.text());
+    capture(&d, db, "supervision");
+    d.goto(&report);
+    assert!(!d.has("main form[method=post]"), "the supervisor is offered a change to the report");
     d.goto(&format!("{base}{town_case}"));
     d.find("section.clock");
     assert!(!d.has("main form[method=post]"), "the supervisor is offered a change: {}", d.source());
     capture(&d, db, "case-supervisor");
+
+    // The clerk of another township: 民主镇's report and case are closed to them.
+    login(&d, &base, "yanmen");
+    d.goto(&report);
+    assert!(d.text().starts_with("404") || d.text().starts_with("403"), "{}", d.text());
 
     drop(d);
     rt.block_on(web.finish());

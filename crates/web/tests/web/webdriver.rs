@@ -185,7 +185,11 @@ impl Driver {
             let path = format!("/session/{}/element", self.session);
             match self.raw("POST", &path, Some(&json!({"using": "css selector", "value": css}))) {
                 Ok(v) => return Element(v[ELEMENT].as_str().unwrap().to_string()),
-                Err(e) if Instant::now() > deadline => panic!("no element {css} on {}: {e}", self.url()),
+                Err(_) if Instant::now() > deadline => {
+                    let all: Vec<char> = self.text().chars().collect();
+                    let text: String = all[all.len().saturating_sub(2000)..].iter().collect();
+                    panic!("no element {css} on {}; the page says:\n{text}", self.url())
+                }
                 Err(_) => std::thread::sleep(Duration::from_millis(100)),
             }
         }
@@ -202,10 +206,21 @@ impl Driver {
         self.cmd("POST", &format!("/element/{}/click", e.0), Some(json!({})));
     }
 
-    /// Clicks the first element matching `css`.
+    /// Clicks the first element matching `css`. A page still being replaced (the element went
+    /// stale between finding and clicking) is waited for, up to 10 s.
     pub fn click_on(&self, css: &str) {
-        let e = self.find(css);
-        self.click(&e);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let e = self.find(css);
+            let path = format!("/session/{}/element/{}/click", self.session, e.0);
+            match self.raw("POST", &path, Some(&json!({}))) {
+                Ok(_) => return,
+                Err(err) if err.contains("stale element") && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(err) => panic!("click on {css}: {err}"),
+            }
+        }
     }
 
     /// Replaces the value of a form field by typing `text`.
@@ -213,6 +228,37 @@ impl Driver {
         let e = self.find(css);
         self.cmd("POST", &format!("/element/{}/clear", e.0), Some(json!({})));
         self.cmd("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text })));
+    }
+
+    /// Sets a field's value directly (date inputs and selects, whose typing depends on the
+    /// browser's locale), as a user's choice would.
+    pub fn set_value(&self, css: &str, value: &str) {
+        self.find(css);
+        let js = format!(
+            "const e = document.querySelector({}); e.value = {}; e.dispatchEvent(new Event('change', {{bubbles: true}}));",
+            json!(css),
+            json!(value)
+        );
+        self.script(&js);
+    }
+
+    /// Fetches a URL with the page's session (a download): status, content type, body length.
+    pub fn download(&self, url: &str) -> (i64, String, i64) {
+        let js = format!(
+            "const x = new XMLHttpRequest(); x.open('GET', {}, false); x.overrideMimeType('text/plain; charset=x-user-defined'); \
+             x.send(); return [x.status, x.getResponseHeader('content-type') || '', x.responseText.length];",
+            json!(url)
+        );
+        let v = self.script(&js);
+        (v[0].as_i64().unwrap_or(0), v[1].as_str().unwrap_or_default().to_string(), v[2].as_i64().unwrap_or(0))
+    }
+
+    /// An attribute of the first element matching `css` (resolved as the browser resolves it:
+    /// an `href` is absolute).
+    pub fn attr_of(&self, css: &str, name: &str) -> String {
+        let e = self.find(css);
+        let v = self.cmd("GET", &format!("/element/{}/property/{name}", e.0), None);
+        v.as_str().unwrap_or_default().to_string()
     }
 
     /// An element's visible text.
