@@ -207,6 +207,12 @@ fn story(db: Db) {
     d.find("form[action$='/draft']");
     d.fill("textarea[name=s5]", "一是答复文书的规范性有待提高。二是将加强培训，严格按期限答复。");
     d.click_on("form[action$='/draft'] button[type=submit]");
+    // Saved: the placeholder's error finding is gone from the page.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while d.text().contains("PLACEHOLDER_TEXT") {
+        assert!(std::time::Instant::now() < deadline, "section 五 still a placeholder after saving: {}", d.text());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     d.find("form[action$='/lock']");
     capture(&d, db, "report");
     let drill = d.attr_of("table a[href*='/drill']", "href");
