@@ -286,6 +286,33 @@ fn years(s: &str) -> impl Iterator<Item = (u16, usize, usize)> + '_ {
     })
 }
 
+/// A statistical period whose date lost its 年 and 月 (`自202011日起至20201231日止`, a copy
+/// that dropped the characters between the digits): a run of six to eight digits before 日 that
+/// is a year and 1 January (`11`, `011`, `101`, `0101`) or 31 December (`1231`).
+fn run_together_period(p: &str) -> Option<u16> {
+    let b = p.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let len = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = p[i + len..].trim_start_matches(is_blank);
+        if (6..=8).contains(&len) && after.starts_with('日') {
+            let (y, md) = (&p[i..i + 4], &p[i + 4..i + len]);
+            if matches!(md, "11" | "011" | "101" | "0101" | "1231")
+                && let Ok(y) = y.parse::<u16>()
+                && (2008..=2100).contains(&y)
+            {
+                return Some(y);
+            }
+        }
+        i += len;
+    }
+    None
+}
+
 /// The report year: a title line (`…2024年…报告`), else the statistical period (`统计期限…
 /// 2024年1月1日`), else the first paragraph opening with a year (`2024年，…`).
 fn detect_year(items: &[Item<'_, '_>]) -> Option<u16> {
@@ -304,6 +331,12 @@ fn detect_year(items: &[Item<'_, '_>]) -> Option<u16> {
             if after.starts_with("1月1日") || after.starts_with("01月01") {
                 return Some(y);
             }
+        }
+    }
+    // 2b. the period with its digits run together (自202011日起至20201231日止)
+    for p in paras() {
+        if let Some(y) = run_together_period(p) {
+            return Some(y);
         }
     }
     // 3. a paragraph (or a long crawled line) opening with the year
@@ -1668,6 +1701,14 @@ fn small_number(s: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_with_its_digits_run_together_gives_the_year() {
+        assert_eq!(run_together_period("本报告所列数据的统计期限自202011日起至20201231日止。"), Some(2020));
+        assert_eq!(run_together_period("统计期限自2023年1月1日"), None);
+        assert_eq!(run_together_period("电话 05278359305日"), None);
+        assert_eq!(run_together_period("20240101 日"), Some(2024));
+    }
 
     #[test]
     fn values_parse_as_printed() {
