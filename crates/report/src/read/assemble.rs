@@ -383,6 +383,8 @@ struct Assembler<'a> {
     exact_sections: [bool; 6],
     /// The site's footer was met after section 六: the rest is not the report.
     footer: bool,
+    /// Images met (`<img>`): the section they stand in (index), their source, line.
+    images: Vec<(Option<usize>, String, u32)>,
     /// Buffers of [`Assembler::row`], kept between rows.
     labels_buf: Vec<&'a str>,
     norms_buf: Vec<Cow<'a, str>>,
@@ -425,6 +427,7 @@ impl<'a> Assembler<'a> {
             last_table: None,
             exact_sections: [false; 6],
             footer: false,
+            images: Vec::new(),
             labels_buf: Vec::new(),
             norms_buf: Vec::new(),
         }
@@ -444,6 +447,11 @@ impl<'a> Assembler<'a> {
         let mut nonempty = it.cells.iter().filter(|c| !c.is_empty());
         let Some(first) = nonempty.next() else { return };
         let single = nonempty.next().is_none();
+        if single && it.para && let Some(src) = first.strip_prefix(super::doc::IMAGE_MARK) {
+            let section = self.sections.iter().rev().find_map(|s| s.id.as_deref()).and_then(|id| SECTION_INDEX.iter().position(|x| *x == id));
+            self.images.push((section, src.to_owned(), it.line));
+            return;
+        }
         if single && (it.para || !value_like(first)) {
             self.text(first, it.line);
         } else {
@@ -1167,6 +1175,7 @@ impl<'a> Assembler<'a> {
         report.level = report.agency.as_deref().and_then(level_of);
         report.date = meta.1;
         self.truncation();
+        self.image_tables();
         let mut sections = std::mem::take(&mut self.sections);
         if sections.first().is_some_and(|s| s.id.is_none() && s.text.is_empty()) {
             sections.remove(0);
@@ -1273,6 +1282,31 @@ impl<'a> Assembler<'a> {
 }
 
 const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
+
+impl Assembler<'_> {
+    /// MISSING_TABLE for a table the report shows only as an image: no row of it was read and
+    /// its section holds an image. One finding per table naming the image(s); the checker then
+    /// lists none of its rows as missing.
+    fn image_tables(&mut self) {
+        for t in TableId::ALL {
+            if self.tables[tix(t)].as_ref().is_some_and(|tb| !tb.rows.is_empty()) {
+                continue;
+            }
+            let sec = SECTION_INDEX.iter().position(|x| *x == t.section());
+            let imgs: Vec<&(Option<usize>, String, u32)> = self.images.iter().filter(|(s, _, _)| *s == sec).collect();
+            let Some(&&(_, _, line)) = imgs.first() else { continue };
+            let names: Vec<String> = imgs.iter().take(3).map(|(_, src, _)| format!("“{src}”")).collect();
+            let more = if imgs.len() > 3 { format!(" 等 {} 张", imgs.len()) } else { String::new() };
+            self.findings.push(Finding::new(
+                CheckCode::MissingTable,
+                format!("{}只以图片形式发布（{}{more}），没有可核对的文字表格", table_name(t), names.join("、")),
+                Location { section: Some(t.section().to_owned()), table: Some(t.id().to_owned()), line: Some(line), ..Location::default() },
+                format!("以文字表格形式发布{}，不要只发布图片", table_name(t)),
+            ));
+            self.tables[tix(t)] = None;
+        }
+    }
+}
 
 impl Assembler<'_> {
     /// A fragment: the input starts after section 一 (a single page or a page range of a PDF, a
