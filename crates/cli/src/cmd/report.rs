@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_domain::report::check::{CheckOptions, check, counts};
-use gongkai_domain::report::json::report_json;
+use gongkai_domain::report::json::ReportJson;
 use gongkai_domain::report::{Finding, Report, Severity};
 
 use crate::cmd::records;
@@ -21,7 +21,6 @@ use gongkai_report::compare::compare;
 use gongkai_report::read::{decode, read_path};
 use gongkai_report::render::{OutputFormat, render};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -246,16 +245,32 @@ fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut out = stdout.lock();
     match a.format {
         CheckFormat::Json => {
-            let reports: Vec<_> = checked.iter().filter_map(|c| c.result.as_ref().ok()).map(|(r, f)| report_json(r, f)).collect();
-            let mut unread: Vec<_> = problems.iter().map(|(p, m)| json!({"source": p.display().to_string(), "error": m})).collect();
-            unread.extend(
-                checked.iter().filter_map(|c| c.result.as_ref().err().map(|m| json!({"source": c.path.display().to_string(), "error": m}))),
-            );
-            let mut doc = json!({ "reports": reports });
-            if !unread.is_empty() {
-                doc["unreadable"] = serde_json::Value::Array(unread);
+            // Serialized straight from the reports (no JSON value tree per report), through a
+            // buffer: the same document as `report_json` gives for each.
+            #[derive(serde::Serialize)]
+            struct Unread {
+                error: String,
+                source: String,
             }
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            #[derive(serde::Serialize)]
+            struct CheckDoc<'a> {
+                reports: Vec<ReportJson<'a>>,
+                #[serde(skip_serializing_if = "Vec::is_empty")]
+                unreadable: Vec<Unread>,
+            }
+            let reports: Vec<ReportJson<'_>> =
+                checked.iter().filter_map(|c| c.result.as_ref().ok()).map(|(r, f)| ReportJson { report: r, findings: f }).collect();
+            let mut unreadable: Vec<Unread> =
+                problems.iter().map(|(p, m)| Unread { source: p.display().to_string(), error: m.clone() }).collect();
+            unreadable.extend(
+                checked
+                    .iter()
+                    .filter_map(|c| c.result.as_ref().err().map(|m| Unread { source: c.path.display().to_string(), error: m.clone() })),
+            );
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut out);
+            serde_json::to_writer_pretty(&mut w, &CheckDoc { reports, unreadable })?;
+            writeln!(w)?;
+            w.flush()?;
         }
         CheckFormat::Human => {
             for (p, m) in &problems {

@@ -72,6 +72,178 @@ pub fn report_json(report: &Report, findings: &[Finding]) -> Json {
     })
 }
 
+/// The same document as [`report_json`], serialized straight from the report without building
+/// a `serde_json::Value` tree (what `report check --format json` writes for every report). Keys
+/// are in the order of `report_json`'s maps (sorted).
+#[derive(Debug, Clone, Copy)]
+pub struct ReportJson<'a> {
+    /// The report.
+    pub report: &'a Report,
+    /// Its findings.
+    pub findings: &'a [Finding],
+}
+
+struct CellJson<'a>(&'a Value);
+
+impl serde::Serialize for CellJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Blank | Value::Absent => s.serialize_none(),
+            Value::Int(n) => s.serialize_i64(*n),
+            Value::Dec(d) => {
+                let f = d.to_f64();
+                if f.is_finite() { s.serialize_f64(f) } else { s.serialize_str(&d.to_string()) }
+            }
+            Value::Unreadable(t) => s.serialize_str(t),
+        }
+    }
+}
+
+struct CellsJson<'a>(&'a [Value]);
+
+impl serde::Serialize for CellsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(CellJson))
+    }
+}
+
+/// Cells under their column ids, sorted by id.
+struct ColumnsJson<'a>(Vec<(&'static str, &'a Value)>);
+
+impl serde::Serialize for ColumnsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (*k, CellJson(v))))
+    }
+}
+
+fn sorted_columns<'a>(columns: impl Iterator<Item = &'static str>, cells: &'a [Value]) -> ColumnsJson<'a> {
+    let mut v: Vec<(&'static str, &'a Value)> = columns.zip(cells).collect();
+    v.sort_by_key(|(k, _)| *k);
+    v.dedup_by_key(|(k, _)| *k);
+    ColumnsJson(v)
+}
+
+struct TableJson<'a>(FormatVersion, &'a Table);
+
+impl serde::Serialize for TableJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (format, table) = (self.0, self.1);
+        let spec = format.spec().table(table.id);
+        // rows by id, sorted; a later row of the same id wins, as in a map insert
+        let mut rows: Vec<&Row> = table.rows.iter().collect();
+        rows.reverse();
+        rows.sort_by_key(|r| r.id);
+        rows.dedup_by_key(|r| r.id);
+        match table.id {
+            TableId::T2 => {
+                let mut m = s.serialize_map(None)?;
+                for row in rows {
+                    let Some((block, _)) = spec.row(row.id) else { continue };
+                    m.serialize_entry(row.id, &sorted_columns(block.columns.iter().map(|c| c.id), &row.cells))?;
+                }
+                m.end()
+            }
+            TableId::T3 => s.collect_map(rows.into_iter().map(|r| (r.id, CellsJson(&r.cells)))),
+            TableId::T4 => match table.row(T4_ROW) {
+                Some(row) => serde::Serialize::serialize(&sorted_columns(spec.blocks.iter().flat_map(|b| b.columns).map(|c| c.id), &row.cells), s),
+                None => s.serialize_map(Some(0))?.end(),
+            },
+        }
+    }
+}
+
+struct TablesJson<'a>(&'a Report);
+
+impl serde::Serialize for TablesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t: Vec<&Table> = self.0.tables.iter().collect();
+        t.reverse();
+        t.sort_by_key(|x| x.id.id());
+        t.dedup_by_key(|x| x.id.id());
+        s.collect_map(t.into_iter().map(|x| (x.id.id(), TableJson(self.0.format, x))))
+    }
+}
+
+struct SectionJson<'a>(&'a Section);
+
+impl serde::Serialize for SectionJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let x = self.0;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("id", &x.id)?;
+        m.serialize_entry("number", &x.number)?;
+        m.serialize_entry("text", &x.text)?;
+        m.serialize_entry("title", &x.title)?;
+        m.end()
+    }
+}
+
+/// A finding with its keys sorted, as in the value tree of [`report_json`].
+struct FindingJson<'a>(&'a Finding);
+
+impl serde::Serialize for FindingJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let f = self.0;
+        let l = &f.location;
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("code", &f.code)?;
+        m.serialize_entry("fix", &f.fix)?;
+        m.serialize_entry("location", &LocationJson(l))?;
+        m.serialize_entry("message", &f.message)?;
+        m.serialize_entry("severity", &f.severity)?;
+        m.end()
+    }
+}
+
+struct LocationJson<'a>(&'a super::finding::Location);
+
+impl serde::Serialize for LocationJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let l = self.0;
+        let mut m = s.serialize_map(None)?;
+        if let Some(c) = &l.column {
+            m.serialize_entry("column", c)?;
+        }
+        if let Some(n) = l.line {
+            m.serialize_entry("line", &n)?;
+        }
+        if let Some(r) = &l.row {
+            m.serialize_entry("row", r)?;
+        }
+        if let Some(x) = &l.section {
+            m.serialize_entry("section", x)?;
+        }
+        if let Some(t) = &l.table {
+            m.serialize_entry("table", t)?;
+        }
+        m.end()
+    }
+}
+
+impl serde::Serialize for ReportJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.report;
+        let mut m = s.serialize_map(Some(9))?;
+        m.serialize_entry("agency", &r.agency)?;
+        m.serialize_entry("date", &r.date.map(|d| d.to_string()))?;
+        let findings: Vec<FindingJson<'_>> = self.findings.iter().map(FindingJson).collect();
+        m.serialize_entry("findings", &findings)?;
+        m.serialize_entry("format", r.format.id())?;
+        m.serialize_entry("level", &r.level.map(AgencyLevel::id))?;
+        let sections: Vec<SectionJson<'_>> = r.sections.iter().map(SectionJson).collect();
+        m.serialize_entry("sections", &sections)?;
+        m.serialize_entry("source", &r.source)?;
+        m.serialize_entry("tables", &TablesJson(r))?;
+        m.serialize_entry("year", &r.year)?;
+        m.end()
+    }
+}
+
 /// Why a JSON document is not a report.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("JSON 报告格式错误（{path}）：{problem}")]

@@ -286,6 +286,33 @@ fn years(s: &str) -> impl Iterator<Item = (u16, usize, usize)> + '_ {
     })
 }
 
+/// A statistical period whose date lost its 年 and 月 (`自202011日起至20201231日止`, a copy
+/// that dropped the characters between the digits): a run of six to eight digits before 日 that
+/// is a year and 1 January (`11`, `011`, `101`, `0101`) or 31 December (`1231`).
+fn run_together_period(p: &str) -> Option<u16> {
+    let b = p.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && b[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let len = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let after = p[i + len..].trim_start_matches(is_blank);
+        if (6..=8).contains(&len) && after.starts_with('日') {
+            let (y, md) = (&p[i..i + 4], &p[i + 4..i + len]);
+            if matches!(md, "11" | "011" | "101" | "0101" | "1231")
+                && let Ok(y) = y.parse::<u16>()
+                && (2008..=2100).contains(&y)
+            {
+                return Some(y);
+            }
+        }
+        i += len;
+    }
+    None
+}
+
 /// The report year: a title line (`…2024年…报告`), else the statistical period (`统计期限…
 /// 2024年1月1日`), else the first paragraph opening with a year (`2024年，…`).
 fn detect_year(items: &[Item<'_, '_>]) -> Option<u16> {
@@ -304,6 +331,12 @@ fn detect_year(items: &[Item<'_, '_>]) -> Option<u16> {
             if after.starts_with("1月1日") || after.starts_with("01月01") {
                 return Some(y);
             }
+        }
+    }
+    // 2b. the period with its digits run together (自202011日起至20201231日止)
+    for p in paras() {
+        if let Some(y) = run_together_period(p) {
+            return Some(y);
         }
     }
     // 3. a paragraph (or a long crawled line) opening with the year
@@ -350,6 +383,8 @@ struct Assembler<'a> {
     exact_sections: [bool; 6],
     /// The site's footer was met after section 六: the rest is not the report.
     footer: bool,
+    /// Images met (`<img>`): the section they stand in (index), their source, line.
+    images: Vec<(Option<usize>, String, u32)>,
     /// Buffers of [`Assembler::row`], kept between rows.
     labels_buf: Vec<&'a str>,
     norms_buf: Vec<Cow<'a, str>>,
@@ -392,6 +427,7 @@ impl<'a> Assembler<'a> {
             last_table: None,
             exact_sections: [false; 6],
             footer: false,
+            images: Vec::new(),
             labels_buf: Vec::new(),
             norms_buf: Vec::new(),
         }
@@ -411,6 +447,11 @@ impl<'a> Assembler<'a> {
         let mut nonempty = it.cells.iter().filter(|c| !c.is_empty());
         let Some(first) = nonempty.next() else { return };
         let single = nonempty.next().is_none();
+        if single && it.para && let Some(src) = first.strip_prefix(super::doc::IMAGE_MARK) {
+            let section = self.sections.iter().rev().find_map(|s| s.id.as_deref()).and_then(|id| SECTION_INDEX.iter().position(|x| *x == id));
+            self.images.push((section, src.to_owned(), it.line));
+            return;
+        }
         if single && (it.para || !value_like(first)) {
             self.text(first, it.line);
         } else {
@@ -1134,6 +1175,7 @@ impl<'a> Assembler<'a> {
         report.level = report.agency.as_deref().and_then(level_of);
         report.date = meta.1;
         self.truncation();
+        self.image_tables();
         let mut sections = std::mem::take(&mut self.sections);
         if sections.first().is_some_and(|s| s.id.is_none() && s.text.is_empty()) {
             sections.remove(0);
@@ -1240,6 +1282,31 @@ impl<'a> Assembler<'a> {
 }
 
 const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
+
+impl Assembler<'_> {
+    /// MISSING_TABLE for a table the report shows only as an image: no row of it was read and
+    /// its section holds an image. One finding per table naming the image(s); the checker then
+    /// lists none of its rows as missing.
+    fn image_tables(&mut self) {
+        for t in TableId::ALL {
+            if self.tables[tix(t)].as_ref().is_some_and(|tb| !tb.rows.is_empty()) {
+                continue;
+            }
+            let sec = SECTION_INDEX.iter().position(|x| *x == t.section());
+            let imgs: Vec<&(Option<usize>, String, u32)> = self.images.iter().filter(|(s, _, _)| *s == sec).collect();
+            let Some(&&(_, _, line)) = imgs.first() else { continue };
+            let names: Vec<String> = imgs.iter().take(3).map(|(_, src, _)| format!("“{src}”")).collect();
+            let more = if imgs.len() > 3 { format!(" 等 {} 张", imgs.len()) } else { String::new() };
+            self.findings.push(Finding::new(
+                CheckCode::MissingTable,
+                format!("{}只以图片形式发布（{}{more}），没有可核对的文字表格", table_name(t), names.join("、")),
+                Location { section: Some(t.section().to_owned()), table: Some(t.id().to_owned()), line: Some(line), ..Location::default() },
+                format!("以文字表格形式发布{}，不要只发布图片", table_name(t)),
+            ));
+            self.tables[tix(t)] = None;
+        }
+    }
+}
 
 impl Assembler<'_> {
     /// A fragment: the input starts after section 一 (a single page or a page range of a PDF, a
@@ -1668,6 +1735,14 @@ fn small_number(s: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_with_its_digits_run_together_gives_the_year() {
+        assert_eq!(run_together_period("本报告所列数据的统计期限自202011日起至20201231日止。"), Some(2020));
+        assert_eq!(run_together_period("统计期限自2023年1月1日"), None);
+        assert_eq!(run_together_period("电话 05278359305日"), None);
+        assert_eq!(run_together_period("20240101 日"), Some(2024));
+    }
 
     #[test]
     fn values_parse_as_printed() {

@@ -7,6 +7,10 @@
 
 use std::borrow::Cow;
 
+/// The first character of a paragraph that stands for an image (`<img>`), followed by its
+/// source: the assembler records it, it is not text of the report.
+pub const IMAGE_MARK: char = '\u{FFFC}';
+
 /// A document as a sequence of blocks.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Doc<'a> {

@@ -796,6 +796,16 @@ impl<'a> Scanner<'a> {
         if matches!(name, b"article" | b"main") {
             self.article_depth += 1;
         }
+        if name == b"img" && !self.in_head {
+            // an image stands as a paragraph of its own, marked for the assembler
+            let in_cell = self.tables.last().is_some_and(|t| !t.layout && t.cell.is_some());
+            if !in_cell {
+                self.flush_para();
+                let line = self.line_at(at);
+                let src = attrs.image.as_deref().unwrap_or("（未命名图片）");
+                self.blocks.push(Block::Para { text: format!("{}{src}", crate::read::doc::IMAGE_MARK).into(), line });
+            }
+        }
         self.element(name, attrs, at);
     }
 
@@ -1041,11 +1051,14 @@ impl NameBuf {
 struct Attrs {
     rowspan: usize,
     colspan: usize,
+    /// An image's `src` (or else its `alt`): named in the MISSING_TABLE finding of a table
+    /// published as an image.
+    image: Option<String>,
 }
 
 impl Default for Attrs {
     fn default() -> Self {
-        Attrs { rowspan: 1, colspan: 1 }
+        Attrs { rowspan: 1, colspan: 1, image: None }
     }
 }
 
@@ -1055,6 +1068,13 @@ impl Attrs {
             self.rowspan = span_value(value);
         } else if name.eq_ignore_ascii_case(b"colspan") {
             self.colspan = span_value(value);
+        } else if name.eq_ignore_ascii_case(b"src") || (name.eq_ignore_ascii_case(b"alt") && self.image.is_none()) {
+            let v = String::from_utf8_lossy(value).trim().to_owned();
+            if !v.is_empty() && !v.starts_with("data:") {
+                self.image = Some(v);
+            } else if v.starts_with("data:") {
+                self.image = Some("（内嵌图片）".to_owned());
+            }
         }
     }
 }

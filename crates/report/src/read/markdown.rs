@@ -49,6 +49,9 @@ pub fn to_doc(text: &str) -> Doc<'static> {
             }
         } else if let Some(h) = heading(t) {
             lines.push(Line::Heading(clean_inline(h), n));
+        } else if let Some(src) = image(t) {
+            // an image on a line of its own: marked for the assembler (a table as an image)
+            lines.push(Line::Heading(format!("{}{src}", super::doc::IMAGE_MARK), n));
         } else {
             let p = clean_inline(strip_quote(t));
             if p.is_empty() {
@@ -78,6 +81,24 @@ enum Line {
 
 fn owned(cells: Vec<String>) -> Vec<Cow<'static, str>> {
     cells.into_iter().map(Cow::Owned).collect()
+}
+
+/// `![alt](src)` (or an `<img src=…>` tag) alone on a line: its source, else its alt text.
+fn image(t: &str) -> Option<String> {
+    let t = t.trim();
+    if let Some(rest) = t.strip_prefix("![") {
+        let (alt, rest) = rest.split_once("](")?;
+        let src = rest.strip_suffix(')')?.split_whitespace().next().unwrap_or("");
+        let name = if src.is_empty() { alt } else { src };
+        return Some(if name.is_empty() { "（未命名图片）".to_owned() } else { name.to_owned() });
+    }
+    if t.starts_with("<img") && t.ends_with('>') {
+        let at = t.find("src=")? + 4;
+        let q = t[at..].chars().next()?;
+        let v = if matches!(q, '"' | '\'') { t[at + 1..].split(q).next()? } else { t[at..].split([' ', '>']).next()? };
+        return Some(v.to_owned());
+    }
+    None
 }
 
 /// Group lines into blocks, merging table fragments.

@@ -15,3 +15,4 @@ mod fuzz;
 mod read_docx;
 mod read_pdf;
 mod read_layouts;
+mod read_images;

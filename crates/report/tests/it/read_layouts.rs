@@ -359,3 +359,19 @@ fn cut_off_copies_and_fragments_of_a_shared_report() {
         assert_cut(what, &whole, &back);
     }
 }
+
+#[test]
+fn the_year_from_a_statistical_period_with_its_digits_run_together() {
+    let (seed, report) = (0..100u64)
+        .map(|s| (s, sample_report_with(s, SampleOptions { preamble: true, date: false, ..SampleOptions::PLAIN })))
+        .find(|(_, r)| r.sections.first().is_some_and(|s| s.id.is_none() && s.text.contains("统计期限")))
+        .unwrap();
+    let y = report.year.unwrap();
+    let txt = String::from_utf8(render::render(&report, &[], OutputFormat::Txt).unwrap()).unwrap();
+    // no title (a copy of the page body), the period's 年 and 月 lost
+    let body = txt.split_once('\n').unwrap().1.replace(&format!("{y}年1月1日"), &format!("{y}11日")).replace(&format!("{y}年12月31日"), &format!("{y}1231日"));
+    assert!(body.contains(&format!("自{y}11日起至{y}1231日止")), "seed {seed}");
+    let body: String = body.lines().filter(|l| !l.contains(&format!("{y}年"))).collect::<Vec<_>>().join("\n");
+    let back = read_bytes(body.as_bytes(), None).unwrap();
+    assert_eq!(back.year, Some(y), "seed {seed}");
+}

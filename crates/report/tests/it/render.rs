@@ -368,3 +368,29 @@ fn assert_well_formed(xml: &str) {
     assert!(stack.is_empty(), "unclosed: {stack:?}");
     assert!(!xml.contains('\u{0}'));
 }
+
+/// `report check --format json` serializes `ReportJson` straight from the report: the same
+/// document as `report_json`, for generated reports (blanks, decimals, both formats) and the
+/// shared real ones.
+#[test]
+fn streamed_report_json_is_the_contract_json() {
+    use gongkai_domain::report::check::{CheckOptions, check};
+    use gongkai_domain::report::json::{ReportJson, report_json};
+    let mut reports: Vec<gongkai_domain::report::Report> = (0..60).map(gongkai_report::testing::sample_report).collect();
+    let shared = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/reports");
+    if let Ok(dir) = std::fs::read_dir(&shared) {
+        for e in dir.filter_map(Result::ok) {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x != "pdf") && !p.ends_with("MANIFEST.md") {
+                reports.push(gongkai_report::read::read_path(&p).unwrap());
+            }
+        }
+    }
+    for r in &reports {
+        let f = check(r, None, &CheckOptions::default());
+        let tree = report_json(r, &f);
+        let streamed = serde_json::to_value(ReportJson { report: r, findings: &f }).unwrap();
+        assert_eq!(streamed, tree, "{:?}", r.source);
+        assert_eq!(serde_json::to_string_pretty(&ReportJson { report: r, findings: &f }).unwrap(), serde_json::to_string_pretty(&tree).unwrap());
+    }
+}
