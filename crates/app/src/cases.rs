@@ -224,9 +224,38 @@ pub struct NewCase {
     pub same_day_contact_failed: bool,
 }
 
+/// Checks the text of a new application: no NUL or other control character (line breaks allowed
+/// in 申请内容 and 备注), bounded lengths. Returns the field (as the intake form names it) and the
+/// problem in Chinese, the field's label first. Runs in the app so every front end and both
+/// backends answer alike.
+pub fn check_text_fields(c: &NewCase) -> std::result::Result<(), (&'static str, String)> {
+    use crate::limits::{MAX_LONG_TEXT, MAX_SHORT_TEXT, TextKind, check_text};
+    let fields: [(&'static str, &str, &str, TextKind, usize); 10] = [
+        ("number", "编号", c.number.as_deref().unwrap_or(""), TextKind::Line, 64),
+        ("name", "申请人姓名或名称", &c.applicant.name, TextKind::Line, MAX_SHORT_TEXT),
+        ("id_document", "身份证件号码或统一社会信用代码", &c.applicant.id_document, TextKind::Line, MAX_SHORT_TEXT),
+        ("contact", "联系方式", &c.applicant.contact, TextKind::Line, MAX_SHORT_TEXT),
+        ("address", "通信地址", &c.applicant.address, TextKind::Line, MAX_SHORT_TEXT),
+        ("content", "申请内容", &c.content, TextKind::Multiline, MAX_LONG_TEXT),
+        ("requested_form", "指定提供形式", &c.requested_form, TextKind::Line, MAX_SHORT_TEXT),
+        ("delivery", "获取信息的方式", &c.delivery, TextKind::Line, MAX_SHORT_TEXT),
+        ("officer", "承办人", c.officer.as_deref().unwrap_or(""), TextKind::Line, MAX_SHORT_TEXT),
+        ("remarks", "备注", &c.remarks, TextKind::Multiline, MAX_LONG_TEXT),
+    ];
+    for (field, label, value, kind, max) in fields {
+        if let Err(m) = check_text(value, kind, max) {
+            return Err((field, format!("{label}{m}")));
+        }
+    }
+    Ok(())
+}
+
 /// Registers one application (`case add`, the web's intake).
 pub async fn add(rec: &Records, agency: &Agency, c: NewCase) -> Result<Application> {
     rec.require(Right::Register, agency).await?;
+    if let Err((_, m)) = check_text_fields(&c) {
+        return Err(AppError::invalid(m));
+    }
     if c.received_on > rec.today() {
         return Err(AppError::invalid(format!("收到日期（{}）晚于今天（{}）", c.received_on, rec.today())));
     }
@@ -335,6 +364,17 @@ fn right_for(kind: EventKind) -> Right {
 
 /// Builds the stored event and decision from the input, as the principal records it today.
 fn event_of(rec: &Records, app: &Application, e: EventInput) -> Result<(Event, Option<Closing>)> {
+    {
+        use crate::limits::{MAX_LONG_TEXT, MAX_SHORT_TEXT, TextKind, check_text};
+        for (label, value, kind, max) in [
+            ("说明", &e.note, TextKind::Multiline, MAX_LONG_TEXT),
+            ("答复类型", &e.reply_type, TextKind::Line, MAX_SHORT_TEXT),
+            ("法律依据", &e.legal_basis, TextKind::Multiline, MAX_LONG_TEXT),
+            ("答复书文号", &e.reply_letter_ref, TextKind::Line, MAX_SHORT_TEXT),
+        ] {
+            check_text(value, kind, max).map_err(|m| AppError::invalid(format!("{label}{m}")))?;
+        }
+    }
     if e.on > rec.today() {
         return Err(AppError::invalid(format!("{}的日期（{}）晚于今天（{}）", e.kind.label(), e.on, rec.today())));
     }

@@ -180,6 +180,7 @@ pub async fn possible_repeats(
 /// Checks what the form cannot: dates against today and each other, the channel's confirmation
 /// date. Returns the problem and the field it concerns (`received_on`, `confirmed_on`).
 pub fn check(c: &NewCase, today: NaiveDate) -> std::result::Result<(), (&'static str, String)> {
+    cases::check_text_fields(c)?;
     if c.received_on > today {
         return Err(("received_on", format!("收到日期（{}）晚于今天（{today}）", c.received_on)));
     }

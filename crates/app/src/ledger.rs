@@ -109,27 +109,61 @@ impl LedgerFormat {
     }
 }
 
-/// Reads a ledger file into rows of cells (row 0 = header).
+/// Reads a ledger file into rows of cells (row 0 = header). The file is read as a file (no
+/// symbolic link, bounded size, see [`crate::limits`]); an XLSX workbook is bounded in rows,
+/// columns and unpacked size before its cells are read.
 pub fn read_table(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
-    match LedgerFormat::from_path(path)? {
-        LedgerFormat::Csv => {
-            let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
-            Ok(parse_csv(&decode_text(&bytes)))
-        }
-        LedgerFormat::Xlsx => read_xlsx(path),
-    }
+    let format = LedgerFormat::from_path(path)?;
+    let bytes = crate::limits::read_file(path)?;
+    let what = path.display().to_string();
+    let table = match format {
+        LedgerFormat::Csv => parse_text(&bytes),
+        LedgerFormat::Xlsx => read_xlsx_bytes(&bytes, &what)?,
+    };
+    check_shape(&table, &what)?;
+    Ok(table)
 }
 
 /// Reads an uploaded ledger (its bytes) into rows of cells: an XLSX workbook when the bytes are
-/// a ZIP archive, else CSV text.
+/// a ZIP archive, else CSV text (or Excel's tab-separated "Unicode 文本").
 pub fn read_table_bytes(bytes: &[u8]) -> anyhow::Result<(LedgerFormat, Vec<Vec<String>>)> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        use calamine::Reader as _;
-        let wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).context("无法读取 Excel 文件（不是有效的 .xlsx）")?;
-        Ok((LedgerFormat::Xlsx, xlsx_rows(wb, "上传的文件")?))
+    let what = "上传的文件";
+    let (format, table) = if bytes.starts_with(b"PK\x03\x04") {
+        (LedgerFormat::Xlsx, read_xlsx_bytes(bytes, what)?)
     } else {
-        Ok((LedgerFormat::Csv, parse_csv(&decode_text(bytes))))
+        (LedgerFormat::Csv, parse_text(bytes))
+    };
+    check_shape(&table, what)?;
+    Ok((format, table))
+}
+
+/// Refuses a table beyond [`crate::limits::MAX_ROWS`] rows or [`crate::limits::MAX_COLUMNS`]
+/// columns.
+fn check_shape(table: &[Vec<String>], what: &str) -> anyhow::Result<()> {
+    use crate::limits::{MAX_COLUMNS, MAX_ROWS};
+    if table.len() > MAX_ROWS {
+        bail!("{what} 有 {} 行，超过了台账的上限 {MAX_ROWS} 行：请分成几个文件导入", table.len());
     }
+    if let Some((r, row)) = table.iter().enumerate().find(|(_, row)| row.len() > MAX_COLUMNS) {
+        bail!("{what} 第 {} 行有 {} 列，超过了台账的上限 {MAX_COLUMNS} 列", r + 1, row.len());
+    }
+    Ok(())
+}
+
+/// A text ledger's rows: Excel's "Unicode 文本" (UTF-16 LE with a BOM, tab-separated), or CSV
+/// (UTF-8 or GB18030; tab-separated when the first line has tabs and no commas).
+pub fn parse_text(bytes: &[u8]) -> Vec<Vec<String>> {
+    let (text, tabs) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (encoding_rs::UTF_16LE.decode_without_bom_handling(rest).0.into_owned(), true)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (encoding_rs::UTF_16BE.decode_without_bom_handling(rest).0.into_owned(), true)
+    } else {
+        let t = decode_text(bytes);
+        let first = t.lines().next().unwrap_or("");
+        let tabs = first.contains('\t') && !first.contains(',');
+        (t, tabs)
+    };
+    parse_delimited(&text, if tabs { '\t' } else { ',' })
 }
 
 /// UTF-8 (with or without BOM), else GB18030 (what Excel saves on Chinese Windows).
@@ -143,6 +177,11 @@ pub fn decode_text(bytes: &[u8]) -> String {
 
 /// RFC 4180 CSV: quoted fields may hold commas, quotes (doubled) and line breaks.
 pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    parse_delimited(text, ',')
+}
+
+/// [`parse_csv`] with another separator (a tab for Excel's text formats).
+fn parse_delimited(text: &str, separator: char) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();
@@ -166,7 +205,7 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
         }
         match c {
             '"' if field.is_empty() => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
+            c if c == separator => row.push(std::mem::take(&mut field)),
             '\r' => {}
             '\n' => {
                 row.push(std::mem::take(&mut field));
@@ -183,54 +222,90 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
+/// A CSV field: quoted when it needs to be, and a text a spreadsheet would take for a formula
+/// (starting with `= + - @`) prefixed with `'` (the formula-injection convention; the import
+/// takes the `'` off again).
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
-fn read_xlsx(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
-    let wb = calamine::open_workbook_auto(path)
-        .with_context(|| format!("无法打开 Excel 文件 {}", path.display()))?;
-    xlsx_rows(wb, &path.display().to_string())
+/// A cell as the ledger reads it: trimmed, and a `'` that neutralised a formula taken off.
+fn unquote_formula(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => s,
+    }
 }
 
-fn xlsx_rows<RS, R>(mut wb: R, what: &str) -> anyhow::Result<Vec<Vec<String>>>
-where
-    RS: std::io::Read + std::io::Seek,
-    R: calamine::Reader<RS>,
-    R::Error: std::error::Error + Send + Sync + 'static,
-{
-    use calamine::Data;
+/// Reads the first sheet of an XLSX workbook, bounded before anything large is allocated: the
+/// archive's declared unpacked size and entry count first, then each cell's position while the
+/// sheet is streamed (a crafted sheet that declares a cell at XFD1048576 is refused at that cell,
+/// instead of asking for a grid of 17 billion cells).
+fn read_xlsx_bytes(bytes: &[u8], what: &str) -> anyhow::Result<Vec<Vec<String>>> {
+    use crate::limits::{MAX_COLUMNS, MAX_ROWS, MAX_UNPACKED_BYTES, MAX_ZIP_ENTRIES};
+    use calamine::{DataRef, Reader as _};
+    let corrupt = || anyhow::anyhow!("无法读取 Excel 文件 {what}：文件已损坏，或不是有效的 .xlsx 工作簿");
+    {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|_| corrupt())?;
+        if zip.len() > MAX_ZIP_ENTRIES {
+            bail!("Excel 文件 {what} 含有 {} 个部件，超过上限 {MAX_ZIP_ENTRIES}：不像是一个台账", zip.len());
+        }
+        let mut total: u64 = 0;
+        for i in 0..zip.len() {
+            let f = zip.by_index_raw(i).map_err(|_| corrupt())?;
+            total = total.saturating_add(f.size());
+        }
+        if total > MAX_UNPACKED_BYTES {
+            bail!(
+                "Excel 文件 {what} 解压后有 {} MB，超过上限 {} MB：不像是一个台账",
+                total / 1024 / 1024,
+                MAX_UNPACKED_BYTES / 1024 / 1024
+            );
+        }
+    }
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|_| corrupt())?;
     let Some(name) = wb.sheet_names().first().cloned() else {
         bail!("Excel 文件 {what} 中没有工作表");
     };
-    let range = wb.worksheet_range(&name).with_context(|| format!("无法读取工作表“{name}”"))?;
-    let mut rows = Vec::new();
-    // Keep absolute row numbers: pad rows above the used range.
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    for _ in 0..first_row {
-        rows.push(Vec::new());
-    }
-    for r in range.rows() {
-        let mut out: Vec<String> = vec![String::new(); first_col as usize];
-        for c in r {
-            out.push(match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(i) => i.to_string(),
-                Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(b) => b.to_string(),
-                Data::DateTime(d) => excel_date(d.as_f64()).map(|d| d.to_string()).unwrap_or_default(),
-                Data::DateTimeIso(s) => s.chars().take(10).collect(),
-                Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#错误 {e:?}"),
-            });
+    let mut cells = wb.worksheet_cells_reader(&name).map_err(|_| anyhow::anyhow!("无法读取 {what} 的工作表“{name}”：内容已损坏"))?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| anyhow::anyhow!("无法读取 {what} 的工作表“{name}”：内容已损坏"))? {
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) if s.is_empty() => continue,
+            DataRef::SharedString("") => continue,
+            DataRef::String(s) => s.clone(),
+            DataRef::SharedString(s) => (*s).to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            DataRef::DateTime(d) => excel_date(d.as_f64()).map(|d| d.to_string()).unwrap_or_default(),
+            DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
+            DataRef::DurationIso(s) => s.clone(),
+            DataRef::Error(e) => format!("#错误 {e:?}"),
+        };
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        if r >= MAX_ROWS {
+            bail!("Excel 文件 {what} 第 {} 行有内容，超过了台账的上限 {MAX_ROWS} 行", r + 1);
         }
-        rows.push(out);
+        if c >= MAX_COLUMNS {
+            bail!("Excel 文件 {what} 第 {} 行第 {} 列有内容，超过了台账的上限 {MAX_COLUMNS} 列", r + 1, c + 1);
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
     }
     Ok(rows)
 }
@@ -346,8 +421,25 @@ pub fn parse_rows(
         }
         let row = r + 1;
         let cell = |k: usize| -> &str {
-            if index[k] == usize::MAX { "" } else { cells.get(index[k]).map(|s| s.trim()).unwrap_or("") }
+            if index[k] == usize::MAX { "" } else { cells.get(index[k]).map(|s| unquote_formula(s.trim())).unwrap_or("") }
         };
+        let mut bad_text = false;
+        for k in 0..COLUMNS {
+            use crate::limits::{MAX_LONG_TEXT, MAX_SHORT_TEXT, TextKind, check_text};
+            let (kind, max) = if matches!(k, CONTENT | REMARKS) {
+                (TextKind::Multiline, MAX_LONG_TEXT)
+            } else {
+                (TextKind::Line, MAX_SHORT_TEXT)
+            };
+            if let Err(message) = check_text(cell(k), kind, max) {
+                errors.push(LedgerError { row, column: Some(HEADERS[k].to_string()), message });
+                bad_text = true;
+            }
+        }
+        if bad_text {
+            // A cell with control characters would only echo them in further messages.
+            continue;
+        }
         let mut errs: Vec<LedgerError> = Vec::new();
         let mut err = |k: usize, message: String| {
             errs.push(LedgerError { row, column: Some(HEADERS[k].to_string()), message });

@@ -20,6 +20,7 @@ pub mod handling;
 pub mod intake;
 pub mod ledger;
 pub mod letters;
+pub mod limits;
 pub mod office;
 pub mod people;
 pub mod records;

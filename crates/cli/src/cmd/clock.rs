@@ -181,7 +181,7 @@ fn calendar(cmd: CalendarCommand) -> anyhow::Result<ExitCode> {
             }
         }
         CalendarCommand::Import { file, region, replace } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("无法读取文件 {}", file.display()))?;
+            let text = gongkai_app::limits::read_text_file(&file)?;
             let (store, _) = store()?;
             let done = store
                 .import(&text, region.as_deref(), replace)
@@ -204,7 +204,7 @@ fn read_input(file: &str) -> anyhow::Result<String> {
         std::io::stdin().read_to_string(&mut text).context("无法从标准输入读取时间线")?;
         Ok(text)
     } else {
-        std::fs::read_to_string(file).with_context(|| format!("无法读取文件 {file}"))
+        gongkai_app::limits::read_text_file(std::path::Path::new(file))
     }
 }
 

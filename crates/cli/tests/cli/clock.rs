@@ -214,7 +214,7 @@ fn bad_timelines_get_clear_chinese_errors() {
     let err = gk.err(&["calendar", "day", "2018-05-01"]);
     assert!(err.contains("超出日历支持的范围"), "{err}");
     let err = gk.err(&["deadline", "missing.json"]);
-    assert!(err.contains("无法读取文件 missing.json"), "{err}");
+    assert!(err.contains("无法读取文件 missing.json：文件或目录不存在") && !err.contains("No such file"), "{err}");
     let t = gk.file("t.json", r#"{"events": [{"type": "received", "date": "2025-01-20", "channel": "in_person"}]}"#);
     let err = gk.err(&["deadline", &t, "--today", "2025-01-01"]);
     assert!(err.contains("晚于今天"), "{err}");

@@ -9,21 +9,21 @@ use tempfile::TempDir;
 const ADMIN_PASSWORD: &str = "correct horse";
 const USER_PASSWORD: &str = "a-good-password";
 
-struct Gk {
+pub(crate) struct Gk {
     dir: TempDir,
 }
 
 impl Gk {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self { dir: tempfile::tempdir().unwrap() }
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// Runs as the local operator (`--operator`), or as `user` with their password.
-    fn run_as(&self, user: Option<&str>, args: &[&str]) -> Output {
+    pub(crate) fn run_as(&self, user: Option<&str>, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongkai"));
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -47,11 +47,11 @@ impl Gk {
         cmd.output().unwrap()
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.run_as(None, args)
     }
 
-    fn ok_as(&self, user: Option<&str>, args: &[&str]) -> String {
+    pub(crate) fn ok_as(&self, user: Option<&str>, args: &[&str]) -> String {
         let out = self.run_as(user, args);
         assert!(
             out.status.success(),
@@ -62,36 +62,36 @@ impl Gk {
         String::from_utf8(out.stdout).unwrap()
     }
 
-    fn fails_as(&self, user: Option<&str>, args: &[&str]) -> String {
+    pub(crate) fn fails_as(&self, user: Option<&str>, args: &[&str]) -> String {
         let out = self.run_as(user, args);
         assert_eq!(out.status.code(), Some(1), "gongkai {args:?} as {user:?} should have failed with exit 1");
         String::from_utf8(out.stderr).unwrap()
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         self.ok_as(None, args)
     }
 
-    fn fails(&self, args: &[&str]) -> String {
+    pub(crate) fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(!out.status.success(), "gongkai {args:?} should have failed");
         String::from_utf8(out.stderr).unwrap()
     }
 
     /// Adds a user (as the local operator) holding `role` at `agency`.
-    fn user(&self, login: &str, role: &str, agency: &str) {
+    pub(crate) fn user(&self, login: &str, role: &str, agency: &str) {
         self.ok(&["user", "add", login, "--name", login]);
         self.ok(&["user", "grant", login, "--agency", agency, "--role", role]);
     }
 
-    fn write(&self, name: &str, text: &str) -> String {
+    pub(crate) fn write(&self, name: &str, text: &str) -> String {
         let p = self.path(name);
         std::fs::write(&p, text).unwrap();
         p.display().to_string()
     }
 }
 
-const LEDGER: &str = "编号,申请人,申请人类型,申请方式,收到日期,申请内容,承办人,补正通知日期,补正收到日期,征求意见开始日期,征求意见结束日期,延期日期,延期批准人,答复日期,办理结果,备注
+pub(crate) const LEDGER: &str = "编号,申请人,申请人类型,申请方式,收到日期,申请内容,承办人,补正通知日期,补正收到日期,征求意见开始日期,征求意见结束日期,延期日期,延期批准人,答复日期,办理结果,备注
 A1,张三,自然人,网络,2025-01-20,某项目批复,officer,,,,,,,2025-02-10,予以公开,
 A2,某公司,商业企业,当面提交,2025-01-22,\"文件,含逗号\",,2025-01-24,2025-02-05,,,,,,,
 A3,李四,自然人,邮寄,2025-12-20,征地补偿,officer,,,2025-12-22,2025-12-30,2026-01-10,head,2026-02-10,部分公开,跨年
@@ -108,7 +108,7 @@ fn codes(findings: &serde_json::Value) -> Vec<String> {
     c
 }
 
-fn setup(gk: &Gk) {
+pub(crate) fn setup(gk: &Gk) {
     gk.ok(&["init", "--agency", "某某县人民政府", "--level", "county", "--admin", "admin"]);
     let out = gk.ok(&[
         "init", "--agency", "某某县民政局", "--level", "department", "--parent", "某某县人民政府", "--admin", "admin",
@@ -118,7 +118,7 @@ fn setup(gk: &Gk) {
 }
 
 /// The ledger's officer and office head at `agency` (users created once).
-fn staff(gk: &Gk, agency: &str) {
+pub(crate) fn staff(gk: &Gk, agency: &str) {
     for (login, role) in [("officer", "case_officer"), ("head", "office_head")] {
         // Added with the first agency; "已存在" afterwards.
         let _ = gk.run(&["user", "add", login, "--name", login]);

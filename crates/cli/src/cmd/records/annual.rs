@@ -66,8 +66,7 @@ async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     }
     let narrative = match &a.narrative {
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
-            let v: serde_json::Value = serde_json::from_str(&text).context("叙述文件不是有效的 JSON")?;
+            let v = gongkai_app::limits::read_json_file(path, "叙述文件")?;
             Some(annual::narrative_from_json(&v)?)
         }
         None => None,
@@ -155,8 +154,7 @@ pub fn report_status(change: StatusChange, a: StatusArgs) -> anyhow::Result<Exit
                 let (Some(file), Some(reason)) = (&a.corrected, &a.reason) else {
                     bail!("更正需要 --corrected 文件和 --reason 原因");
                 };
-                let text = std::fs::read_to_string(file).with_context(|| format!("无法读取 {}", file.display()))?;
-                let v: serde_json::Value = serde_json::from_str(&text).context("更正文件不是有效的 JSON")?;
+                let v = gongkai_app::limits::read_json_file(file, "更正文件")?;
                 let n = annual::correct(&rec, &agency, a.year, &v, reason).await?;
                 say!("已记录第 {n} 次更正（{}）", reason.trim());
             }

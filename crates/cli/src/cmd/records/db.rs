@@ -270,7 +270,7 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
-    let file = std::fs::File::open(&a.file).with_context(|| format!("无法打开 {}", a.file.display()))?;
+    let file = gongkai_app::limits::open_file(&a.file)?;
     let office = Office::open(a.database.as_deref(), OpenMode::Create, clock(None)).await?;
     let mut r = std::io::BufReader::new(file);
     let summary = transfer::import(&office, &mut r).await;
