@@ -42,10 +42,10 @@ pub struct Filled {
 impl Filled {
     /// The typed value of `name` in form `action`, else `default`.
     pub fn v<'a>(&'a self, action: &str, name: &str, default: &'a str) -> &'a str {
-        if self.action == action {
-            if let Some((_, v)) = self.fields.iter().find(|(k, _)| k == name) {
-                return v;
-            }
+        if self.action == action
+            && let Some((_, v)) = self.fields.iter().find(|(k, _)| k == name)
+        {
+            return v;
         }
         default
     }

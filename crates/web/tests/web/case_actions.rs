@@ -14,7 +14,7 @@ fn case_path(t: &TestWeb) -> String {
 
 async fn version(t: &TestWeb, s: &Session) -> String {
     let page = t.get(&case_path(t), Some(s)).await;
-    hidden(&page.body, "seen").expect("the case page's forms carry the version")
+    hidden(&page.body, "seen").unwrap_or_else(|| panic!("the case page's forms carry the version"))
 }
 
 /// The body's raw bytes (a DOCX).
@@ -95,7 +95,7 @@ async fn the_officer_asks_for_an_extension_and_only_another_office_head_approves
     let page = t.get(&path, Some(&officer)).await;
     assert!(page.body.contains("需要调取档案") && page.body.contains("待审批"));
     assert!(!page.body.contains("/extension/decide"), "the officer sees no approval form");
-    let request = hidden(&t.get(&path, Some(&head)).await.body, "request").expect("the head sees the approval form");
+    let request = hidden(&t.get(&path, Some(&head)).await.body, "request").unwrap_or_else(|| panic!("the head sees the approval form"));
     let decide = |s: &Session| vec![("csrf", s.csrf.clone()), ("request", request.clone()), ("decision", "approve".into()), ("on", "2025-06-30".into())];
     let f = decide(&officer);
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
