@@ -224,3 +224,33 @@ async fn an_administrator_edits_previews_and_resets_a_letter_template() {
     let o = t.login("officer").await;
     assert_eq!(t.get(&base, Some(&o)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_late_correction_notice_is_recorded_as_late_on_the_clock_card_and_a_withdrawal_closes_the_case() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let path = case_path(&t);
+    let seen = version(&t, &s).await;
+    // Received 2025-06-02: the notice was due within 7 working days (by 2025-06-11). A late one is
+    // a fact to record, not to hide: the engine accepts it and the clock card says it was late
+    // (docs/CLOCK.md, "a passed deadline stays passed").
+    let r = t
+        .post(
+            &format!("{path}/correction"),
+            Some(&s),
+            &[("csrf", &s.csrf), ("seen", &seen), ("on", "2025-06-20"), ("items", "写明文号"), ("correct_by", "2025-06-30")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("补正通知本身逾期"), "{}", page.body);
+    let seen = version(&t, &s).await;
+    let r = t
+        .post(&format!("{path}/events"), Some(&s), &[("csrf", &s.csrf), ("seen", &seen), ("kind", "withdrawn"), ("on", "2025-06-20"), ("note", "申请人书面撤回")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("撤回申请") && page.body.contains("申请人书面撤回") && !page.body.contains("id=\"actions\""), "{}", page.body);
+    // The guide is closed to a closed case.
+    assert_eq!(t.get(&format!("{path}/reply"), Some(&s)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
