@@ -201,6 +201,8 @@ async fn an_administrator_edits_previews_and_resets_a_letter_template() {
     let t = TestWeb::new().await;
     let s = t.login("admin").await;
     let base = format!("/agencies/{}/letters", t.town.id.0);
+    // The way there: the case page links an administrator to the agency's templates.
+    assert!(t.get(&case_path(&t), Some(&s)).await.body.contains(&format!("href=\"{base}\"")));
     let list = t.get(&base, Some(&s)).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("补正告知书") && list.body.contains("默认模板"));
