@@ -7,7 +7,7 @@ use gongkai_domain::report::json::{report_from_json, report_json};
 use gongkai_domain::report::spec::TableId;
 use gongkai_domain::report::{Finding, Report, Value};
 use gongkai_store::report::{Narrative, build, cell_of};
-use gongkai_store::{Agency, CellRecords, ReportStatus, Storage, StoredReport};
+use gongkai_store::{Agency, ApplicationId, CellRecords, ReportStatus, Storage, StoredReport};
 
 use crate::auth::Right;
 use crate::error::{AppError, Result};
@@ -102,12 +102,107 @@ pub async fn save_draft(rec: &Records, agency: &Agency, year: i32, report: &Repo
     {
         return Err(AppError::conflict(format!("{year} 年度报告已{}，不能覆盖；如需修改请作为更正并说明原因", r.status.label())));
     }
-    rec.store().save_report(&rec.ctx(), agency.id, year, content).await?;
+    rec.store().save_report(&rec.ctx(), agency.id, year, content, None).await?;
     Ok(())
+}
+
+/// The longest narrative section accepted, in characters.
+pub const MAX_SECTION_CHARS: usize = 20_000;
+
+/// What is wrong with a narrative section's text, if anything (shown at the field).
+pub fn section_problem(text: &str) -> Option<String> {
+    if text.chars().count() > MAX_SECTION_CHARS {
+        return Some(format!("内容过长（最多 {MAX_SECTION_CHARS} 个字）"));
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Some("含有不可见的控制字符，请删除后再保存".to_string());
+    }
+    None
+}
+
+/// The fingerprint of the year's stored report (`""` when none is stored): what an editor saw,
+/// passed back with their save ([`save_narrative`]).
+pub async fn fingerprint(rec: &Records, agency: &Agency, year: i32) -> Result<String> {
+    rec.require(Right::Read, agency).await?;
+    Ok(rec.store().report(agency.id, year).await?.map(|r| r.fingerprint()).unwrap_or_default())
+}
+
+/// Saves the narrative sections edited in the page as the year's draft, the tables computed from
+/// the records. `seen` is the [`fingerprint`] of the draft the editor started from: when someone
+/// saved meanwhile, the save is refused as a conflict (in the transaction that writes) and
+/// nothing is overwritten.
+pub async fn save_narrative(rec: &Records, agency: &Agency, year: i32, narrative: Narrative, seen: &str) -> Result<Generated> {
+    rec.require(Right::EditReport, agency).await?;
+    for (id, text) in &narrative {
+        if let Some(p) = section_problem(text) {
+            return Err(AppError::invalid(format!("第“{id}”部分：{p}")));
+        }
+    }
+    let g = generate(rec, agency, year, Some(narrative), true).await?;
+    rec.store().save_report(&rec.ctx(), agency.id, year, report_json(&g.report, &[]), Some(seen)).await?;
+    Ok(g)
+}
+
+/// Computes the year's tables from the records again and saves them as the draft, keeping the
+/// draft's narrative (refused once locked: a correction needs a reason).
+pub async fn regenerate(rec: &Records, agency: &Agency, year: i32) -> Result<Generated> {
+    rec.require(Right::EditReport, agency).await?;
+    let g = generate(rec, agency, year, None, true).await?;
+    save_draft(rec, agency, year, &g.report).await?;
+    Ok(g)
+}
+
+/// A correction of a locked or published report from the page: the tables as the records give
+/// them now, the narrative as edited (sections not given stay as stored), the 落款 date kept;
+/// recorded with who, when and why.
+pub async fn correct_from_records(
+    rec: &Records,
+    agency: &Agency,
+    year: i32,
+    narrative: Narrative,
+    reason: &str,
+) -> Result<usize> {
+    rec.require(Right::Correct, agency).await?;
+    if reason.trim().is_empty() {
+        return Err(AppError::invalid("更正须说明原因"));
+    }
+    for (id, text) in &narrative {
+        if let Some(p) = section_problem(text) {
+            return Err(AppError::invalid(format!("第“{id}”部分：{p}")));
+        }
+    }
+    let Some(stored) = rec.store().report(agency.id, year).await? else {
+        return Err(AppError::invalid(format!("{year} 年度报告尚未保存，无需更正")));
+    };
+    if stored.status == ReportStatus::Draft {
+        return Err(AppError::invalid("草稿可直接修改，无需更正"));
+    }
+    let kept = stored_report(&stored.content)?;
+    let mut sections: Narrative = kept.sections.iter().filter_map(|x| Some((x.id.clone()?, x.text.clone()))).collect();
+    sections.retain(|(id, _)| !narrative.iter().any(|(k, _)| k == id));
+    sections.extend(narrative);
+    let mut report = build(agency, year, &rec.store().tallies(agency.id, year).await?, &sections);
+    report.date = kept.date;
+    let stored = rec.store().correct_report(&rec.ctx(), agency.id, year, report_json(&report, &[]), reason).await?;
+    Ok(stored.corrections.len())
+}
+
+/// One record behind a cell: the case it is (or concerns), and what a listing shows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrillItem {
+    /// The application (for an appeal: the one it concerns; none for a document).
+    pub application: Option<ApplicationId>,
+    /// The listing's columns.
+    pub columns: Vec<String>,
 }
 
 /// The records behind a cell named `t3:ROW:COLUMN`, `t4:COLUMN` or `t2:ROW:COLUMN`, one line each.
 pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Result<Vec<String>> {
+    Ok(drill_items(rec, agency, year, spec).await?.into_iter().map(|i| i.columns.join("\t")).collect())
+}
+
+/// The records behind a cell (as [`drill`] names it), each with the case to link to.
+pub async fn drill_items(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Result<Vec<DrillItem>> {
     rec.require(Right::Read, agency).await?;
     let parts: Vec<&str> = spec.split([':', '.']).collect();
     let cell = match parts.as_slice() {
@@ -124,40 +219,45 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Res
         CellRecords::Applications(ids) => {
             for id in ids {
                 let a = rec.store().application(id).await?;
-                out.push(format!(
-                    "申请 {}\t{}（{}）\t收到 {}\t{}",
-                    a.number,
-                    a.applicant.name,
-                    a.applicant.kind.label(),
-                    a.received_on,
-                    match (&a.closing, a.closed_on) {
-                        (Some(c), Some(d)) => format!("{d} 办结：{}", c.outcome.label()),
-                        _ => "未办结".to_string(),
-                    }
-                ));
+                out.push(DrillItem {
+                    application: Some(a.id),
+                    columns: vec![
+                        format!("申请 {}", a.number),
+                        format!("{}（{}）", a.applicant.name, a.applicant.kind.label()),
+                        format!("收到 {}", a.received_on),
+                        match (&a.closing, a.closed_on) {
+                            (Some(c), Some(d)) => format!("{d} 办结：{}", c.outcome.label()),
+                            _ => "未办结".to_string(),
+                        },
+                    ],
+                });
             }
         }
         CellRecords::Appeals(ids) => {
             let all = rec.store().appeals(agency.id).await?;
             for a in all.into_iter().filter(|a| ids.contains(&a.id)) {
                 let app = rec.store().application(a.application).await?;
-                out.push(format!(
-                    "{} {}\t针对申请 {}\t立案 {}\t{}",
-                    a.kind.label(),
-                    a.note,
-                    app.number,
-                    a.filed_on,
-                    match a.closed_on {
-                        Some(d) => format!("{d} 审结：{}", a.result.label()),
-                        None => "尚未审结".to_string(),
-                    }
-                ));
+                out.push(DrillItem {
+                    application: Some(app.id),
+                    columns: vec![
+                        format!("{} {}", a.kind.label(), a.note),
+                        format!("针对申请 {}", app.number),
+                        format!("立案 {}", a.filed_on),
+                        match a.closed_on {
+                            Some(d) => format!("{d} 审结：{}", a.result.label()),
+                            None => "尚未审结".to_string(),
+                        },
+                    ],
+                });
             }
         }
         CellRecords::Documents(ids) => {
             let all = rec.store().documents(agency.id).await?;
             for d in all.into_iter().filter(|d| ids.contains(&d.id)) {
-                out.push(format!("{}\t{}\t{}\t{}", d.kind.label(), d.doc_number, d.title, d.validity.label()));
+                out.push(DrillItem {
+                    application: None,
+                    columns: vec![d.kind.label().to_string(), d.doc_number, d.title, d.validity.label().to_string()],
+                });
             }
         }
     }
@@ -169,7 +269,8 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Res
 /// last year's published report is what it is.
 async fn require_no_errors(rec: &Records, agency: &Agency, year: i32, what: &str) -> Result<()> {
     let Some(stored) = rec.store().report(agency.id, year).await? else {
-        return Err(AppError::not_found(format!("未找到{year} 年度报告：先用 report generate --save 保存草稿")));
+        // A rule of the order (draft first), not a missing record: 422, not 404.
+        return Err(AppError::invalid(format!("{year} 年度报告尚未保存草稿，不能{what}：先生成并保存草稿（report generate --save）")));
     };
     let report = stored_report(&stored.content)?;
     let errors: Vec<String> = check(&report, None, &CheckOptions::default())
@@ -284,7 +385,7 @@ pub async fn correct(
     Ok(stored.corrections.len())
 }
 
-fn stored_report(content: &serde_json::Value) -> Result<Report> {
+pub(crate) fn stored_report(content: &serde_json::Value) -> Result<Report> {
     report_from_json(content)
         .map_err(|e| AppError::new(crate::error::ErrorKind::Internal, format!("已保存的年度报告无法读取：{e}")))
 }

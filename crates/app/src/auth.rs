@@ -73,11 +73,14 @@ pub enum Right {
     Administer,
     /// Read the audit log.
     ReadAudit,
+    /// 县级督查: the year's view of the agencies below (reports collected, missing, with errors,
+    /// published; their 汇总). Reading only.
+    Supervise,
 }
 
 impl Right {
     /// Every right, in the order of the table.
-    pub const ALL: [Right; 13] = [
+    pub const ALL: [Right; 14] = [
         Right::Read,
         Right::Register,
         Right::Handle,
@@ -91,6 +94,7 @@ impl Right {
         Right::PublishReport,
         Right::Administer,
         Right::ReadAudit,
+        Right::Supervise,
     ];
 
     /// What the right lets one do, in Chinese (for messages and the docs' table).
@@ -109,6 +113,7 @@ impl Right {
             Right::PublishReport => "发布年度报告",
             Right::Administer => "管理用户、角色和机关",
             Right::ReadAudit => "查看审计日志",
+            Right::Supervise => "督查下级机关的年度报告",
         }
     }
 }
@@ -142,7 +147,7 @@ pub const RIGHTS: &[(RoleKind, &[Right])] = &[
     ),
     (RoleKind::Reviewer, &[Right::Read]),
     (RoleKind::Leader, &[Right::Read, Right::PublishReport]),
-    (RoleKind::CountySupervisor, &[Right::Read, Right::ReadAudit]),
+    (RoleKind::CountySupervisor, &[Right::Read, Right::ReadAudit, Right::Supervise]),
     (RoleKind::Administrator, &[Right::Read, Right::Administer, Right::ReadAudit]),
 ];
 

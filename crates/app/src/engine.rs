@@ -151,6 +151,8 @@ fn engine_channel(c: Channel) -> deadline::Channel {
         Channel::Online => deadline::Channel::Online,
         Channel::Fax => deadline::Channel::Fax,
         Channel::Email => deadline::Channel::Email,
+        Channel::WeChat => deadline::Channel::WeChat,
+        Channel::Oral => deadline::Channel::Oral,
         Channel::Other => deadline::Channel::Other,
     }
 }
@@ -166,10 +168,12 @@ impl DeadlineRules for EngineRules {
         let cal = self.calendar(agency)?;
         let r = deadline::evaluate(&timeline, &cal, &self.settings, self.today())
             .map_err(|e| e.to_string())?;
-        // While paused, the pause's own window: the consulted party's 15 working days, the payment.
+        // While paused, the pause's own window: the consulted party's 15 working days, the
+        // payment, the reasonable correction period.
         let pause_due_on = match r.state {
             State::Paused => [r.due.third_party_answer, r.due.agency_answer].into_iter().flatten().min(),
             State::AwaitingPayment => r.due.payment,
+            State::AwaitingCorrection => r.due.correction_period,
             _ => None,
         };
         // `due_on` is the operative deadline: for a case made overdue by a decision after its

@@ -120,6 +120,18 @@ pub fn read_table(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
     }
 }
 
+/// Reads an uploaded ledger (its bytes) into rows of cells: an XLSX workbook when the bytes are
+/// a ZIP archive, else CSV text.
+pub fn read_table_bytes(bytes: &[u8]) -> anyhow::Result<(LedgerFormat, Vec<Vec<String>>)> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        use calamine::Reader as _;
+        let wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).context("无法读取 Excel 文件（不是有效的 .xlsx）")?;
+        Ok((LedgerFormat::Xlsx, xlsx_rows(wb, "上传的文件")?))
+    } else {
+        Ok((LedgerFormat::Csv, parse_csv(&decode_text(bytes))))
+    }
+}
+
 /// UTF-8 (with or without BOM), else GB18030 (what Excel saves on Chinese Windows).
 pub fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -180,11 +192,20 @@ fn csv_field(s: &str) -> String {
 }
 
 fn read_xlsx(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
-    use calamine::{Data, Reader};
-    let mut wb = calamine::open_workbook_auto(path)
+    let wb = calamine::open_workbook_auto(path)
         .with_context(|| format!("无法打开 Excel 文件 {}", path.display()))?;
+    xlsx_rows(wb, &path.display().to_string())
+}
+
+fn xlsx_rows<RS, R>(mut wb: R, what: &str) -> anyhow::Result<Vec<Vec<String>>>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: calamine::Reader<RS>,
+    R::Error: std::error::Error + Send + Sync + 'static,
+{
+    use calamine::Data;
     let Some(name) = wb.sheet_names().first().cloned() else {
-        bail!("Excel 文件 {} 中没有工作表", path.display());
+        bail!("Excel 文件 {what} 中没有工作表");
     };
     let range = wb.worksheet_range(&name).with_context(|| format!("无法读取工作表“{name}”"))?;
     let mut rows = Vec::new();
@@ -252,6 +273,8 @@ pub fn parse_channel(s: &str) -> Option<Channel> {
         "网上申请" | "网络申请" | "互联网" | "网上" | "在线申请" | "政府网站" => Some(Channel::Online),
         "传真申请" => Some(Channel::Fax),
         "邮件" | "电子邮件申请" | "Email" | "email" | "E-mail" => Some(Channel::Email),
+        "微信申请" | "微信公众号" | "微信小程序" | "WeChat" | "wechat" => Some(Channel::WeChat),
+        "口头" | "口头申请（代为填写）" | "代为填写" => Some(Channel::Oral),
         "其他方式" => Some(Channel::Other),
         _ => None,
     })
@@ -626,8 +649,32 @@ pub async fn import_ledger(
 ) -> Result<ImportOutcome> {
     rec.require(Right::Register, agency).await?;
     let table = read_table(path)?;
+    match import_table(rec, &table, agency, skip_invalid).await? {
+        Ok(outcome) => Ok(outcome),
+        Err(errors) => {
+            let list: Vec<String> = errors.iter().take(200).map(ToString::to_string).collect();
+            let more = if errors.len() > 200 { format!("\n……共 {} 处错误", errors.len()) } else { String::new() };
+            Err(AppError::invalid(format!(
+                "台账有 {} 处错误，未导入任何记录：\n{}{more}",
+                errors.len(),
+                list.join("\n")
+            )))
+        }
+    }
+}
+
+/// Imports a ledger already read into rows (row 0 = header): every row checked (fields, then
+/// the deadline engine), then all imported in one transaction — or, when any row fails and
+/// `skip_invalid` is off, nothing, and every error by row and column (`Ok(Err(errors))`).
+pub async fn import_table(
+    rec: &Records,
+    table: &[Vec<String>],
+    agency: &Agency,
+    skip_invalid: bool,
+) -> Result<std::result::Result<ImportOutcome, Vec<LedgerError>>> {
+    rec.require(Right::Register, agency).await?;
     let people = People::of(rec, agency).await?;
-    let (rows, mut errors) = parse_rows(&table, agency, &people)?;
+    let (rows, mut errors) = parse_rows(table, agency, &people)?;
     let mut taken: HashSet<String> = rec
         .store()
         .list_cases(&gongkai_store::CaseFilter { agencies: vec![agency.id], include_voided: true, ..Default::default() })
@@ -638,13 +685,7 @@ pub async fn import_ledger(
     errors.extend(check_rows(rec.office().engine.as_ref(), agency, &rows, &mut taken));
     errors.sort_by_key(|e| e.row);
     if !errors.is_empty() && !skip_invalid {
-        let list: Vec<String> = errors.iter().take(200).map(ToString::to_string).collect();
-        let more = if errors.len() > 200 { format!("\n……共 {} 处错误", errors.len()) } else { String::new() };
-        return Err(AppError::invalid(format!(
-            "台账有 {} 处错误，未导入任何记录：\n{}{more}",
-            errors.len(),
-            list.join("\n")
-        )));
+        return Ok(Err(errors));
     }
     let bad: HashSet<usize> = errors.iter().map(|e| e.row).collect();
     let mut apps: Vec<NewApplication> =
@@ -656,7 +697,29 @@ pub async fn import_ledger(
     if imported > 0 {
         rec.store().import_applications(&rec.ctx(), apps).await?;
     }
-    Ok(ImportOutcome { imported, skipped: errors })
+    Ok(Ok(ImportOutcome { imported, skipped: errors }))
+}
+
+/// The ledger rows of the cases a list query finds (every page of it), across the agencies the
+/// principal may see: the web's 台账 export of a filtered list.
+pub async fn rows_of_query(rec: &Records, q: &crate::cases::CaseQuery) -> Result<Vec<[String; COLUMNS]>> {
+    let all = crate::cases::CaseQuery { limit: 0, offset: 0, ..q.clone() };
+    let found = crate::cases::list(rec, &all).await?;
+    let mut people: Vec<(gongkai_store::AgencyId, People)> = Vec::new();
+    let mut rows = Vec::with_capacity(found.len());
+    for c in found {
+        let app = crate::cases::get(rec, c.id).await?;
+        if app.voided.is_some() {
+            continue;
+        }
+        if !people.iter().any(|(id, _)| *id == app.agency) {
+            let agency = rec.agency_by_id(app.agency).await?;
+            people.push((app.agency, People::of(rec, &agency).await?));
+        }
+        let p = people.iter().find(|(id, _)| *id == app.agency).map(|(_, p)| p);
+        rows.push(row_of(&app, p.unwrap_or(&People::default())));
+    }
+    Ok(rows)
 }
 
 /// The ledger row of an application (the inverse of [`parse_rows`]).
@@ -702,9 +765,15 @@ pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path) -> Resul
     Ok(rows.len())
 }
 
-/// Writes rows under the standard header.
+/// Writes rows under the standard header (format from the extension).
 pub fn write_ledger(path: &Path, rows: &[[String; COLUMNS]]) -> anyhow::Result<()> {
-    match LedgerFormat::from_path(path)? {
+    let bytes = ledger_bytes(LedgerFormat::from_path(path)?, rows)?;
+    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+}
+
+/// The bytes of a ledger file: CSV (UTF-8 with a BOM, so Excel reads the Chinese) or XLSX.
+pub fn ledger_bytes(format: LedgerFormat, rows: &[[String; COLUMNS]]) -> anyhow::Result<Vec<u8>> {
+    match format {
         LedgerFormat::Csv => {
             let mut out = String::from("\u{feff}");
             out.push_str(&HEADERS.join(","));
@@ -714,7 +783,7 @@ pub fn write_ledger(path: &Path, rows: &[[String; COLUMNS]]) -> anyhow::Result<(
                 out.push_str(&cells.join(","));
                 out.push_str("\r\n");
             }
-            std::fs::write(path, out).with_context(|| format!("无法写入 {}", path.display()))?;
+            Ok(out.into_bytes())
         }
         LedgerFormat::Xlsx => {
             let mut wb = rust_xlsxwriter::Workbook::new();
@@ -731,10 +800,9 @@ pub fn write_ledger(path: &Path, rows: &[[String; COLUMNS]]) -> anyhow::Result<(
                     }
                 }
             }
-            wb.save(path).map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+            wb.save_to_buffer().map_err(|e| anyhow::anyhow!("无法生成 Excel 文件：{e}"))
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -8,19 +8,23 @@
 //! its answer.
 
 pub mod annual;
+pub mod audit;
 pub mod auth;
 pub mod cases;
 pub mod clock;
 pub mod dashboard;
+pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod handling;
+pub mod intake;
 pub mod ledger;
 pub mod letters;
 pub mod office;
 pub mod people;
 pub mod records;
 pub mod registers;
+pub mod reports;
 pub mod session;
 pub mod token;
 pub mod transfer;
@@ -28,8 +32,8 @@ pub mod transfer;
 /// The record types the use cases speak (the front ends never reach the store itself).
 pub mod model {
     pub use gongkai_store::{
-        Agency, AgencyId, AgencyLevel, AgencySettings, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
-        Applicant, ApplicantKind, Application, ApplicationId, AuditEntry, AuditVerification, Backend, CaseFields,
+        Agency, AgencyId, AgencyLevel, AgencySettings, AgencyUpdate, Appeal, AppealGround, AppealId, AppealKind, AppealResult,
+        Applicant, ApplicantKind, Application, ApplicationId, AuditCheck, AuditEntry, AuditVerification, Backend, CaseFields,
         CaseState, CaseSummary, Channel, Closing, DeliveryMode, Document, DocumentId, DocumentKind, Event, EventDetail,
         EventKind, ExtensionRequest, ExtensionStatus, Letter, MAX_FEE_YUAN, NewAppeal, Outcome, Party, ReportStatus, Role,
         RoleGrant, StoredReport, TransferSummary, User, UserId, Validity, Voided, YearlyCounts,

@@ -104,6 +104,21 @@ impl Office {
     /// Opens the database at `url` with the calendars and settings of `dir` (tests, servers with
     /// their own data directory).
     pub async fn open_at(url: &str, dir: &Path, mode: OpenMode, clock: Arc<dyn Clock>) -> Result<Office> {
+        Office::open_in_schema(url, None, dir, mode, clock).await
+    }
+
+    /// [`Office::open_at`] in a PostgreSQL schema of its own (side-by-side installations on one
+    /// database, and tests); [`OpenMode::Create`] creates the schema. `None`: the server's default.
+    pub async fn open_in_schema(
+        url: &str,
+        schema: Option<&str>,
+        dir: &Path,
+        mode: OpenMode,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Office> {
+        if let (Some(s), OpenMode::Create) = (schema, mode) {
+            Store::create_pg_schema(url, s).await?;
+        }
         let url = url.to_string();
         let location = redact(&url);
         let settings = load_settings(dir, None)?;
@@ -121,6 +136,7 @@ impl Office {
             read_only,
             // PostgreSQL's audit anchors live on this machine, out of the database's reach.
             anchor_dir: Some(dir.join("anchors")),
+            pg_schema: schema.map(str::to_string),
             ..OpenOptions::default()
         };
         let store = Store::open(&url, engine.clone(), opts).await.map_err(|e| match e {
@@ -173,6 +189,12 @@ impl Office {
     /// Closes the connections.
     pub async fn close(&self) {
         self.store.close().await;
+    }
+
+    /// Drops a PostgreSQL schema and everything in it (the end of a side-by-side installation or
+    /// a test).
+    pub async fn drop_schema(url: &str, schema: &str) -> Result<()> {
+        Ok(Store::drop_pg_schema(url, schema).await?)
     }
 
     /// The local operator, asked for by name (`--operator`): the audit log names the system

@@ -7,7 +7,7 @@
 //! a missing one.
 
 use chrono::NaiveDate;
-use gongkai_store::{Agency, AgencyId, AgencySettings, Ctx, Storage, Store};
+use gongkai_store::{Agency, AgencyId, AgencySettings, AgencyUpdate, Ctx, Storage, Store};
 
 use crate::auth::{Principal, Right, roles_with};
 use crate::error::{AppError, Result};
@@ -86,7 +86,7 @@ impl Records {
                 roles_with(right)
             )));
         }
-        if !matches!(right, Right::Read | Right::ReadAudit) {
+        if !matches!(right, Right::Read | Right::ReadAudit | Right::Supervise) {
             self.writable()?;
         }
         Ok(())
@@ -135,6 +135,41 @@ impl Records {
     pub async fn update_agency_settings(&self, agency: &Agency, settings: AgencySettings) -> Result<Agency> {
         self.require(Right::Administer, agency).await?;
         Ok(self.store().update_agency_settings(&self.ctx(), agency.id, settings).await?)
+    }
+
+    /// Renames an agency, sets the region of its calendar and its settings (its administrators).
+    /// The region's calendar must load; the texts are trimmed and bounded.
+    pub async fn update_agency(&self, agency: &Agency, update: AgencyUpdate) -> Result<Agency> {
+        self.require(Right::Administer, agency).await?;
+        let region = update.region.trim();
+        if !region.is_empty() && region != agency.region {
+            gongkai_calendar::Region::check_name(region).map_err(|e| AppError::invalid(e.to_string()))?;
+            self.office.engine.check_region(region).map_err(AppError::invalid)?;
+        }
+        let s = &update.settings;
+        for (label, v, max) in [
+            ("机关名称", update.name.as_str(), 100),
+            ("通信地址", s.address.as_str(), 200),
+            ("联系电话", s.phone.as_str(), 60),
+            ("办公时间", s.office_hours.as_str(), 200),
+            ("发文字号前缀", s.document_prefix.as_str(), 40),
+        ] {
+            if v.trim().chars().count() > max {
+                return Err(AppError::invalid(format!("{label}不能超过 {max} 个字")));
+            }
+        }
+        if update.name.trim().is_empty() {
+            return Err(AppError::invalid("机关名称不能为空"));
+        }
+        let settings = AgencySettings {
+            address: s.address.trim().to_string(),
+            phone: s.phone.trim().to_string(),
+            office_hours: s.office_hours.trim().to_string(),
+            document_prefix: s.document_prefix.trim().to_string(),
+            ..s.clone()
+        };
+        let update = AgencyUpdate { name: update.name.trim().to_string(), region: region.to_string(), settings };
+        Ok(self.store().update_agency(&self.ctx(), agency.id, update).await?)
     }
 
     /// Refuses unless the principal administers every agency (whole-database export, import,

@@ -36,7 +36,7 @@ fn generate(rng: &mut Lcg, cal: &Calendar) -> (Vec<Event>, NaiveDate) {
     } else {
         start + Days::new(rng.below(365 * 7 + 150))
     };
-    let channel = Channel::ALL[rng.below(7) as usize];
+    let channel = Channel::ALL[rng.below(Channel::ALL.len() as u64) as usize];
     let received = EventKind::Received { channel, signed: None, confirmed: None, same_day_contact_failed: false };
     let mut events = vec![Event::new(date, received)];
     let step = |rng: &mut Lcg, date: &mut NaiveDate, lo: u64, hi: u64| {

@@ -173,6 +173,8 @@ storage_api! {
     fn establish_agency(&self, ctx: &Ctx, agency: NewAgency, admin: AdminAccount) -> (Agency, User);
     /// Replaces an agency's settings.
     fn update_agency_settings(&self, ctx: &Ctx, id: AgencyId, settings: AgencySettings) -> Agency;
+    /// Renames an agency, sets its calendar region and replaces its settings.
+    fn update_agency(&self, ctx: &Ctx, id: AgencyId, update: AgencyUpdate) -> Agency;
     /// One agency.
     fn agency(&self, id: AgencyId) -> Agency;
     /// An agency by its exact name.
@@ -255,8 +257,10 @@ storage_api! {
     fn tallies(&self, agency: AgencyId, year: i32) -> YearTallies;
     /// The records behind one cell.
     fn cell_records(&self, agency: AgencyId, year: i32, cell: Cell) -> CellRecords;
-    /// Saves a draft report (refused once locked: use [`Storage::correct_report`]).
-    fn save_report(&self, ctx: &Ctx, agency: AgencyId, year: i32, content: serde_json::Value) -> StoredReport;
+    /// Saves a draft report (refused once locked: use [`Storage::correct_report`]). With
+    /// `expected` (the [`StoredReport::fingerprint`] of the draft the caller edited, or `""` when
+    /// there was none), refused as a conflict when the stored draft is no longer that one.
+    fn save_report(&self, ctx: &Ctx, agency: AgencyId, year: i32, content: serde_json::Value, expected: Option<&str>) -> StoredReport;
     /// Moves a report forward: draft → locked → published (not by whoever locked it).
     fn set_report_status(&self, ctx: &Ctx, agency: AgencyId, year: i32, status: ReportStatus) -> StoredReport;
     /// Changes a locked or published report, recording who, when and why.

@@ -125,6 +125,26 @@ pub struct AgencySettings {
     /// Annual report deadline as `MM-DD` (Art. 49: 01-31 for departments, 03-31 for governments;
     /// townships: local rule, default 01-31). `None` = the default for the level.
     pub report_deadline: Option<String>,
+    /// 通信地址 (the 回执 and letters show it).
+    pub address: String,
+    /// 联系电话.
+    pub phone: String,
+    /// 办公时间, e.g. 工作日 8:30-12:00，14:30-17:30.
+    pub office_hours: String,
+    /// 发文字号 prefix of the agency's letters, e.g. 民政信公开 (〔年份〕N号 follows).
+    pub document_prefix: String,
+}
+
+/// What an administrator may change of an agency: its name, the region of its calendar, its
+/// settings (the level and the place in the tree stay).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyUpdate {
+    /// Full official name, unique.
+    pub name: String,
+    /// Region code for the calendar (empty = national calendar).
+    pub region: String,
+    /// Settings.
+    pub settings: AgencySettings,
 }
 
 /// A new agency.
@@ -310,6 +330,8 @@ coded_enum!(
         Online = ("online", "网络"),
         Fax = ("fax", "传真"),
         Email = ("email", "电子邮件"),
+        WeChat = ("wechat", "微信"),
+        Oral = ("oral", "口头申请"),
         Other = ("other", "其他"),
     }
 );
@@ -1012,6 +1034,21 @@ pub struct StoredReport {
     pub content: serde_json::Value,
     /// Corrections made after locking.
     pub corrections: Vec<ReportCorrection>,
+}
+
+impl StoredReport {
+    /// A fingerprint of the stored content: what an editor saw, so that saving over a draft
+    /// someone else changed meanwhile can be refused ([`crate::Storage::save_report`]).
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.content)
+    }
+}
+
+/// The fingerprint of report content (SHA-256 of its JSON, hex, first 32 digits).
+pub fn fingerprint(content: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let text = serde_json::to_string(content).unwrap_or_default();
+    Sha256::digest(text.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 /// A change to a locked or published report.

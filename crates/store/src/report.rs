@@ -105,6 +105,24 @@ pub fn with_fee_sentence(text: &str, sentence: &str) -> String {
     if rest.is_empty() { sentence.to_string() } else { format!("{sentence}{rest}") }
 }
 
+/// The sentence of section 一 with the year's figures (applications received, concluded).
+pub fn figures_sentence(received: i64, concluded: i64) -> String {
+    format!("本年度新收政府信息公开申请{received}件，办结{concluded}件。")
+}
+
+/// `text` with its generated figures sentence (any earlier version of it) replaced in place by
+/// `sentence`; the rest of the agency's text is kept as written. Text without the sentence (the
+/// agency wrote its own) is left alone: the checker's NARRATIVE_MISMATCH compares what it says.
+pub fn with_figures_sentence(text: &str, sentence: &str) -> String {
+    let generated = |s: &str| s.starts_with("本年度新收政府信息公开申请") && s.contains("件，办结") && s.ends_with("件。");
+    text.split_inclusive('。')
+        .map(|s| {
+            let body = s.trim_start();
+            if generated(body) { format!("{}{sentence}", &s[..s.len() - body.len()]) } else { s.to_string() }
+        })
+        .collect()
+}
+
 /// Builds the report for `agency` and `year` from its tallies.
 pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative) -> Report {
     let format = FormatVersion::for_year(u16::try_from(year).unwrap_or(2021));
@@ -193,7 +211,8 @@ pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative)
         (
             "s1",
             format!(
-                "{year}年，本机关依照《中华人民共和国政府信息公开条例》做好政府信息公开工作。本年度新收政府信息公开申请{received}件，办结{concluded}件。"
+                "{year}年，本机关依照《中华人民共和国政府信息公开条例》做好政府信息公开工作。{}",
+                figures_sentence(received, concluded)
             ),
         ),
         ("s2", String::new()),
@@ -213,6 +232,10 @@ pub fn build(agency: &Agency, year: i32, t: &YearTallies, narrative: &Narrative)
             // Section 六's fee sentence is computed from the records, never carried over from an
             // older draft: the agency's own text around it stays.
             text = with_fee_sentence(&text, &fee_sentence(t));
+        }
+        if s.id == "s1" {
+            // Likewise section 一's figures: a saved draft never keeps last month's counts.
+            text = with_figures_sentence(&text, &figures_sentence(received, concluded));
         }
         r.sections.push(Section {
             id: Some(s.id.to_string()),
@@ -267,5 +290,21 @@ pub fn cell_of(table: TableId, row: &str, column: &str) -> Option<Cell> {
             };
             Some(Cell::T2 { kind, column })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_one_figures_follow_the_records_and_the_agencys_own_text_stays() {
+        let old = "2025年，本机关做好政府信息公开工作。本年度新收政府信息公开申请3件，办结2件。主动公开信息120条。";
+        let new = with_figures_sentence(old, &figures_sentence(5, 4));
+        assert_eq!(new, "2025年，本机关做好政府信息公开工作。本年度新收政府信息公开申请5件，办结4件。主动公开信息120条。");
+        let own = "本机关全年共受理申请若干件。";
+        assert_eq!(with_figures_sentence(own, &figures_sentence(5, 4)), own);
+        let para = "第一段。\n本年度新收政府信息公开申请1件，办结1件。";
+        assert_eq!(with_figures_sentence(para, &figures_sentence(2, 2)), "第一段。\n本年度新收政府信息公开申请2件，办结2件。");
     }
 }

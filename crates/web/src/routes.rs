@@ -11,7 +11,9 @@ use axum::routing::{MethodRouter, get, post};
 use gongkai_app::auth::Right;
 
 use crate::AppState;
-use crate::pages::{case_actions, cases, dashboard, letters};
+use crate::pages::{
+    account, admin, audit, case_actions, cases, checker, dashboard, intake, letters, registers, reports, supervision,
+};
 use crate::{assets, security, session};
 
 /// Which agency's rights a route is judged by (for the authorization table).
@@ -56,6 +58,11 @@ fn r(method: Method, path: &'static str, access: Access, handler: MethodRouter<A
     RouteSpec { method, path, access, upload: false, handler }
 }
 
+/// The same route, taking uploads (the larger body limit).
+fn upload(spec: RouteSpec) -> RouteSpec {
+    RouteSpec { upload: true, ..spec }
+}
+
 /// The registry.
 pub fn routes() -> Vec<RouteSpec> {
     use Access::*;
@@ -69,6 +76,13 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/", Staff(Right::Read, Own), get(dashboard::page)),
         r(Method::GET, "/cases", Staff(Right::Read, Own), get(cases::list)),
         r(Method::GET, "/cases/{id}", Staff(Right::Read, Case), get(cases::show)),
+        // 登记 (helper B: intake, 回执, 台账 export and import).
+        r(Method::GET, "/intake", Staff(Right::Register, Own), get(intake::page)),
+        r(Method::POST, "/intake", Staff(Right::Register, Own), post(intake::submit)),
+        r(Method::GET, "/receipts/{id}", Staff(Right::Read, Case), get(intake::receipt)),
+        r(Method::GET, "/intake/ledger", Staff(Right::Register, Own), get(intake::ledger_form)),
+        upload(r(Method::POST, "/intake/ledger", Staff(Right::Register, Own), post(intake::ledger_upload))),
+        r(Method::GET, "/cases/export", Staff(Right::Read, Own), get(cases::export)),
         r(Method::POST, "/cases/{id}/assign", Staff(Right::Assign, Case), post(case_actions::assign)),
         r(Method::POST, "/cases/{id}/correction", Staff(Right::Handle, Case), post(case_actions::correction)),
         r(Method::POST, "/cases/{id}/consultation", Staff(Right::Handle, Case), post(case_actions::consultation)),
@@ -83,6 +97,41 @@ pub fn routes() -> Vec<RouteSpec> {
         r(Method::GET, "/agencies/{agency}/letters", Staff(Right::Administer, Agency), get(letters::templates)),
         r(Method::GET, "/agencies/{agency}/letters/{kind}", Staff(Right::Administer, Agency), get(letters::template)),
         r(Method::POST, "/agencies/{agency}/letters/{kind}", Staff(Right::Administer, Agency), post(letters::save_template)),
+        r(Method::GET, "/registers", Staff(Right::Read, Own), get(registers::index)),
+        r(Method::GET, "/registers/{agency}", Staff(Right::Read, Agency), get(registers::page)),
+        r(Method::POST, "/registers/{agency}/appeals", Staff(Right::EditRegister, Agency), post(registers::add_appeal)),
+        r(Method::POST, "/registers/{agency}/appeals/close", Staff(Right::EditRegister, Agency), post(registers::close_appeal)),
+        r(Method::POST, "/registers/{agency}/appeals/correct", Staff(Right::Correct, Agency), post(registers::correct_appeal)),
+        r(Method::POST, "/registers/{agency}/documents", Staff(Right::EditRegister, Agency), post(registers::add_document)),
+        r(Method::POST, "/registers/{agency}/documents/repeal", Staff(Right::EditRegister, Agency), post(registers::repeal_document)),
+        r(Method::POST, "/registers/{agency}/documents/correct", Staff(Right::Correct, Agency), post(registers::correct_document)),
+        r(Method::POST, "/registers/{agency}/counts", Staff(Right::EditRegister, Agency), post(registers::set_counts)),
+        r(Method::GET, "/admin", Staff(Right::Administer, Own), get(admin::page)),
+        r(Method::POST, "/admin/users", Staff(Right::Administer, Own), post(admin::create_user)),
+        r(Method::POST, "/admin/users/disable", Staff(Right::Administer, Own), post(admin::disable_user)),
+        r(Method::POST, "/admin/users/roles", Staff(Right::Administer, Own), post(admin::change_role)),
+        r(Method::POST, "/admin/users/password", Staff(Right::Administer, Own), post(admin::reset_password)),
+        r(Method::POST, "/admin/agencies", Staff(Right::Administer, Own), post(admin::create_agency)),
+        r(Method::GET, "/admin/agencies/{agency}", Staff(Right::Administer, Agency), get(admin::settings)),
+        r(Method::POST, "/admin/agencies/{agency}", Staff(Right::Administer, Agency), post(admin::save_settings)),
+        r(Method::GET, "/password", Staff(Right::Read, Own), get(account::page)),
+        r(Method::POST, "/password", Staff(Right::Read, Own), post(account::change)),
+        r(Method::GET, "/audit", Staff(Right::ReadAudit, Own), get(audit::page)),
+        r(Method::POST, "/audit/verify", Staff(Right::Administer, Own), post(audit::verify)),
+        r(Method::GET, "/reports", Staff(Right::Read, Own), get(reports::list)),
+        r(Method::GET, "/reports/{agency}/{year}", Staff(Right::Read, Agency), get(reports::show)),
+        r(Method::POST, "/reports/{agency}/{year}/generate", Staff(Right::EditReport, Agency), post(reports::generate)),
+        r(Method::POST, "/reports/{agency}/{year}/draft", Staff(Right::EditReport, Agency), post(reports::draft)),
+        r(Method::POST, "/reports/{agency}/{year}/lock", Staff(Right::LockReport, Agency), post(reports::lock)),
+        r(Method::POST, "/reports/{agency}/{year}/publish", Staff(Right::PublishReport, Agency), post(reports::publish)),
+        r(Method::POST, "/reports/{agency}/{year}/correct", Staff(Right::Correct, Agency), post(reports::correct)),
+        r(Method::GET, "/reports/{agency}/{year}/drill", Staff(Right::Read, Agency), get(reports::drill)),
+        r(Method::GET, "/reports/{agency}/{year}/download/{format}", Staff(Right::Read, Agency), get(reports::download)),
+        r(Method::GET, "/checker", Staff(Right::Read, Own), get(checker::form)),
+        upload(r(Method::POST, "/checker", Staff(Right::Read, Own), post(checker::upload))),
+        r(Method::GET, "/supervision", Staff(Right::Supervise, Own), get(supervision::current)),
+        r(Method::GET, "/supervision/{year}", Staff(Right::Supervise, Own), get(supervision::page)),
+        r(Method::GET, "/supervision/{year}/download/{format}", Staff(Right::Supervise, Own), get(supervision::download)),
     ]
 }
 

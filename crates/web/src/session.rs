@@ -104,7 +104,7 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-fn cookie(state: &AppState, value: &str, max_age: i64) -> WebResult<HeaderValue> {
+pub(crate) fn cookie(state: &AppState, value: &str, max_age: i64) -> WebResult<HeaderValue> {
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
     HeaderValue::from_str(&format!("{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
         .map_err(|_| WebError::Render)

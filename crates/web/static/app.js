@@ -7,6 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
       if (history.length > 1) { e.preventDefault(); history.back(); }
     });
   }
+  // "打印" buttons print the page (the browser's own print works too).
+  for (const b of document.querySelectorAll("[data-print]")) {
+    b.addEventListener("click", () => window.print());
+  }
   // Buttons that change records for good ask once more.
   for (const b of document.querySelectorAll("[data-confirm]")) {
     b.addEventListener("click", (e) => {

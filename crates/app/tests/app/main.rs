@@ -4,7 +4,9 @@
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 mod clock_rules;
+mod demo;
 mod helpers;
+mod intake;
 mod letters;
 mod principals;
 mod records;

@@ -90,7 +90,7 @@ fn the_rights_table_says_who_may_do_what() {
         ),
         (Role::Reviewer(1), &[Read]),
         (Role::Leader, &[Read, PublishReport]),
-        (Role::CountySupervisor, &[Read, ReadAudit]),
+        (Role::CountySupervisor, &[Read, ReadAudit, Supervise]),
         (Role::Administrator, &[Read, Administer, ReadAudit]),
     ];
     for (role, rights) in expected {
@@ -144,6 +144,7 @@ async fn attempt(t: &TestOffice, rec: &Records, right: Right) -> Result<(), Erro
         Right::PublishReport => annual::publish(rec, &t.town, 2025).await,
         Right::Administer => people::grant(rec, "officer", &t.town, Role::Registrar).await.map(drop),
         Right::ReadAudit => transfer::audit_entries(rec, 0, 10).await.map(drop),
+        Right::Supervise => gongkai_app::reports::supervision(rec, 2025).await.map(drop),
     };
     r.map_err(|e| e.kind())
 }

@@ -241,10 +241,20 @@ async fn reminders_count_working_days_and_include_paused_cases_by_their_own_dead
     let paused = cases::record_event(&officer, &paused, consult, None).await.unwrap();
     assert_eq!(paused.state, CaseState::Paused);
     assert_eq!(paused.pause_due_on, Some(d("2025-03-25")));
+    // Awaiting a correction asked for on 2025-03-12: the reasonable period (10 working days)
+    // ends 2025-03-26, the day a reminder looks at.
+    let correcting = add_case(&op, &t.town, "2025-03-10", None).await;
+    let notice = EventInput::new(EventKind::CorrectionRequested, d("2025-03-12"));
+    let correcting = cases::record_event(&officer, &correcting, notice, None).await.unwrap();
+    assert_eq!((correcting.state, correcting.pause_due_on), (CaseState::Paused, Some(d("2025-03-26"))));
     let within = |n| CaseQuery { due_within_working_days: Some(n), ..CaseQuery::default() };
     let ids = |v: Vec<gongkai_app::model::CaseSummary>| v.into_iter().map(|c| c.id).collect::<Vec<_>>();
     // One working day reaches Monday (a calendar day count would stop on Saturday).
     assert_eq!(ids(cases::list(&officer, &within(1)).await.unwrap()), vec![soon.id]);
     assert_eq!(ids(cases::list(&officer, &within(2)).await.unwrap()), vec![soon.id, paused.id]);
-    assert_eq!(ids(cases::list(&officer, &within(6)).await.unwrap()), vec![soon.id, paused.id, later.id]);
+    assert_eq!(ids(cases::list(&officer, &within(3)).await.unwrap()), vec![soon.id, paused.id, correcting.id]);
+    assert_eq!(
+        ids(cases::list(&officer, &within(6)).await.unwrap()),
+        vec![soon.id, paused.id, correcting.id, later.id]
+    );
 }

@@ -41,6 +41,8 @@ pub enum Command {
     Publish(crate::cmd::records::StatusArgs),
     /// 更正已锁定或已发布的年度报告（记录更正人、时间和原因）
     Correct(crate::cmd::records::StatusArgs),
+    /// 年度报告的状态；已锁定或已发布后，列出办理记录已改变的单元格（退出码 1 表示有差异）
+    Status(crate::cmd::records::StatusArgs),
 }
 
 /// Output of `report check`.
@@ -128,6 +130,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Generate(a) => crate::cmd::records::generate(a),
         Command::Lock(a) => records::report_status(records::StatusChange::Lock, a),
         Command::Publish(a) => records::report_status(records::StatusChange::Publish, a),
+        Command::Status(a) => records::report_status(records::StatusChange::Show, a),
         Command::Correct(a) => records::report_status(records::StatusChange::Correct, a),
     }
 }

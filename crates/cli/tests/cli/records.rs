@@ -126,6 +126,10 @@ fn staff(gk: &Gk, agency: &str) {
     }
 }
 
+/// Section 五 as an office writes it (a generated draft holds the template's placeholder there,
+/// which may not be locked).
+const NARRATIVE: &str = r#"{"s5": "一是答复文书的规范性有待提高。二是将加强培训，严格按期限答复。"}"#;
+
 #[test]
 fn init_import_list_show_and_verify() {
     let gk = Gk::new();
@@ -250,9 +254,10 @@ fn the_annual_report_is_generated_from_the_records_in_every_format() {
     let r = &v["reports"][0];
     assert_eq!(r["tables"]["t3"]["new_received"], serde_json::json!([2, 1, 0, 0, 0, 0, 3]));
     assert_eq!(r["tables"]["t3"]["carried_forward"], serde_json::json!([1, 1, 0, 0, 0, 0, 2]));
-    // Computed from the records: no error; the typed-in counts not given yet are blank, and a
-    // 2025 report drawn up today is late (its 落款 date is today).
-    assert_eq!(codes(&r["findings"]), ["BLANK_CELL", "LATE_PUBLICATION"]);
+    // Computed from the records: no error in the tables; the typed-in counts not given yet are
+    // blank, a 2025 report drawn up today is late (its 落款 date is today), and section 五 is
+    // still the template's placeholder for the office to write (an error until it does).
+    assert_eq!(codes(&r["findings"]), ["BLANK_CELL", "LATE_PUBLICATION", "PLACEHOLDER_TEXT"]);
     assert!(r["agency"] == "某某县民政局" && r["date"].is_string(), "{r}");
     let next = gk.ok(&["report", "generate", "--agency", "某某县民政局", "--year", "2026", "--to", "json"]);
     let v: serde_json::Value = serde_json::from_str(&next).unwrap();
@@ -311,8 +316,8 @@ fn events_appeals_register_and_counts_feed_the_report() {
     assert_eq!(t["t3"]["unable_not_held"][6], 1);
     assert_eq!(t["t4"]["review_corrected"], 1);
     assert_eq!(t["t4"]["lit_direct_upheld"], 1);
-    // Only the coercion count was not given.
-    assert_eq!(codes(&v["reports"][0]["findings"]), ["BLANK_CELL", "LATE_PUBLICATION"]);
+    // Only the coercion count was not given (and section 五 is not written yet).
+    assert_eq!(codes(&v["reports"][0]["findings"]), ["BLANK_CELL", "LATE_PUBLICATION", "PLACEHOLDER_TEXT"]);
     assert_eq!(t["t2"]["admin_coercion"]["decisions"], serde_json::Value::Null);
     assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
 }
@@ -324,8 +329,10 @@ fn a_locked_report_changes_only_by_a_recorded_correction() {
     let ledger = gk.write("台账.csv", LEDGER);
     gk.ok(&["case", "import", &ledger, "--agency", "某某县民政局"]);
     let a = ["--agency", "某某县民政局", "--year", "2025"];
-    assert!(gk.fails(&[&["report", "lock"][..], &a].concat()).contains("未找到"));
-    let json = gk.ok(&[&["report", "generate", "--save"][..], &a].concat());
+    let err = gk.fails(&[&["report", "lock"][..], &a].concat());
+    assert!(err.contains("尚未保存草稿"), "{err}");
+    let s5 = gk.write("s5.json", NARRATIVE);
+    let json = gk.ok(&[&["report", "generate", "--save", "--narrative", &s5][..], &a].concat());
     gk.ok(&[&["report", "lock"][..], &a].concat());
     let err = gk.fails(&[&["report", "generate", "--save"][..], &a].concat());
     assert!(err.contains("更正"), "{err}");
@@ -339,6 +346,17 @@ fn a_locked_report_changes_only_by_a_recorded_correction() {
     gk.user("zhao", "leader", "某某县民政局");
     gk.ok_as(Some("zhao"), &[&["report", "publish"][..], &a].concat());
     assert!(gk.fails(&[&["report", "lock"][..], &a].concat()).contains("不能从"));
+    let same = gk.ok(&[&["report", "status"][..], &a].concat());
+    assert!(same.contains("已发布") && same.contains("已更正 1 次") && same.contains("与当前办理记录一致"), "{same}");
+    // A case of 2025 recorded after publication: `report status` names the cells it changes,
+    // with the drill-down to each, and exits 1.
+    let late = gk.write("补录.csv", "编号,申请人,申请人类型,申请方式,收到日期,申请内容,答复日期,办理结果\nA9,王五,自然人,网络,2025-03-03,补录,2025-03-20,予以公开\n");
+    gk.ok(&["case", "import", &late, "--agency", "某某县民政局"]);
+    let out = gk.run(&[&["report", "status"][..], &a].concat());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("report generate --drill t3:new_received:natural_person"), "{text}");
+    assert!(text.contains("report correct"), "{text}");
     assert!(gk.ok(&["audit", "verify"]).contains("校验通过"));
 }
 
@@ -448,7 +466,8 @@ fn the_one_who_locked_a_report_does_not_publish_it() {
     gk.user("wang", "office_head", "某某县民政局");
     gk.user("zhao", "leader", "某某县民政局");
     let a = ["--agency", "某某县民政局", "--year", "2025"];
-    gk.ok_as(Some("wang"), &[&["report", "generate", "--save"][..], &a].concat());
+    let s5 = gk.write("s5.json", NARRATIVE);
+    gk.ok_as(Some("wang"), &[&["report", "generate", "--save", "--narrative", &s5][..], &a].concat());
     gk.ok_as(Some("wang"), &[&["report", "lock"][..], &a].concat());
     let err = gk.fails_as(Some("wang"), &[&["report", "publish"][..], &a].concat());
     assert!(err.contains("锁定者不能自己发布") && err.contains("由 wang 锁定"), "{err}");

@@ -176,6 +176,8 @@ fn receipt_rule(channel: Channel) -> &'static str {
         Channel::Online => "网络申请，以双方确认之日为准",
         Channel::Fax => "传真申请，以双方确认之日为准",
         Channel::Email => "电子邮件申请（互联网渠道），以双方确认之日为准",
+        Channel::WeChat => "微信申请（互联网渠道），以双方确认之日为准",
+        Channel::Oral => "口头提出、由工作机构代为填写，以代为填写（当面提出）之日为收到申请之日",
         Channel::Other => "其他方式，以到达之日计",
     }
 }
@@ -223,8 +225,8 @@ fn receipt_date<S: Sink>(r: &Receipt, settings: &Settings, sink: &mut S, warning
             Some(c) => c,
             None => r.arrival,
         },
-        Channel::Online | Channel::Fax => r.confirmed.unwrap_or(r.arrival),
-        Channel::InPerson | Channel::Other => r.arrival,
+        Channel::Online | Channel::Fax | Channel::WeChat => r.confirmed.unwrap_or(r.arrival),
+        Channel::InPerson | Channel::Oral | Channel::Other => r.arrival,
     }
 }
 
@@ -352,7 +354,7 @@ fn run<S: Sink>(
         } else if r.channel == Channel::RegisteredPost && r.signed.is_none() {
             s.push_str("；未记录签收日期，按到达之日计");
         } else if r.confirmed.is_none()
-            && matches!(r.channel, Channel::OrdinaryLetter | Channel::Online | Channel::Fax | Channel::Email)
+            && matches!(r.channel, Channel::OrdinaryLetter | Channel::Online | Channel::Fax | Channel::Email | Channel::WeChat)
         {
             s.push_str("；未记录确认日期，按到达之日计");
         }
@@ -674,6 +676,10 @@ fn run<S: Sink>(
         None => State::Running,
     };
     let correction_notice = if end.is_some() && p.correction_requested.is_none() { None } else { Some(correction_due) };
+    let correction_period = match (p.awaiting_correction, p.correction_requested) {
+        (true, Some(notice)) => Some(cal.add_on(Side::Late, notice, WorkingDays::new(settings.min_correction_period_days))?),
+        _ => None,
+    };
     let due = DueDates {
         correction_notice,
         reply,
@@ -682,6 +688,7 @@ fn run<S: Sink>(
         third_party_answer: p.answer_due[ConsultedParty::ThirdParty.slot()],
         agency_answer: p.answer_due[ConsultedParty::Agency.slot()],
         payment: p.payment_due,
+        correction_period,
     };
 
     let mut hi = stop.max(correction_due);

@@ -59,6 +59,10 @@ pub struct DueDates {
     /// Payment: 20 working days from the day after the applicant received the fee notice (late
     /// side in a provisional year).
     pub payment: Option<NaiveDate>,
+    /// While a correction is awaited: the end of the reasonable correction period (the notice
+    /// plus the setting `min_correction_period_days` working days, late side) — the earliest day
+    /// a 视为放弃 may be recorded, and the date a reminder of the paused case looks at.
+    pub correction_period: Option<NaiveDate>,
 }
 
 /// Which deadline was missed.

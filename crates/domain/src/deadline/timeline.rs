@@ -21,6 +21,10 @@ pub enum Channel {
     Fax,
     /// 电子邮件 (an internet channel): the day both sides confirm.
     Email,
+    /// 微信 (公众号, 小程序 — an internet channel): the day both sides confirm.
+    WeChat,
+    /// 口头申请 taken down by the office (Art. 29, 代为填写): the day it was taken down, as in person.
+    Oral,
     /// Anything else: the day it arrived.
     Other,
 }
@@ -35,13 +39,24 @@ impl Channel {
             Self::Online => "online",
             Self::Fax => "fax",
             Self::Email => "email",
+            Self::WeChat => "wechat",
+            Self::Oral => "oral",
             Self::Other => "other",
         }
     }
 
     /// Every channel.
-    pub const ALL: [Self; 7] =
-        [Self::InPerson, Self::RegisteredPost, Self::OrdinaryLetter, Self::Online, Self::Fax, Self::Email, Self::Other];
+    pub const ALL: [Self; 9] = [
+        Self::InPerson,
+        Self::RegisteredPost,
+        Self::OrdinaryLetter,
+        Self::Online,
+        Self::Fax,
+        Self::Email,
+        Self::WeChat,
+        Self::Oral,
+        Self::Other,
+    ];
 
     /// 当面提交 / 邮寄 / ….
     pub const fn name_zh(self) -> &'static str {
@@ -52,6 +67,8 @@ impl Channel {
             Self::Online => "网络申请",
             Self::Fax => "传真申请",
             Self::Email => "电子邮件申请",
+            Self::WeChat => "微信申请",
+            Self::Oral => "口头申请（代为填写）",
             Self::Other => "其他方式",
         }
     }
@@ -519,10 +536,11 @@ fn check_receipt(
     if signed.is_some() && channel != Channel::RegisteredPost {
         return err(format!("signed（签收日期）只适用于 registered_post（邮寄需签收），不适用于 {}", channel.code()));
     }
-    let confirms = matches!(channel, Channel::OrdinaryLetter | Channel::Online | Channel::Fax | Channel::Email);
+    let confirms =
+        matches!(channel, Channel::OrdinaryLetter | Channel::Online | Channel::Fax | Channel::Email | Channel::WeChat);
     if confirmed.is_some() && !confirms {
         return err(format!(
-            "confirmed（确认日期）只适用于 ordinary_letter、online、fax、email，不适用于 {}",
+            "confirmed（确认日期）只适用于 ordinary_letter、online、fax、email、wechat，不适用于 {}",
             channel.code()
         ));
     }

@@ -103,6 +103,7 @@ pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) ->
     check_t4(&ctx, &mut out);
     check_plausibility(&ctx, opts, &mut out);
     check_text(&ctx, opts, &mut out);
+    check_placeholders(&ctx, &mut out);
     if let Some(prev) = previous {
         check_previous(&ctx, prev, opts, &mut out);
     }
@@ -115,8 +116,49 @@ pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) ->
         let own: Vec<Finding> = out.into_iter().filter(|f| !seen.contains(&dedup_key(f))).collect();
         report.reader_findings.iter().cloned().chain(own).collect()
     };
+    if all.iter().any(|f| f.code == CheckCode::TruncatedInput) {
+        drop_beyond_cut(report, &mut all);
+    }
     sort_findings(report.format, &mut all);
     all
+}
+
+/// After TRUNCATED_INPUT, what the input does not reach is not listed again as missing: the
+/// sections and tables after the last part read (and before the first, when section 一 is not
+/// there: a fragment), the rows after the last row read of the table the input ends in (and
+/// before the first row read of the table a fragment starts in).
+fn drop_beyond_cut(r: &Report, findings: &mut Vec<Finding>) {
+    let spec = r.format.spec();
+    let sec_index = |id: &str| spec.sections.iter().position(|s| s.id == id);
+    let present: Vec<usize> = r
+        .sections
+        .iter()
+        .filter_map(|s| s.id.as_deref().and_then(sec_index))
+        .chain(r.tables.iter().filter(|t| !t.rows.is_empty()).filter_map(|t| sec_index(t.id.section())))
+        .collect();
+    let (Some(&first), Some(&last)) = (present.iter().min(), present.iter().max()) else {
+        findings.retain(|f| !matches!(f.code, CheckCode::MissingSection | CheckCode::MissingTable | CheckCode::MissingRow));
+        return;
+    };
+    let first = if r.section("s1").is_some() { 0 } else { first };
+    let row_pos = |t: &Table, id: &str| spec.table(t.id).rows().position(|(_, x)| x.id == id);
+    findings.retain(|f| {
+        if !matches!(f.code, CheckCode::MissingSection | CheckCode::MissingTable | CheckCode::MissingRow) {
+            return true;
+        }
+        let table = f.location.table.as_deref().and_then(|t| TableId::ALL.iter().find(|x| x.id() == t).copied());
+        let sec = f.location.section.as_deref().and_then(sec_index).or_else(|| table.and_then(|t| sec_index(t.section())));
+        let Some(sec) = sec else { return true };
+        if sec > last || sec < first {
+            return false;
+        }
+        let (Some(t), Some(row)) = (table.and_then(|t| r.table(t)), f.location.row.as_deref()) else { return true };
+        let positions: Vec<usize> = t.rows.iter().filter_map(|x| row_pos(t, x.id)).collect();
+        let (Some(&lo), Some(&hi), Some(p)) = (positions.iter().min(), positions.iter().max(), row_pos(t, row)) else { return true };
+        let cut_after = sec == last && (p > hi || (p == hi && f.location.column.is_some()));
+        let cut_before = sec == first && r.section("s1").is_none() && p < lo;
+        !(cut_after || cut_before)
+    });
 }
 
 type DedupKey<'f> = (CheckCode, Option<&'f str>, Option<&'f str>, Option<&'f str>, Option<&'f str>);
@@ -597,13 +639,45 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(total) = num(total_cell) else { continue };
-        let parts: Option<Vec<(&RowSpec, Decimal)>> =
-            leaves.iter().filter_map(|(r, row)| row.map(|row| num(cell(row, ci)).map(|v| (*r, v)))).collect();
+        // A blank leaf cell is not a number the agency gave: in the 总计 column (left blank in
+        // the leaf rows of some 2019-format reports) it is the row's own sum when its applicant
+        // columns are filled; elsewhere it counts as 0, and then only a sum of the filled cells
+        // that already exceeds the total is certain to be wrong.
+        let mut blanks = 0usize;
+        let mut filled = 0usize;
+        let parts: Option<Vec<(&RowSpec, Decimal)>> = leaves
+            .iter()
+            .filter_map(|(r, row)| {
+                row.map(|row| {
+                    let v = cell(row, ci);
+                    if matches!(v, Value::Blank) {
+                        let own = (ci == T3_TOTAL)
+                            .then(|| (0..T3_TOTAL).map(|i| cell(row, i)).collect::<Vec<_>>())
+                            .filter(|cs| cs.iter().all(|c| matches!(c, Value::Int(_) | Value::Dec(_))))
+                            .and_then(|cs| sum(cs.iter().filter_map(|c| num(c))));
+                        match own {
+                            Some(d) => {
+                                filled += 1;
+                                Some((*r, d))
+                            }
+                            None => {
+                                blanks += 1;
+                                Some((*r, Decimal::ZERO))
+                            }
+                        }
+                    } else {
+                        filled += 1;
+                        num(v).map(|d| (*r, d))
+                    }
+                })
+            })
+            .collect();
         let Some(parts) = parts else { continue };
         let Some(s) = sum(parts.iter().map(|(_, v)| *v)) else { continue };
-        if s == total || missing_leaf {
+        if s == total || missing_leaf || filled == 0 || (blanks > 0 && s < total) {
             continue;
         }
+        let of_filled = if blanks > 0 { format!("已填写的各项（另有 {blanks} 项空白）") } else { "办理结果各项".to_owned() };
         let nonzero: Vec<String> =
             parts.iter().filter(|(_, v)| !v.is_zero()).map(|(r, v)| format!("{} {v}", ctx.rl(t, r.id))).collect();
         let detail = if nonzero.is_empty() {
@@ -615,7 +689,7 @@ fn check_t3(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         };
         out.push(Finding::new(
             CheckCode::T3ResultsTotal,
-            format!("表三“{}”列：办理结果各项之和为 {s}{detail}，但“（七）总计”为 {total}", col.text),
+            format!("表三“{}”列：{of_filled}之和为 {s}{detail}，但“（七）总计”为 {total}", col.text),
             loc(t, Some("results_total"), Some(col.id), total_row.line),
             "核对（一）至（六）各项办理结果的数量和（七）总计后更正，使总计等于各项之和",
         ));
@@ -759,6 +833,165 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
                     "按期编制并公布年度报告；若报告日期填写有误，更正落款日期",
                 ));
             }
+}
+
+// ---- placeholders ---------------------------------------------------------------------------
+
+/// PLACEHOLDER_TEXT: a template's fill-in marks left in the report — one finding per section
+/// (and one per table for cells), naming up to three of them with their context.
+fn check_placeholders(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    let r = ctx.report;
+    let fix = "把模板中的占位文字换成实际内容（机关名称、日期、数字等）后再锁定或公布";
+    if let Some(agency) = r.agency.as_deref()
+        && !placeholders(agency).is_empty()
+    {
+        out.push(Finding::new(
+            CheckCode::PlaceholderText,
+            format!("报告的机关名称“{agency}”是模板中的占位文字，尚未填写"),
+            Location::default(),
+            fix,
+        ));
+    }
+    for s in &r.sections {
+        let mut marks = placeholders(&s.title);
+        marks.extend(placeholders(&s.text));
+        if marks.is_empty() {
+            continue;
+        }
+        let place = match s.id.as_deref() {
+            Some(_) => format!("第{}部分“{}”", s.number, s.title.trim()),
+            None => "报告标题和开头".to_owned(),
+        };
+        out.push(Finding::new(
+            CheckCode::PlaceholderText,
+            format!("{place}含有尚未填写的模板占位文字：{}", quote_marks(&marks)),
+            Location { section: s.id.clone(), line: s.line, ..Location::default() },
+            fix,
+        ));
+    }
+    for t in &r.tables {
+        let mut marks = Vec::new();
+        let mut first: Option<&Row> = None;
+        for row in &t.rows {
+            for v in &row.cells {
+                if let Value::Unreadable(text) = v
+                    && !placeholders(text).is_empty()
+                {
+                    first.get_or_insert(row);
+                    marks.push(format!("{}：{}", ctx.rl(t.id, row.id), text.trim()));
+                }
+            }
+        }
+        if let Some(row) = first {
+            out.push(Finding::new(
+                CheckCode::PlaceholderText,
+                format!("{}的单元格含有尚未填写的模板占位文字：{}", table_label(t.id), quote_marks(&marks)),
+                loc(t.id, Some(row.id), None, row.line),
+                fix,
+            ));
+        }
+    }
+}
+
+fn quote_marks(marks: &[String]) -> String {
+    let shown: Vec<String> = marks.iter().take(3).map(|m| format!("“{m}”")).collect();
+    if marks.len() > 3 {
+        format!("{} 等 {} 处", shown.join("、"), marks.len())
+    } else {
+        shown.join("、")
+    }
+}
+
+/// The fill-in marks of a report template found in `text`, each with a little of its context:
+/// 待填写 / 请填写 / 此处填写; a bracket holding a fill-in request or nothing (【填写】, 【单位名称】,
+/// 【 】, [填写], （填写…）); runs of two or more X / x / × / Ｘ (XX镇, 20XX年, ××件) not part of an
+/// ASCII word (so `zfxxgk` in an address is not one); three or more `_` or two or more `＿`
+/// (a blank to write on). Deliberately not: 某某 (anonymised names), ○○ / 〇〇 (dates), 有待完善.
+pub fn placeholders(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    // Most text holds none of the marks' bytes: X x _ and the lead bytes of × (C3), 【 [ （ and
+    // the full-width forms (E3, EF, EF), and 填 (E5 A1 AB).
+    let candidate = b.iter().any(|&c| matches!(c, b'X' | b'x' | b'_' | b'[' | b'(' | 0xC3)) || text.contains(['【', '（', 'Ｘ', 'ｘ', '＿', '填']);
+    if !candidate {
+        return Vec::new();
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut found: Vec<(usize, usize)> = Vec::new(); // char ranges
+    let n = chars.len();
+    let c = |i: usize| chars.get(i).map(|x| x.1);
+    let mut i = 0;
+    while i < n {
+        let ch = chars[i].1;
+        // X runs
+        if matches!(ch, 'X' | 'x' | '×' | 'Ｘ' | 'ｘ') {
+            let mut j = i;
+            while j < n && matches!(chars[j].1, 'X' | 'x' | '×' | 'Ｘ' | 'ｘ') {
+                j += 1;
+            }
+            let ascii_word = |k: Option<char>| k.is_some_and(|k| k.is_ascii_alphabetic());
+            let before = if i == 0 { None } else { c(i - 1) };
+            if j - i >= 2 && !ascii_word(before) && !ascii_word(c(j)) {
+                found.push((i, j));
+            }
+            i = j;
+            continue;
+        }
+        if ch == '_' || ch == '＿' {
+            let mut j = i;
+            while j < n && matches!(chars[j].1, '_' | '＿') {
+                j += 1;
+            }
+            let full = chars[i..j].iter().any(|x| x.1 == '＿');
+            if j - i >= 3 || (full && j - i >= 2) {
+                found.push((i, j));
+            }
+            i = j;
+            continue;
+        }
+        let close = match ch {
+            '【' => Some('】'),
+            '[' => Some(']'),
+            '（' => Some('）'),
+            '(' => Some(')'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            let end = (i + 1..n.min(i + 24)).find(|&k| chars[k].1 == close);
+            if let Some(end) = end {
+                let inner: String = chars[i + 1..end].iter().map(|x| x.1).collect();
+                let inner = inner.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+                let square = matches!(ch, '【' | '[');
+                let asks = inner.contains("填写") || inner.contains("待填") || inner.contains("请填") || inner == "填" || inner.contains("待补充");
+                let names = square && ["单位名称", "机关名称", "日期", "数字", "数量", "金额", "年份", "名称"].contains(&inner);
+                let empty = square && inner.is_empty() && end > i + 1;
+                if asks || names || empty {
+                    found.push((i, end + 1));
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        if ch == '填' && c(i + 1) == Some('写') {
+            let before = |k: usize| i >= k && c(i - k).is_some();
+            let prev = if before(1) { c(i - 1) } else { None };
+            let prev2 = if before(2) { c(i - 2) } else { None };
+            if prev == Some('待') || prev == Some('请') || (prev == Some('处') && prev2 == Some('此')) {
+                found.push((i - 1 - usize::from(prev == Some('处')), i + 2));
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    found
+        .into_iter()
+        .map(|(s, e)| {
+            let from = (s.saturating_sub(6)..s).find(|&k| !matches!(chars[k].1, '\n' | '\r')).unwrap_or(s);
+            let from = (from..s).rev().find(|&k| matches!(chars[k].1, '\n' | '\r' | '。' | '；')).map_or(from, |k| k + 1);
+            let to = (e..n.min(e + 6)).find(|&k| matches!(chars[k].1, '\n' | '\r' | '。' | '；')).unwrap_or(n.min(e + 6));
+            chars[from..to].iter().map(|x| x.1).collect::<String>().trim().to_owned()
+        })
+        .collect()
 }
 
 fn zh_date(d: NaiveDate) -> String {

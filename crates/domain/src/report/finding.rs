@@ -1,6 +1,7 @@
 //! Findings: what the checker (and the readers) say about a report. Codes and severities are the
 //! `checks` of report-format.yaml, plus `AMBIGUOUS_CELLS` for run-together cells that more than
-//! one split explains (documented in docs/REPORT.md).
+//! one split explains and `PLACEHOLDER_TEXT` for a template's fill-in marks left in the report
+//! (待填写, 【填写】, XXX, ××, ____; documented in docs/REPORT.md).
 
 use serde::{Deserialize, Serialize};
 
@@ -82,6 +83,7 @@ check_codes! {
     ValidDocsDrift = "VALID_DOCS_DRIFT": Info,
     CopiedText = "COPIED_TEXT": Warning,
     AmbiguousCells = "AMBIGUOUS_CELLS": Error,
+    PlaceholderText = "PLACEHOLDER_TEXT": Error,
 }
 
 /// Where a finding points: as precise as the check can be. Ids are report-format.yaml's.

@@ -158,6 +158,9 @@ fn correction_restarts_the_clock_from_the_corrected_application() {
     assert_eq!(waiting.state, State::AwaitingCorrection);
     assert_eq!(waiting.due.reply, None);
     assert_eq!(waiting.due.correction_notice, Some(d("2025-02-05")));
+    // The reasonable correction period (10 working days by default) across the Spring Festival:
+    // 01-26 and 02-08 are make-up working days, 01-28 to 02-04 holidays.
+    assert_eq!(waiting.due.correction_period, Some(d("2025-02-11")));
     assert!(!waiting.overdue);
 
     let r = run(
@@ -168,6 +171,7 @@ fn correction_restarts_the_clock_from_the_corrected_application() {
     );
     assert_eq!(r.state, State::Running);
     assert_eq!(r.due.reply, Some(d("2025-03-31")));
+    assert_eq!(r.due.correction_period, None, "no longer awaited");
     assert_eq!(r.working_days_used, 2);
     assert!(r.explanation.iter().any(|l| l.contains("重新计算（《条例》第三十条）")));
 }

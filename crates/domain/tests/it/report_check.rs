@@ -509,3 +509,90 @@ proptest! {
         prop_assert!(!has_errors(&f), "{f:#?}");
     }
 }
+
+#[test]
+fn placeholder_text_is_an_error_per_section_and_naming_the_mark() {
+    use gongkai_domain::report::check::placeholders;
+    // marks a template leaves
+    for t in [
+        "本年度共收到申请待填写件。",
+        "【填写】",
+        "【请填写单位名称】",
+        "【 】",
+        "[填写]",
+        "XX镇人民政府",
+        "20XX年1月1日",
+        "收到××件",
+        "共 ____ 件",
+        "共＿＿件",
+        "（此处填写问题）",
+        "此处填写",
+        "ＸＸ局",
+    ] {
+        assert!(!placeholders(t).is_empty(), "{t}");
+    }
+    // text that only looks like one
+    for t in [
+        "详见 http://www.example.gov.cn/zfxxgk/xxgkml/",
+        "工作机制有待完善，信息公开工作仍待补充完善。",
+        "申请人张某某申请公开……",
+        "二〇二〇年、二○二一年",
+        "X光机采购项目",
+        "（一）主动公开情况",
+        "【政策解读】",
+        "按要求填写统计报表",
+        "file_name",
+        "3×4",
+        "国办公开办函〔2021〕30号",
+        "四、结转下年度继续办理（ ）",
+    ] {
+        assert!(placeholders(t).is_empty(), "{t}: {:?}", placeholders(t));
+    }
+    let mut r = clean(FormatVersion::V2021);
+    r.sections[0].text = "本年度共收到申请XX件，办结【填写】件。".into();
+    r.sections[4].text = "存在问题：待填写".into();
+    let f = run(&r);
+    let ph: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::PlaceholderText).collect();
+    assert_eq!(ph.len(), 2, "{ph:#?}");
+    assert_eq!(ph[0].severity, Severity::Error);
+    assert_eq!(ph[0].location.section.as_deref(), Some("s1"));
+    assert!(ph[0].message.contains("申请XX件") && ph[0].message.contains("【填写】"), "{}", ph[0].message);
+    assert_eq!(ph[1].location.section.as_deref(), Some("s5"));
+    assert!(has_errors(&f));
+    // the agency name and an unreadable cell
+    let mut r = clean(FormatVersion::V2021);
+    r.agency = Some("XX县人民政府".into());
+    set(&mut r, TableId::T4, T4_ROW, "review_upheld", Value::Unreadable("××".into()));
+    let f = run(&r);
+    let ph: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::PlaceholderText).collect();
+    assert_eq!(ph.len(), 2, "{ph:#?}");
+    assert!(ph.iter().any(|x| x.message.contains("XX县人民政府")));
+    assert!(ph.iter().any(|x| x.location.table.as_deref() == Some("t4") && x.message.contains("××")));
+}
+
+#[test]
+fn a_blank_total_column_in_the_leaf_rows_is_reported_and_the_sums_use_what_is_filled() {
+    // the 2019 trial format as some agencies filled it: 总计 left blank in every leaf row
+    for format in [FormatVersion::V2019, FormatVersion::V2021] {
+        let mut r = clean(format);
+        let leaves: Vec<&str> = t3_result_leaves(format).map(|x| x.id).collect();
+        for id in &leaves {
+            set(&mut r, TableId::T3, id, "total", Value::Blank);
+        }
+        let f = run(&r);
+        assert!(!has_errors(&f), "{format:?}: {f:#?}");
+        assert!(f.iter().any(|x| x.code == CheckCode::BlankCell && x.location.table.as_deref() == Some("t3")), "{f:#?}");
+        // a real mismatch in the applicant columns is still found, through the derived totals
+        set(&mut r, TableId::T3, leaves[0], "natural_person", Value::Int(9));
+        let f = run(&r);
+        let results: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::T3ResultsTotal).collect();
+        assert!(results.iter().any(|x| x.location.column.as_deref() == Some("total") && x.message.contains("之和为 13")), "{results:#?}");
+        assert!(!f.iter().any(|x| x.message.contains("之和为 0")), "{f:#?}");
+    }
+    // blank applicant cells: only a filled sum above the total is certain
+    let mut r = clean(FormatVersion::V2021);
+    let leaves: Vec<&str> = t3_result_leaves(FormatVersion::V2021).map(|x| x.id).collect();
+    set(&mut r, TableId::T3, leaves[0], "natural_person", Value::Blank);
+    let f = run(&r);
+    assert!(!f.iter().any(|x| x.code == CheckCode::T3ResultsTotal), "{f:#?}");
+}

@@ -121,7 +121,7 @@ pub fn parse_value(raw: &str) -> Value {
 }
 
 /// An amount followed by its unit (`75394432.52元`, `1.25 万元`): the number and the unit.
-fn amount_with_unit(t: &str) -> Option<(Decimal, &'static str)> {
+pub(crate) fn amount_with_unit(t: &str) -> Option<(Decimal, &'static str)> {
     let (rest, unit) = match t.strip_suffix("万元") {
         Some(r) => (r, "万元"),
         None => (t.strip_suffix('元')?, "元"),
@@ -130,7 +130,7 @@ fn amount_with_unit(t: &str) -> Option<(Decimal, &'static str)> {
 }
 
 /// Whether a non-empty cell reads as a value (a number or a dash).
-fn value_like(t: &str) -> bool {
+pub(crate) fn value_like(t: &str) -> bool {
     !t.is_empty() && (is_dash(t) || parse_number(t).is_some())
 }
 
@@ -792,7 +792,8 @@ impl<'a> Assembler<'a> {
         // the format's wording in any of the tables before a similar wording in the first one
         for (t, fuzzy) in order.iter().map(|t| (*t, false)).chain(order.iter().map(|t| (*t, true))) {
             if t == TableId::T4 {
-                if has_values && values.iter().filter(|c| !c.is_empty()).count() >= 12 {
+                // 12 or more cells, some of them blank (one cell per line keeps blank cells)
+                if has_values && values.len() >= 12 {
                     return self.emit_t4(values, line, value_end, cells.len());
                 }
                 continue;
@@ -1166,12 +1167,40 @@ impl<'a> Assembler<'a> {
             let complete = table.is_some_and(|tb| last_row.is_some_and(|r| tb.row(r).is_some()));
             let later_tables = TableId::ALL.iter().any(|x| *x > t && self.tables[tix(*x)].as_ref().is_some_and(|tb| !tb.rows.is_empty()));
             if !complete && !later(t) && !later_tables {
+                // the row the input ends in, its label cut and no number after it, is part of
+                // the cut: not a row with blank cells, not a misprinted label
+                let last_line = self.last_line;
+                if let Some(tb) = self.tables[tix(t)].as_mut()
+                    && tb.rows.last().is_some_and(|r| r.line == Some(last_line) && !r.cells.iter().any(|c| matches!(c, Value::Int(_) | Value::Dec(_))))
+                    && let Some(row) = tb.rows.pop()
+                {
+                    self.findings.retain(|f| f.location.line != Some(last_line));
+                    cut = Some(format!("{}“{}”一行（行未完，没有数字）", table_name(t), row.label));
+                }
+                let table = self.tables[tix(t)].as_ref();
                 let read = table.and_then(|tb| tb.rows.last()).map_or_else(
                     || format!("{}的表头", table_name(t)),
                     |r| format!("{}“{}”一行", table_name(t), r.label),
                 );
-                cut = Some(read);
+                cut = cut.or(Some(read));
             }
+        }
+        // a heading cut short: the last thing read is a section heading whose title is the
+        // beginning of the format's (五、存在的主), with nothing after it
+        if cut.is_none()
+            && let Some(last) = self.sections.last()
+            && let Some(id) = last.id.as_deref()
+            && last.text.is_empty()
+            && let Some(spec) = self.spec.sections.iter().find(|x| x.id == id)
+            && last.title.chars().count() < spec.title.chars().count()
+            && !last.title.is_empty()
+            && spec.title.starts_with(last.title.as_str())
+            && !self.tables.iter().flatten().any(|t| t.id.section() == id && !t.rows.is_empty())
+        {
+            let printed = format!("{}、{}", last.number, last.title);
+            cut = Some(format!("第{}部分的标题“{printed}”（标题未完）", spec.number));
+            // the heading is cut, not misprinted
+            self.findings.retain(|f| !(f.code == CheckCode::SectionTitle && f.location.section.as_deref() == Some(id)));
         }
         if cut.is_none()
             && let Some(s) = last_section.filter(|s| *s < 5) {
@@ -1181,6 +1210,7 @@ impl<'a> Assembler<'a> {
                     cut = Some(format!("第{}部分的正文（句子未完）", ["一", "二", "三", "四", "五", "六"][s]));
                 }
             }
+        self.fragment();
         let Some(read) = cut else { return };
         let missing: Vec<&str> = SECTION_INDEX
             .iter()
@@ -1195,7 +1225,11 @@ impl<'a> Assembler<'a> {
             .map(|(i, _)| ["一", "二", "三", "四", "五", "六"][i])
             .collect();
         let read_desc = if read_parts.is_empty() { "未读到任何部分".to_owned() } else { format!("已读到第{}部分", read_parts.join("、")) };
-        let missing_desc = if missing.is_empty() { String::new() } else { format!("，第{}部分均未读到", missing.join("、")) };
+        let missing_desc = match missing.len() {
+            0 => String::new(),
+            1 => format!("，第{}部分未读到", missing[0]),
+            _ => format!("，第{}部分均未读到", missing.join("、")),
+        };
         self.findings.push(Finding::new(
             CheckCode::TruncatedInput,
             format!("报告不完整：输入在第 {} 行（{read}）之后就结束了{missing_desc}。{read_desc}", self.last_line),
@@ -1206,6 +1240,44 @@ impl<'a> Assembler<'a> {
 }
 
 const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
+
+impl Assembler<'_> {
+    /// A fragment: the input starts after section 一 (a single page or a page range of a PDF, a
+    /// copied part of a page) — no section 一 heading and no title naming a report before the
+    /// first part read. One TRUNCATED_INPUT finding names it; the checker then does not list
+    /// what comes before as missing.
+    fn fragment(&mut self) {
+        let first = self.sections.iter().find_map(|s| s.id.as_deref()).and_then(|id| SECTION_INDEX.iter().position(|x| *x == id));
+        let first_table = TableId::ALL.iter().find(|t| self.tables[tix(**t)].as_ref().is_some_and(|tb| !tb.rows.is_empty())).map(|t| match t {
+            TableId::T2 => 1,
+            TableId::T3 => 2,
+            TableId::T4 => 3,
+        });
+        let Some(start) = [first, first_table].into_iter().flatten().min() else { return };
+        if start == 0 {
+            return;
+        }
+        let titled = self.sections.iter().take_while(|s| s.id.is_none()).any(|s| {
+            let t = format!("{}{}", s.title, s.text);
+            (t.contains("报告") || t.contains("年报")) && t.contains("政府信息公开")
+        });
+        if titled {
+            return;
+        }
+        const NUM: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+        let line = self.sections.iter().find(|s| s.id.is_some()).and_then(|s| s.line);
+        self.findings.push(Finding::new(
+            CheckCode::TruncatedInput,
+            format!(
+                "这是报告的片段：输入从第{}部分开始，没有报告标题和第{}部分（可能是 PDF 的单页或部分页面、网页的部分复制）",
+                NUM[start],
+                NUM[..start].join("、")
+            ),
+            Location { line, ..Location::default() },
+            "用完整的报告重新检查；只核对片段时，缺少的部分不再另行列出",
+        ));
+    }
+}
 
 /// Where a web page's footer starts in a paragraph: the site's imprint (版权所有, 主办单位,
 /// ICP备 …), or a short paragraph of footer links (联系我们, 网站地图 …).

@@ -140,6 +140,193 @@ pub fn read_plain(text: &str, source: Option<&str>) -> Report {
 /// more blanks between words are grid rows split on those runs; page footers are dropped; other
 /// non-empty lines are paragraphs. Consecutive rows form one table.
 pub fn plain_doc(text: &str) -> Doc<'_> {
+    match plain_shape(text) {
+        PlainShape::OneCellPerLine => return one_cell_doc(text),
+        PlainShape::Pipes => return pipe_doc(text),
+        PlainShape::Separated => {}
+    }
+    separated_doc(text)
+}
+
+/// How a plain text's table rows are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlainShape {
+    /// One row per line, cells separated by tabs or runs of blanks.
+    Separated,
+    /// Each cell on its own line (a table copied from a browser, a crawler's `get_text("\n")`).
+    OneCellPerLine,
+    /// Rows as `|`-separated cells without a Markdown separator line.
+    Pipes,
+}
+
+/// Decide how the table rows of plain text are written: tabbed rows win; else lines that hold
+/// only a number (at least 15, and more than the lines with cell separators) mean one cell per
+/// line; else at least 5 lines with a `|` between two cells mean pipe rows.
+pub fn plain_shape(text: &str) -> PlainShape {
+    let (mut tabbed, mut lone_values, mut piped) = (0u32, 0u32, 0u32);
+    for raw in text.split('\n') {
+        let t = trim_blank(raw);
+        if t.is_empty() {
+            continue;
+        }
+        if memchr::memchr(b'\t', raw.as_bytes()).is_some() {
+            tabbed += 1;
+        } else if memchr::memchr(b'|', t.as_bytes()).is_some() {
+            if pipe_cells(t, false).len() >= 2 {
+                piped += 1;
+            }
+        } else if super::assemble::value_like(t) {
+            lone_values += 1;
+        }
+    }
+    if tabbed >= 5 {
+        PlainShape::Separated
+    } else if lone_values >= 15 && lone_values > piped {
+        PlainShape::OneCellPerLine
+    } else if piped >= 5 {
+        PlainShape::Pipes
+    } else {
+        PlainShape::Separated
+    }
+}
+
+/// The cells of a `|` row: split at every `|`; in a framed table (rows start and end with `|`)
+/// the first and last `|` are the frame, not empty cells.
+fn pipe_cells(t: &str, framed: bool) -> Vec<Cow<'_, str>> {
+    let inner = if framed { t.strip_prefix('|').and_then(|i| i.strip_suffix('|')).unwrap_or(t) } else { t };
+    inner.split('|').map(|c| Cow::Borrowed(trim_blank(c))).collect()
+}
+
+/// Pipe rows: every line with a `|` is a grid row, other lines are paragraphs.
+fn pipe_doc(text: &str) -> Doc<'_> {
+    let mut blocks: Vec<Block<'_>> = Vec::new();
+    let mut rows: Vec<GridRow<'_>> = Vec::new();
+    let mut table_line = 0u32;
+    // framed when most pipe rows start and end with `|` (a trailing `|` alone may end a row
+    // whose last cell is blank)
+    let (mut piped, mut framed) = (0usize, 0usize);
+    for raw in text.split('\n') {
+        let t = trim_blank(raw);
+        if memchr::memchr(b'|', t.as_bytes()).is_some() {
+            piped += 1;
+            framed += usize::from(t.starts_with('|') && t.ends_with('|') && t.len() > 1);
+        }
+    }
+    let framed = framed * 2 > piped;
+    for (i, raw) in text.split('\n').enumerate() {
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let t = trim_blank(raw);
+        if t.is_empty() || is_page_footer(t) {
+            continue;
+        }
+        if memchr::memchr(b'|', t.as_bytes()).is_some() {
+            if rows.is_empty() {
+                table_line = n;
+            }
+            rows.push(GridRow { cells: pipe_cells(t, framed), line: n });
+        } else {
+            if !rows.is_empty() {
+                blocks.push(Block::Table { rows: std::mem::take(&mut rows), line: table_line });
+            }
+            blocks.push(Block::Para { text: t.into(), line: n });
+        }
+    }
+    if !rows.is_empty() {
+        blocks.push(Block::Table { rows, line: table_line });
+    }
+    Doc { blocks }
+}
+
+/// One cell per line: a text line followed by a run of value lines (numbers, dashes, and blank
+/// lines, which are blank cells) is one grid row, the label and its values; other text lines are
+/// paragraphs (headings, narrative, the header cells of a table). Blank lines at the end of a run
+/// are blank cells only up to the table's width, which the assembler knows: it drops surplus
+/// blank cells at the end of a row; blank lines before a section heading or the end of the text
+/// separate blocks and are dropped here. A run of blank lines alone is a row of blank cells only
+/// when it has at least two (one blank line separates paragraphs).
+fn one_cell_doc(text: &str) -> Doc<'_> {
+    let lines: Vec<(u32, &str)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, raw)| (u32::try_from(i + 1).unwrap_or(u32::MAX), trim_blank(raw)))
+        .filter(|(_, t)| !is_page_footer(t))
+        .collect();
+    let value = |t: &str| !t.is_empty() && (super::assemble::value_like(t) || super::assemble::amount_with_unit(t).is_some());
+    let mut blocks: Vec<Block<'_>> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let (no, t) = lines[i];
+        if t.is_empty() {
+            i += 1;
+            continue;
+        }
+        if value(t) {
+            // values without a label of their own (table 四's numbers under its header)
+            let mut j = i;
+            while j < lines.len() && (lines[j].1.is_empty() || value(lines[j].1)) {
+                j += 1;
+            }
+            let mut end = j;
+            while end > i + T4_WIDTH && lines[end - 1].1.is_empty() {
+                end -= 1;
+            }
+            let cells = lines[i..end].iter().map(|(_, c)| Cow::Borrowed(*c)).collect();
+            blocks.push(Block::Table { rows: vec![GridRow { cells, line: no }], line: no });
+            i = j;
+            continue;
+        }
+        // a text line: the values that follow it
+        let mut j = i + 1;
+        while j < lines.len() && (lines[j].1.is_empty() || value(lines[j].1)) {
+            j += 1;
+        }
+        let run = &lines[i + 1..j];
+        let values = run.iter().filter(|(_, c)| !c.is_empty()).count();
+        // blank lines beyond the row's width separate it from what follows
+        let span = run.iter().rposition(|(_, c)| !c.is_empty()).map_or(0, |p| p + 1);
+        let mut end = run.len();
+        if let Some(width) = row_width(t, span) {
+            while end > width && run[end - 1].1.is_empty() {
+                end -= 1;
+            }
+        }
+        if values > 0 || end >= 2 {
+            let mut cells = Vec::with_capacity(end + 1);
+            cells.push(Cow::Borrowed(t));
+            cells.extend(run[..end].iter().map(|(_, c)| Cow::Borrowed(*c)));
+            blocks.push(Block::Table { rows: vec![GridRow { cells, line: no }], line: no });
+        } else {
+            blocks.push(Block::Para { text: t.into(), line: no });
+        }
+        i = j;
+    }
+    Doc { blocks }
+}
+
+const T4_WIDTH: usize = 15;
+
+/// How many cells the row a label names has, when every format agrees: 7 in table 三, 15 for
+/// table 四's values (under a header cell such as 总计; `span`, the lines from the label to its
+/// last value, is 12 or more), table 二's block width.
+fn row_width(label: &str, span: usize) -> Option<usize> {
+    use gongkai_domain::report::spec::{FormatVersion, TableId};
+    if span >= 12 {
+        return Some(T4_WIDTH);
+    }
+    let widths = [FormatVersion::V2021, FormatVersion::V2019].map(|f| {
+        super::label::match_row(f, TableId::T3, label, None)
+            .or_else(|| super::label::match_row(f, TableId::T2, label, None))
+            .map(|m| m.block.columns.len())
+    });
+    match widths {
+        [Some(a), Some(b)] if a == b => Some(a),
+        [Some(a), None] | [None, Some(a)] => Some(a),
+        _ => None,
+    }
+}
+
+/// Tab- or blank-separated rows (see [`plain_doc`]).
+fn separated_doc(text: &str) -> Doc<'_> {
     fn flush<'a>(rows: &mut Vec<GridRow<'a>>, blocks: &mut Vec<Block<'a>>, line: u32) {
         if !rows.is_empty() {
             blocks.push(Block::Table { rows: std::mem::take(rows), line });

@@ -14,3 +14,4 @@ mod check_fixtures;
 mod fuzz;
 mod read_docx;
 mod read_pdf;
+mod read_layouts;

@@ -59,6 +59,32 @@ impl This {
         Ok(after)
     }
 
+    pub(crate) async fn update_agency(&self, ctx: &Ctx, id: AgencyId, update: AgencyUpdate) -> Result<Agency> {
+        let name = update.name.trim().to_string();
+        if name.is_empty() {
+            return Err(StoreError::Rule("机关名称不能为空".into()));
+        }
+        let region = update.region.trim().to_string();
+        let mut tx = self.begin_write().await?;
+        let before = load_agency(&mut tx, id).await?;
+        sqlx::query("UPDATE agencies SET name = $1, region = $2, settings = $3 WHERE id = $4")
+            .bind(name.clone())
+            .bind(region.clone())
+            .bind(json(&update.settings)?)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| unique_or(e, || format!("机关“{name}”已存在")))?;
+        let after = Agency { name, region, settings: update.settings, ..before.clone() };
+        if after == before {
+            return Ok(after);
+        }
+        audit(&mut tx, ctx, Change::new("update", "agency", id.to_string(), json(&before)?, json(&after)?).of(id))
+            .await?;
+        self.commit_write(tx).await?;
+        Ok(after)
+    }
+
     pub(crate) async fn agency(&self, id: AgencyId) -> Result<Agency> {
         let r = sqlx::query(concat!("SELECT ", agency_cols!(), " FROM agencies WHERE id = $1"))
             .bind(id.0)

@@ -238,10 +238,21 @@ impl This {
         agency: AgencyId,
         year: i32,
         content: serde_json::Value,
+        expected: Option<&str>,
     ) -> Result<StoredReport> {
         let mut tx = self.begin_write().await?;
         load_agency(&mut tx, agency).await?;
         let before = load_report(&mut tx, agency, year).await?;
+        // The concurrency guard, in the transaction that writes: the draft the caller edited is
+        // still the stored one.
+        if let Some(seen) = expected {
+            let now = before.as_ref().map(StoredReport::fingerprint).unwrap_or_default();
+            if now != seen {
+                return Err(StoreError::Conflict(format!(
+                    "{year} 年度报告在您打开之后已被他人修改或保存，您的修改未保存（以免覆盖他人的修改）"
+                )));
+            }
+        }
         let text = json(&content)?;
         let before_json = match &before {
             Some(r) if r.status != ReportStatus::Draft => {

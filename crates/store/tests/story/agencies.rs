@@ -14,7 +14,7 @@ async fn agencies_form_a_tree_and_users_hold_roles(db: &TestDb) {
                 level: AgencyLevel::Department,
                 parent: Some(c.id),
                 region: String::new(),
-                settings: AgencySettings { review_chain: vec!["办公室主任".into(), "分管领导".into()], report_deadline: None },
+                settings: AgencySettings { review_chain: vec!["办公室主任".into(), "分管领导".into()], report_deadline: None, ..AgencySettings::default() },
             },
         )
         .await

@@ -49,7 +49,7 @@ pub async fn every_kind_of_write(s: &Store) -> Seeded {
         settings: AgencySettings::default(),
     };
     let (dept, _admin) = s.establish_agency(&ctx(), dept, AdminAccount::New(user("admin"))).await.unwrap();
-    let settings = AgencySettings { review_chain: vec!["办公室主任".into(), "分管领导".into()], report_deadline: Some("01-31".into()) };
+    let settings = AgencySettings { review_chain: vec!["办公室主任".into(), "分管领导".into()], report_deadline: Some("01-31".into()), ..AgencySettings::default() };
     s.update_agency_settings(&ctx(), dept.id, settings).await.unwrap();
     let officer = s.create_user(&ctx(), user("officer")).await.unwrap().id;
     let head = s.create_user(&ctx(), user("head")).await.unwrap().id;
@@ -150,8 +150,8 @@ pub async fn every_kind_of_write(s: &Store) -> Seeded {
     s.set_yearly_counts(&ctx(), dept.id, 2025, fix, "漏报一件").await.unwrap();
 
     // The annual report: draft, saved again, locked, published by another, corrected.
-    s.save_report(&ctx(), dept.id, 2024, serde_json::json!({"标题": "年报", "正文": "草稿"})).await.unwrap();
-    s.save_report(&ctx(), dept.id, 2024, serde_json::json!({"标题": "年报", "正文": "定稿", "表": [1, 0, null]})).await.unwrap();
+    s.save_report(&ctx(), dept.id, 2024, serde_json::json!({"标题": "年报", "正文": "草稿"}), None).await.unwrap();
+    s.save_report(&ctx(), dept.id, 2024, serde_json::json!({"标题": "年报", "正文": "定稿", "表": [1, 0, null]}), None).await.unwrap();
     s.set_report_status(&as_user("head", head), dept.id, 2024, ReportStatus::Locked).await.unwrap();
     s.set_report_status(&as_user("officer", officer), dept.id, 2024, ReportStatus::Published).await.unwrap();
     s.correct_report(&as_user("head", head), dept.id, 2024, serde_json::json!({"标题": "年报", "正文": "更正"}), "数字有误")

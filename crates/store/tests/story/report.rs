@@ -52,10 +52,17 @@ async fn reports_lock_and_corrections_are_recorded(db: &TestDb) {
     let s = &db.store;
     let c = county(s).await;
     let v1 = serde_json::json!({"n": 1});
-    s.save_report(&ctx(), c.id, 2025, v1.clone()).await.unwrap();
-    s.save_report(&ctx(), c.id, 2025, serde_json::json!({"n": 2})).await.unwrap();
+    // The concurrency guard: a save that expects no draft, or an older one, is refused.
+    let first = s.save_report(&ctx(), c.id, 2025, v1.clone(), Some("")).await.unwrap();
+    let err = s.save_report(&ctx(), c.id, 2025, serde_json::json!({"n": 9}), Some("")).await.unwrap_err();
+    assert!(matches!(err, gongkai_store::StoreError::Conflict(_)), "{err}");
+    let second = s.save_report(&ctx(), c.id, 2025, serde_json::json!({"n": 2}), Some(&first.fingerprint())).await.unwrap();
+    assert_ne!(first.fingerprint(), second.fingerprint());
+    let err = s.save_report(&ctx(), c.id, 2025, serde_json::json!({"n": 9}), Some(&first.fingerprint())).await.unwrap_err();
+    assert!(matches!(err, gongkai_store::StoreError::Conflict(_)), "{err}");
+    assert_eq!(s.report(c.id, 2025).await.unwrap().unwrap().content, serde_json::json!({"n": 2}));
     s.set_report_status(&ctx(), c.id, 2025, ReportStatus::Locked).await.unwrap();
-    let err = s.save_report(&ctx(), c.id, 2025, v1.clone()).await.unwrap_err();
+    let err = s.save_report(&ctx(), c.id, 2025, v1.clone(), None).await.unwrap_err();
     assert!(err.to_string().contains("更正"), "{err}");
     assert!(s.correct_report(&ctx(), c.id, 2025, v1.clone(), " ").await.is_err());
     let r = s.correct_report(&ctx(), c.id, 2025, v1.clone(), "表三合计有误").await.unwrap();
@@ -148,7 +155,10 @@ mod from_records {
         let mut previous = None;
         for year in [2023, 2024, 2025, 2026] {
             let t = s.tallies(c.id, year).await.unwrap();
-            let report = build(&c, year, &t, &Vec::new());
+            // Section 五 written, as an office does before it publishes (a draft without it holds
+            // the template's placeholder, an error of its own).
+            let s5 = vec![("s5".to_string(), "一是答复文书有待规范。二是将按期限答复。".to_string())];
+            let report = build(&c, year, &t, &s5);
             let findings = check(&report, previous.as_ref(), &CheckOptions::default());
             assert!(!has_errors(&findings), "{year}: {findings:#?}");
             // every application concluded in the year counts exactly once, in its own column

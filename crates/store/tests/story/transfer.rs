@@ -21,7 +21,7 @@ async fn seed(s: &Store) -> AgencyId {
     s.set_yearly_counts(&ctx(), c.id, 2025, YearlyCounts { admin_licensing: Some(1), admin_penalty: Some(2), admin_coercion: Some(3), admin_fees_wan: Some("0.5".into()) }, "")
         .await
         .unwrap();
-    s.save_report(&ctx(), c.id, 2025, serde_json::json!({"标题": "年报"})).await.unwrap();
+    s.save_report(&ctx(), c.id, 2025, serde_json::json!({"标题": "年报"}), None).await.unwrap();
     s.set_letter_template(&ctx(), c.id, "reply", Some("答复：{{ outcome }}".into())).await.unwrap();
     for on in ["2025-02-05", "2025-02-06"] {
         let l = NewLetter {

@@ -2,7 +2,9 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::response::Html;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use gongkai_app::ledger::{self, LedgerFormat};
 use gongkai_app::cases::{self, CaseQuery};
 use gongkai_app::model::{ApplicantKind, ApplicationId, CaseState, CaseSummary, Outcome};
 use serde::Deserialize;
@@ -37,6 +39,9 @@ pub struct ListQuery {
     pub sort: String,
     #[serde(default)]
     pub page: String,
+    /// Export only: `csv` or `xlsx`.
+    #[serde(default)]
+    pub format: String,
 }
 
 impl ListQuery {
@@ -84,6 +89,16 @@ impl ListQuery {
 
     /// The same filters as a query string, with another page.
     pub fn with_page(&self, page: u32) -> String {
+        format!("?{}&page={page}", self.filters()).replace("?&", "?")
+    }
+
+    /// The same filters as the 台账 export's query string in `format`.
+    pub fn export_link(&self, format: &str) -> String {
+        format!("/cases/export?{}&format={format}", self.filters()).replace("?&", "?")
+    }
+
+    /// The filters as a query string (without `?`, without the page).
+    fn filters(&self) -> String {
         let fields = [
             ("state", &self.state),
             ("due", &self.due),
@@ -95,10 +110,9 @@ impl ListQuery {
             ("q", &self.q),
             ("sort", &self.sort),
         ];
-        let mut s: Vec<String> =
+        let s: Vec<String> =
             fields.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
-        s.push(format!("page={page}"));
-        format!("?{}", s.join("&"))
+        s.join("&")
     }
 }
 
@@ -177,6 +191,32 @@ pub async fn list(staff: Staff, Query(f): Query<ListQuery>) -> WebResult<Html<St
         kinds: &kinds,
     };
     Ok(Html(page_html.render()?))
+}
+
+/// `GET /cases/export?<filters>&format=csv|xlsx`: the filtered list (every page) as the 台账,
+/// the same columns as `gongkai case export`, as a download.
+pub async fn export(staff: Staff, Query(f): Query<ListQuery>) -> WebResult<Response> {
+    let format = match f.format.as_str() {
+        "" | "csv" => LedgerFormat::Csv,
+        "xlsx" => LedgerFormat::Xlsx,
+        v => return Err(WebError::BadRequest(format!("导出格式“{v}”无效（应为 csv 或 xlsx）"))),
+    };
+    let q = f.to_query()?;
+    let rows = ledger::rows_of_query(&staff.rec, &q).await?;
+    let bytes = ledger::ledger_bytes(format, &rows).map_err(gongkai_app::error::AppError::from)?;
+    let (ext, mime) = match format {
+        LedgerFormat::Csv => ("csv", "text/csv; charset=utf-8"),
+        LedgerFormat::Xlsx => ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    };
+    let name = format!("台账-{}.{ext}", staff.rec.today());
+    let disposition = format!("attachment; filename=\"ledger.{ext}\"; filename*=UTF-8''{}", url_encode(&name));
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
 }
 
 /// `GET /cases/{id}`: the case page (its actions are in [`crate::pages::case_actions`]).

@@ -2,10 +2,20 @@
 //! (`templates/base.html`) with a [`Chrome`]: who is logged in, the navigation they may use, and
 //! the CSRF token for the forms on the page.
 
+pub mod account;
+pub mod admin;
+pub mod audit;
 pub mod case_actions;
 pub mod cases;
+pub mod checker;
 pub mod dashboard;
+pub mod form;
+pub mod intake;
 pub mod letters;
+pub mod registers;
+pub mod report_view;
+pub mod reports;
+pub mod supervision;
 
 use gongkai_app::auth::Right;
 use gongkai_app::model::CaseState;
@@ -47,6 +57,7 @@ const AREAS: &[(&str, &str, Option<Right>)] = &[
     ("/intake", "登记", Some(Right::Register)),
     ("/reports", "年度报告", None),
     ("/checker", "报告检查", None),
+    ("/supervision", "县级督查", Some(Right::Supervise)),
     ("/registers", "登记簿", None),
     ("/admin", "系统管理", Some(Right::Administer)),
     ("/audit", "审计日志", Some(Right::ReadAudit)),

@@ -21,6 +21,8 @@ fn fill(path: &str, t: &TestWeb, other: bool) -> String {
             "name" => "app.css".to_string(),
             "letter" => if other { t.letter_other.id } else { t.letter_town.id }.to_string(),
             "kind" => "correction".to_string(),
+            "year" => "2025".to_string(),
+            "format" => "txt".to_string(),
             p => panic!("the authorization table has no fixture for the path parameter {{{p}}} of {path}: add one"),
         };
         out.push_str(&value);

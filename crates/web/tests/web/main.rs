@@ -3,7 +3,15 @@
 //! real Chromium.
 #![expect(clippy::unwrap_used, clippy::panic, reason = "tests: a failed unwrap or expectation is a failed test")]
 
+mod account;
+mod admin;
+mod audit;
 mod authz;
+mod browser;
 mod case_actions;
 mod helpers;
+mod intake;
 mod pages;
+mod registers;
+mod reports;
+mod webdriver;

@@ -133,9 +133,11 @@ pub enum StatusChange {
     Publish,
     /// A correction with a reason (locked or published).
     Correct,
+    /// Where the report stands, and the cells the records now contradict (`report status`).
+    Show,
 }
 
-/// Runs `gongkai report lock|publish|correct`.
+/// Runs `gongkai report lock|publish|correct|status`.
 pub fn report_status(change: StatusChange, a: StatusArgs) -> anyhow::Result<ExitCode> {
     gongkai_app::runtime()?.block_on(async move {
         let rec = open(&a.access, None).await?;
@@ -158,8 +160,38 @@ pub fn report_status(change: StatusChange, a: StatusArgs) -> anyhow::Result<Exit
                 let n = annual::correct(&rec, &agency, a.year, &v, reason).await?;
                 say!("已记录第 {n} 次更正（{}）", reason.trim());
             }
+            StatusChange::Show => {
+                let state = annual::status(&rec, &agency, a.year).await?;
+                rec.office().close().await;
+                return Ok(print_status(&agency.name, a.year, &state));
+            }
         }
         rec.office().close().await;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Prints `report status`; exit 1 when a locked or published report no longer matches the
+/// records.
+fn print_status(agency: &str, year: i32, state: &annual::ReportState) -> ExitCode {
+    let Some(stored) = &state.stored else {
+        say!("“{agency}” {year} 年度报告：尚未保存（report generate --save 生成草稿）");
+        return ExitCode::SUCCESS;
+    };
+    let by = if stored.locked_by.is_empty() { String::new() } else { format!("，锁定人 {}", stored.locked_by) };
+    let corrections =
+        if stored.corrections.is_empty() { String::new() } else { format!("，已更正 {} 次", stored.corrections.len()) };
+    say!("“{agency}” {year} 年度报告：{}{by}{corrections}", stored.status.label());
+    if state.differences.is_empty() {
+        if stored.status != gongkai_app::model::ReportStatus::Draft {
+            say!("与当前办理记录一致");
+        }
+        return ExitCode::SUCCESS;
+    }
+    say!("锁定后办理记录已改变，以下 {} 个单元格与当前记录不一致（报告值 → 记录值）：", state.differences.len());
+    for d in &state.differences {
+        say!("  {}：{} → {}    查看记录：report generate --drill {}", d.label, d.stored, d.current, d.cell);
+    }
+    say!("如需改正已发布的报告，请用 report correct 记录更正及原因");
+    ExitCode::from(1)
 }
