@@ -6,6 +6,9 @@ use std::collections::BTreeSet;
 use gongkai_domain::guide::{self, GuideError, Step, walk};
 use gongkai_domain::report::{FormatVersion, TableId};
 
+/// A path of answers.
+type Answers = &'static [(&'static str, &'static str)];
+
 /// The leaves that come from an event, not from a reply: 逾期不补正, 逾期未缴费 (视为放弃).
 const NOT_A_REPLY: [&str; 2] = ["oh_no_correction", "oh_fee_unpaid"];
 
@@ -49,7 +52,7 @@ fn every_path_ends_in_exactly_one_leaf_and_each_prefix_asks_the_next_question() 
 
 #[test]
 fn worked_paths_end_where_the_regulation_says() {
-    let table: &[(&[(&str, &str)], &str, &str)] = &[
+    let table: &[(Answers, &str, &str)] = &[
         (&[("kind", "petition")], "np_petition_complaint", "第三十九条第一款"),
         (&[("kind", "normal"), ("clear", "after_correction")], "unable_unclear_after_correction", "第三十条"),
         (&[("kind", "normal"), ("clear", "yes"), ("info", "yes"), ("whose", "other")], "unable_not_held", "第三十六条第（五）项"),

@@ -42,10 +42,10 @@ pub struct Filled {
 impl Filled {
     /// The typed value of `name` in form `action`, else `default`.
     pub fn v<'a>(&'a self, action: &str, name: &str, default: &'a str) -> &'a str {
-        if self.action == action {
-            if let Some((_, v)) = self.fields.iter().find(|(k, _)| k == name) {
-                return v;
-            }
+        if self.action == action
+            && let Some((_, v)) = self.fields.iter().find(|(k, _)| k == name)
+        {
+            return v;
         }
         default
     }
@@ -391,6 +391,7 @@ struct CasePage<'a> {
     extensions: &'a [(ExtensionRequest, String)],
     can_handle: bool,
     can_approve: bool,
+    can_administer: bool,
     officers: &'a [(String, String)],
     form: &'a Filled,
     today: &'a str,
@@ -478,6 +479,7 @@ pub async fn page(staff: &Staff, app: &Application, form: &Filled) -> WebResult<
     }
     let can_handle = rec.can(Right::Handle, &agency).await?;
     let can_approve = rec.can(Right::ApproveExtension, &agency).await? && rec.principal().user_id() != app.case_officer;
+    let can_administer = rec.can(Right::Administer, &agency).await?;
     let officers = if rec.can(Right::Assign, &agency).await? { handling::officers(rec, app).await? } else { Vec::new() };
     let simple_events: Vec<(&str, &str)> = SIMPLE_EVENTS
         .iter()
@@ -506,6 +508,7 @@ pub async fn page(staff: &Staff, app: &Application, form: &Filled) -> WebResult<
         extensions: &extensions,
         can_handle,
         can_approve,
+        can_administer,
         officers: &officers,
         form,
         today: &today,

@@ -14,7 +14,7 @@ fn case_path(t: &TestWeb) -> String {
 
 async fn version(t: &TestWeb, s: &Session) -> String {
     let page = t.get(&case_path(t), Some(s)).await;
-    hidden(&page.body, "seen").expect("the case page's forms carry the version")
+    hidden(&page.body, "seen").unwrap_or_else(|| panic!("the case page's forms carry the version"))
 }
 
 /// The body's raw bytes (a DOCX).
@@ -95,7 +95,7 @@ async fn the_officer_asks_for_an_extension_and_only_another_office_head_approves
     let page = t.get(&path, Some(&officer)).await;
     assert!(page.body.contains("需要调取档案") && page.body.contains("待审批"));
     assert!(!page.body.contains("/extension/decide"), "the officer sees no approval form");
-    let request = hidden(&t.get(&path, Some(&head)).await.body, "request").expect("the head sees the approval form");
+    let request = hidden(&t.get(&path, Some(&head)).await.body, "request").unwrap_or_else(|| panic!("the head sees the approval form"));
     let decide = |s: &Session| vec![("csrf", s.csrf.clone()), ("request", request.clone()), ("decision", "approve".into()), ("on", "2025-06-30".into())];
     let f = decide(&officer);
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -201,6 +201,8 @@ async fn an_administrator_edits_previews_and_resets_a_letter_template() {
     let t = TestWeb::new().await;
     let s = t.login("admin").await;
     let base = format!("/agencies/{}/letters", t.town.id.0);
+    // The way there: the case page links an administrator to the agency's templates.
+    assert!(t.get(&case_path(&t), Some(&s)).await.body.contains(&format!("href=\"{base}\"")));
     let list = t.get(&base, Some(&s)).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("补正告知书") && list.body.contains("默认模板"));
@@ -223,4 +225,34 @@ async fn an_administrator_edits_previews_and_resets_a_letter_template() {
     // The officer may not.
     let o = t.login("officer").await;
     assert_eq!(t.get(&base, Some(&o)).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_late_correction_notice_is_recorded_as_late_on_the_clock_card_and_a_withdrawal_closes_the_case() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let path = case_path(&t);
+    let seen = version(&t, &s).await;
+    // Received 2025-06-02: the notice was due within 7 working days (by 2025-06-11). A late one is
+    // a fact to record, not to hide: the engine accepts it and the clock card says it was late
+    // (docs/CLOCK.md, "a passed deadline stays passed").
+    let r = t
+        .post(
+            &format!("{path}/correction"),
+            Some(&s),
+            &[("csrf", &s.csrf), ("seen", &seen), ("on", "2025-06-20"), ("items", "写明文号"), ("correct_by", "2025-06-30")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("补正通知本身逾期"), "{}", page.body);
+    let seen = version(&t, &s).await;
+    let r = t
+        .post(&format!("{path}/events"), Some(&s), &[("csrf", &s.csrf), ("seen", &seen), ("kind", "withdrawn"), ("on", "2025-06-20"), ("note", "申请人书面撤回")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("撤回申请") && page.body.contains("申请人书面撤回") && !page.body.contains("id=\"actions\""), "{}", page.body);
+    // The guide is closed to a closed case.
+    assert_eq!(t.get(&format!("{path}/reply"), Some(&s)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
