@@ -59,8 +59,21 @@ async fn a_registrar_previews_the_receipt_date_saves_and_prints_the_receipt() {
     assert!(r.body.contains("收到申请之日</dt><dd><strong>2025-06-04"), "{}", r.body);
     assert!(r.body.contains("2025-07-02") && r.body.contains("确认登记"), "{}", r.body);
     assert_eq!(count(&t).await, before);
-    // Save: the 回执 with its query code.
-    let r = t.post("/intake", Some(&s), &form(&t, &s, "save", &agency)).await;
+    let previewed = hidden(&r.body, "previewed").unwrap();
+    // Saving without the preview, or after changing a field, shows the preview again.
+    let r2 = t.post("/intake", Some(&s), &form(&t, &s, "save", &agency)).await;
+    assert_eq!(r2.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r2.body);
+    assert!(r2.body.contains("请核对") && r2.body.contains("2025-07-02"), "{}", r2.body);
+    let mut changed = with(form(&t, &s, "save", &agency), "confirmed_on", "2025-06-05");
+    changed.push(("previewed", &previewed));
+    let r2 = t.post("/intake", Some(&s), &changed).await;
+    assert_eq!(r2.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r2.body);
+    assert!(r2.body.contains("收到申请之日</dt><dd><strong>2025-06-05"), "{}", r2.body);
+    assert_eq!(count(&t).await, before);
+    // Save what was previewed: the 回执 with its query code.
+    let mut save = form(&t, &s, "save", &agency);
+    save.push(("previewed", &previewed));
+    let r = t.post("/intake", Some(&s), &save).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let to = r.headers.get("location").unwrap().to_str().unwrap().to_string();
     assert!(to.starts_with("/receipts/"), "{to}");
