@@ -43,6 +43,9 @@ pub struct CaseQuery {
     pub text: Option<String>,
     /// Newest first.
     pub newest_first: bool,
+    /// Nearest next date (reply due, or a pause's end) first; only cases with such a date (not
+    /// yet concluded).
+    pub by_due: bool,
     /// Include voided cases.
     pub include_voided: bool,
     /// At most this many (0 = all).
@@ -84,6 +87,9 @@ async fn filter_of(rec: &Records, q: &CaseQuery) -> Result<Option<CaseFilter>> {
         offset: q.offset,
         ..CaseFilter::default()
     };
+    if q.by_due {
+        f.by_due_date = true;
+    }
     let today = rec.today();
     if q.overdue {
         // Overdue: open, the clock running, and the reply due date before today.

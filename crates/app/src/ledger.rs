@@ -792,24 +792,40 @@ pub async fn import_table(
     Ok(Ok(ImportOutcome { imported, skipped: errors }))
 }
 
-/// The ledger rows of the cases a list query finds (every page of it), across the agencies the
-/// principal may see: the web's 台账 export of a filtered list.
+/// The ledger rows of the cases a list query finds (every page of it, in its order), across the
+/// agencies the principal may see: the web's 台账 export of a filtered list. Each agency's
+/// applications are read in one query (the list names them; the list's query checked the
+/// principal may read them).
 pub async fn rows_of_query(rec: &Records, q: &crate::cases::CaseQuery) -> Result<Vec<[String; COLUMNS]>> {
     let all = crate::cases::CaseQuery { limit: 0, offset: 0, ..q.clone() };
     let found = crate::cases::list(rec, &all).await?;
-    let mut people: Vec<(gongkai_store::AgencyId, People)> = Vec::new();
+    let mut by_id: std::collections::HashMap<gongkai_store::ApplicationId, (Application, usize)> =
+        std::collections::HashMap::with_capacity(found.len());
+    let mut people: Vec<People> = Vec::new();
+    let mut agencies: Vec<gongkai_store::AgencyId> = Vec::new();
+    for c in &found {
+        if !agencies.contains(&c.agency) {
+            agencies.push(c.agency);
+        }
+    }
+    let wanted: HashSet<gongkai_store::ApplicationId> = found.iter().map(|c| c.id).collect();
+    for (i, id) in agencies.iter().enumerate() {
+        let agency = rec.agency_by_id(*id).await?;
+        rec.require(Right::Read, &agency).await?;
+        people.push(People::of(rec, &agency).await?);
+        for app in rec.store().applications(agency.id).await? {
+            if wanted.contains(&app.id) {
+                by_id.insert(app.id, (app, i));
+            }
+        }
+    }
     let mut rows = Vec::with_capacity(found.len());
     for c in found {
-        let app = crate::cases::get(rec, c.id).await?;
-        if app.voided.is_some() {
-            continue;
+        if let Some((app, i)) = by_id.get(&c.id)
+            && app.voided.is_none()
+        {
+            rows.push(row_of(app, &people[*i]));
         }
-        if !people.iter().any(|(id, _)| *id == app.agency) {
-            let agency = rec.agency_by_id(app.agency).await?;
-            people.push((app.agency, People::of(rec, &agency).await?));
-        }
-        let p = people.iter().find(|(id, _)| *id == app.agency).map(|(_, p)| p);
-        rows.push(row_of(&app, p.unwrap_or(&People::default())));
     }
     Ok(rows)
 }

@@ -47,3 +47,39 @@ async fn agencies_form_a_tree_and_users_hold_roles(db: &TestDb) {
     assert!(log.iter().all(|e| !e.after.contains("argon2")));
 }
 story!(agencies_form_a_tree_and_users_hold_roles);
+
+async fn an_agency_is_renamed_with_its_region_and_settings_and_the_log_says_so(db: &TestDb) {
+    let s = &db.store;
+    let c = county(s).await;
+    let other = s
+        .create_agency(
+            &ctx(),
+            NewAgency { name: "某某县民政局".into(), level: AgencyLevel::Department, parent: Some(c.id), region: String::new(), settings: AgencySettings::default() },
+        )
+        .await
+        .unwrap();
+    let settings = AgencySettings {
+        address: "县城政府街 1 号".into(),
+        phone: "0915-2512345".into(),
+        office_hours: "工作日 8:30-17:30".into(),
+        document_prefix: "民政信公开".into(),
+        ..AgencySettings::default()
+    };
+    let update = AgencyUpdate { name: "某某县民政局（更名）".into(), region: String::new(), settings: settings.clone() };
+    let after = s.update_agency(&ctx(), other.id, update).await.unwrap();
+    assert_eq!((after.name.as_str(), &after.settings), ("某某县民政局（更名）", &settings));
+    assert_eq!(s.agency(other.id).await.unwrap(), after);
+    let last = s.audit_entries(0, 1000).await.unwrap().pop().unwrap();
+    assert_eq!((last.action.as_str(), last.entity.as_str(), last.agency), ("update", "agency", Some(other.id)));
+    assert!(last.after.contains("0915-2512345") && last.before.contains("某某县民政局"));
+    // Another agency's name is taken; an empty name is refused; nothing changes.
+    let taken = AgencyUpdate { name: c.name.clone(), region: String::new(), settings: AgencySettings::default() };
+    let e = s.update_agency(&ctx(), other.id, taken).await.unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e}");
+    let empty = AgencyUpdate { name: " ".into(), region: String::new(), settings: AgencySettings::default() };
+    assert!(matches!(s.update_agency(&ctx(), other.id, empty).await.unwrap_err(), StoreError::Rule(_)));
+    assert_eq!(s.agency(other.id).await.unwrap(), after);
+    // Settings written by an older version (without the new fields) still read.
+    assert_eq!(serde_json::from_str::<AgencySettings>(r#"{"review_chain": [], "report_deadline": null}"#).unwrap(), AgencySettings::default());
+}
+story!(an_agency_is_renamed_with_its_region_and_settings_and_the_log_says_so);

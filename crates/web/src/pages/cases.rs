@@ -54,9 +54,13 @@ impl ListQuery {
             officer: opt(&self.officer),
             text: opt(&self.q),
             newest_first: self.sort != "oldest",
+            by_due: self.sort == "due",
             limit: PAGE_SIZE,
             ..CaseQuery::default()
         };
+        if !matches!(self.sort.as_str(), "" | "oldest" | "due") {
+            return Err(bad("排序", &self.sort));
+        }
         match self.state.as_str() {
             "" => {}
             "open" => q.state = Some(CaseState::Open),

@@ -14,6 +14,7 @@ use gongkai_app::error::ErrorKind;
 use gongkai_app::intake::{self, Preview};
 use gongkai_app::ledger::{self, LedgerError};
 use gongkai_app::model::{Agency, Applicant, ApplicantKind, ApplicationId, Channel};
+use gongkai_app::token;
 use serde::Deserialize;
 
 use crate::error::{WebError, WebResult};
@@ -42,6 +43,35 @@ pub struct IntakeForm {
     pub remarks: String,
     /// `preview` (check and show the dates) or `save`.
     pub step: String,
+    /// The fingerprint of the fields as last previewed: saving needs the preview of exactly what
+    /// is saved.
+    pub previewed: String,
+}
+
+impl IntakeForm {
+    /// A fingerprint of every field that is saved (bound to the session's CSRF token, so it
+    /// cannot be computed for another session's form).
+    pub fn fingerprint(&self) -> String {
+        let fields = [
+            &self.csrf,
+            &self.agency,
+            &self.channel,
+            &self.received_on,
+            &self.confirmed_on,
+            &self.same_day_contact_failed,
+            &self.kind,
+            &self.name,
+            &self.id_document,
+            &self.contact,
+            &self.address,
+            &self.content,
+            &self.requested_form,
+            &self.delivery,
+            &self.remarks,
+        ];
+        let joined: Vec<String> = fields.iter().map(|f| format!("{}:{f}", f.len())).collect();
+        gongkai_app::token::digest(&joined.join("|"))
+    }
 }
 
 /// The forms in which information may be asked for (Art. 29 (3)).
@@ -157,7 +187,8 @@ pub async fn submit(staff: Staff, Form(f): Form<IntakeForm>) -> WebResult<Respon
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&staff, &f, &errors, None).await?)).into_response());
         }
     };
-    if f.step == "save" {
+    // Saving needs the preview of exactly these fields; changed since: preview again.
+    if f.step == "save" && token::same(&f.previewed, &f.fingerprint()) {
         return match intake::register(&staff.rec, &agency, c).await {
             Ok(app) => Ok(Redirect::to(&format!("/receipts/{}", app.id.0)).into_response()),
             Err(err) if err.kind() == ErrorKind::Invalid => {
@@ -168,7 +199,17 @@ pub async fn submit(staff: Staff, Form(f): Form<IntakeForm>) -> WebResult<Respon
         };
     }
     match intake::preview(&staff.rec, &agency, &c).await {
-        Ok(p) => Ok(Html(render(&staff, &f, &FieldErrors::default(), Some(&p)).await?).into_response()),
+        Ok(p) => {
+            let changed = f.step == "save";
+            let f = IntakeForm { previewed: f.fingerprint(), ..f };
+            let errors = if changed {
+                FieldErrors::whole("内容在核对后有改动（或尚未核对）：请核对下面的收到日期和期限后再点“确认登记”")
+            } else {
+                FieldErrors::default()
+            };
+            let status = if changed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+            Ok((status, Html(render(&staff, &f, &errors, Some(&p)).await?)).into_response())
+        }
         Err(err) if err.kind() == ErrorKind::Invalid => {
             let errors = FieldErrors::whole(err.message());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(render(&staff, &f, &errors, None).await?)).into_response())

@@ -205,6 +205,9 @@ fn appeal_in(a: &Appeal, agency: &Agency) -> WebResult<()> {
     if a.agency == agency.id { Ok(()) } else { Err(WebError::NoSuchPage) }
 }
 
+/// An appeal's fields as read: kind, filing date, result with its closing date.
+type AppealFields = (Option<AppealKind>, Option<NaiveDate>, Option<(AppealResult, Option<NaiveDate>)>);
+
 /// Reads an appeal's fields (`{p}kind`, `{p}filed`, `{p}result`, `{p}closed`, `{p}note`).
 fn appeal_fields(
     e: &mut FieldErrors,
@@ -214,7 +217,7 @@ fn appeal_fields(
     result: &'static str,
     closed: &'static str,
     today: NaiveDate,
-) -> (Option<AppealKind>, Option<NaiveDate>, Option<(AppealResult, Option<NaiveDate>)>) {
+) -> AppealFields {
     let k = AppealKind::from_code(val(f, kind));
     if k.is_none() {
         e.add(kind, "请选择类别（行政复议、未经复议直接起诉、复议后起诉）");

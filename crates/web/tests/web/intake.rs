@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use gongkai_app::cases::{self, CaseQuery};
+use gongkai_app::cases::{self, CaseQuery, NewCase};
 
 use crate::helpers::*;
 
@@ -59,8 +59,21 @@ async fn a_registrar_previews_the_receipt_date_saves_and_prints_the_receipt() {
     assert!(r.body.contains("收到申请之日</dt><dd><strong>2025-06-04"), "{}", r.body);
     assert!(r.body.contains("2025-07-02") && r.body.contains("确认登记"), "{}", r.body);
     assert_eq!(count(&t).await, before);
-    // Save: the 回执 with its query code.
-    let r = t.post("/intake", Some(&s), &form(&t, &s, "save", &agency)).await;
+    let previewed = hidden(&r.body, "previewed").unwrap();
+    // Saving without the preview, or after changing a field, shows the preview again.
+    let r2 = t.post("/intake", Some(&s), &form(&t, &s, "save", &agency)).await;
+    assert_eq!(r2.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r2.body);
+    assert!(r2.body.contains("请核对") && r2.body.contains("2025-07-02"), "{}", r2.body);
+    let mut changed = with(form(&t, &s, "save", &agency), "confirmed_on", "2025-06-05");
+    changed.push(("previewed", &previewed));
+    let r2 = t.post("/intake", Some(&s), &changed).await;
+    assert_eq!(r2.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r2.body);
+    assert!(r2.body.contains("收到申请之日</dt><dd><strong>2025-06-05"), "{}", r2.body);
+    assert_eq!(count(&t).await, before);
+    // Save what was previewed: the 回执 with its query code.
+    let mut save = form(&t, &s, "save", &agency);
+    save.push(("previewed", &previewed));
+    let r = t.post("/intake", Some(&s), &save).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let to = r.headers.get("location").unwrap().to_str().unwrap().to_string();
     assert!(to.starts_with("/receipts/"), "{to}");
@@ -201,4 +214,36 @@ async fn an_upload_over_the_limit_is_refused() {
     let r = t.upload("/intake/ledger", &s, &[("csrf", &s.csrf), ("agency", &agency)], "big.csv", &big).await;
     assert!(matches!(r.status, StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNPROCESSABLE_ENTITY), "{}", r.status);
     assert!(r.body.contains("文件过大"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_case_list_sorts_by_the_nearest_deadline_and_refuses_an_unknown_sort() {
+    let t = TestWeb::new().await;
+    let op = t.office.operator("tester");
+    // A later-received case with an earlier deadline is impossible for one channel; a closed one
+    // drops out of the deadline order.
+    let late = cases::add(&op, &t.town, NewCase { number: Some("民主-2025-002".into()), ..new_case("2025-06-20") }).await.unwrap();
+    let s = t.login("officer").await;
+    let r = t.get("/cases?sort=due", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let first = r.body.find(&t.case_town.number).unwrap();
+    let second = r.body.find(&late.number).unwrap();
+    assert!(first < second, "the nearer deadline first");
+    let r = t.get("/cases", Some(&s)).await;
+    assert!(r.body.find(&late.number).unwrap() < r.body.find(&t.case_town.number).unwrap(), "newest received first");
+    assert_eq!(t.get("/cases?sort=random", Some(&s)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn the_receipt_shows_the_agencys_contact_details() {
+    let t = TestWeb::new().await;
+    let admin = t.login("admin").await;
+    let path = format!("/admin/agencies/{}", t.town.id);
+    let r = t
+        .post(&path, Some(&admin), &[("csrf", &admin.csrf), ("name", "民主镇人民政府"), ("phone", "0915-2512345"), ("office_hours", "工作日 8:30-17:30"), ("address", "民主镇政府街 1 号")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let s = t.login("registrar").await;
+    let r = t.get(&format!("/receipts/{}", t.case_town.id.0), Some(&s)).await;
+    assert!(r.body.contains("0915-2512345") && r.body.contains("工作日 8:30-17:30") && r.body.contains("民主镇政府街 1 号"), "{}", r.body);
 }
