@@ -203,6 +203,19 @@ pub async fn drill(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Res
 
 /// The records behind a cell (as [`drill`] names it), each with the case to link to.
 pub async fn drill_items(rec: &Records, agency: &Agency, year: i32, spec: &str) -> Result<Vec<DrillItem>> {
+    Ok(drill_page(rec, agency, year, spec, 0, usize::MAX).await?.1)
+}
+
+/// One page of the records behind a cell: how many there are in all, and the `limit` from
+/// `offset` on (only those are loaded: a cell of a big agency holds tens of thousands).
+pub async fn drill_page(
+    rec: &Records,
+    agency: &Agency,
+    year: i32,
+    spec: &str,
+    offset: usize,
+    limit: usize,
+) -> Result<(usize, Vec<DrillItem>)> {
     rec.require(Right::Read, agency).await?;
     let parts: Vec<&str> = spec.split([':', '.']).collect();
     let cell = match parts.as_slice() {
@@ -215,9 +228,11 @@ pub async fn drill_items(rec: &Records, agency: &Agency, year: i32, spec: &str) 
         return Err(AppError::invalid(format!("无法识别的单元格“{spec}”（例如 t3:granted:natural_person、t3:carried_over:total、t4:review_upheld、t2:normative_docs:made）")));
     };
     let mut out = Vec::new();
+    let total;
     match rec.store().cell_records(agency.id, year, cell).await? {
         CellRecords::Applications(ids) => {
-            for id in ids {
+            total = ids.len();
+            for id in ids.into_iter().skip(offset).take(limit) {
                 let a = rec.store().application(id).await?;
                 out.push(DrillItem {
                     application: Some(a.id),
@@ -234,8 +249,9 @@ pub async fn drill_items(rec: &Records, agency: &Agency, year: i32, spec: &str) 
             }
         }
         CellRecords::Appeals(ids) => {
+            total = ids.len();
             let all = rec.store().appeals(agency.id).await?;
-            for a in all.into_iter().filter(|a| ids.contains(&a.id)) {
+            for a in all.into_iter().filter(|a| ids.contains(&a.id)).skip(offset).take(limit) {
                 let app = rec.store().application(a.application).await?;
                 out.push(DrillItem {
                     application: Some(app.id),
@@ -252,8 +268,9 @@ pub async fn drill_items(rec: &Records, agency: &Agency, year: i32, spec: &str) 
             }
         }
         CellRecords::Documents(ids) => {
+            total = ids.len();
             let all = rec.store().documents(agency.id).await?;
-            for d in all.into_iter().filter(|d| ids.contains(&d.id)) {
+            for d in all.into_iter().filter(|d| ids.contains(&d.id)).skip(offset).take(limit) {
                 out.push(DrillItem {
                     application: None,
                     columns: vec![d.kind.label().to_string(), d.doc_number, d.title, d.validity.label().to_string()],
@@ -261,7 +278,7 @@ pub async fn drill_items(rec: &Records, agency: &Agency, year: i32, spec: &str) 
             }
         }
     }
-    Ok(out)
+    Ok((total, out))
 }
 
 /// Refuses to lock or publish a report the checker finds errors in (placeholder text such as

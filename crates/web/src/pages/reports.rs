@@ -361,7 +361,12 @@ pub async fn correct(staff: Staff, Path((agency, year)): Path<(String, String)>,
 pub struct DrillQuery {
     #[serde(default)]
     cell: String,
+    #[serde(default)]
+    page: String,
 }
+
+/// Records per drill-down page.
+pub const DRILL_PAGE: usize = 100;
 
 #[derive(Template)]
 #[template(path = "drill.html")]
@@ -370,15 +375,40 @@ struct DrillPage<'a> {
     base: &'a str,
     cell: &'a str,
     items: &'a [DrillItem],
+    total: usize,
+    page: usize,
+    pages: usize,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 /// `GET /reports/{agency}/{year}/drill?cell=t3:ROW:COLUMN`: the cases behind a cell.
 pub async fn drill(staff: Staff, Path((agency, year)): Path<(String, String)>, Query(q): Query<DrillQuery>) -> WebResult<Html<String>> {
     let (agency, year) = target(&staff, &agency, &year).await?;
-    let items = annual::drill_items(&staff.rec, &agency, year, q.cell.trim()).await?;
-    let chrome = Chrome::new(&staff, "/reports", format!("{}{year}年度报告 · 单元格明细", agency.name)).await?;
+    let page: usize = match q.page.trim() {
+        "" => 1,
+        p => p.parse().ok().filter(|p| (1..=100_000).contains(p)).ok_or_else(|| WebError::BadRequest(format!("页码“{p}”无效")))?,
+    };
+    let cell = q.cell.trim();
+    let (total, items) = annual::drill_page(&staff.rec, &agency, year, cell, (page - 1) * DRILL_PAGE, DRILL_PAGE).await?;
+    let pages = total.div_ceil(DRILL_PAGE).max(1);
     let base = base(&agency, year);
-    Ok(Html(DrillPage { chrome: &chrome, base: &base, cell: q.cell.trim(), items: &items }.render()?))
+    let link = |p: usize| format!("{base}/drill?cell={}&page={p}", url_encode(cell));
+    let chrome = Chrome::new(&staff, "/reports", format!("{}{year}年度报告 · 单元格明细", agency.name)).await?;
+    Ok(Html(
+        DrillPage {
+            chrome: &chrome,
+            base: &base,
+            cell,
+            items: &items,
+            total,
+            page,
+            pages,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+        .render()?,
+    ))
 }
 
 /// The content type of a download.

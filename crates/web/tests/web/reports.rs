@@ -52,6 +52,8 @@ async fn every_non_zero_cell_links_to_the_cases_behind_it() {
     assert_eq!(drill.status, StatusCode::OK, "{}", drill.body);
     assert!(drill.body.contains(&format!("/cases/{}", t.case_town.id.0)), "{}", drill.body);
     assert!(drill.body.contains("民主-2025-001"));
+    assert!(drill.body.contains("共 1 条记录"), "{}", drill.body);
+    assert_eq!(t.get(&format!("{link}&page=x"), Some(&reg)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
     // A cell that does not exist is bad input, said in Chinese.
     let bad = t.get(&format!("{}/drill?cell=t9:x", page_of(&t)), Some(&reg)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
