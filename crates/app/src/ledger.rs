@@ -424,7 +424,7 @@ pub fn parse_rows(
             if index[k] == usize::MAX { "" } else { cells.get(index[k]).map(|s| unquote_formula(s.trim())).unwrap_or("") }
         };
         let mut bad_text = false;
-        for k in 0..COLUMNS {
+        for (k, header) in HEADERS.iter().enumerate().take(COLUMNS) {
             use crate::limits::{MAX_LONG_TEXT, MAX_SHORT_TEXT, TextKind, check_text};
             let (kind, max) = if matches!(k, CONTENT | REMARKS) {
                 (TextKind::Multiline, MAX_LONG_TEXT)
@@ -432,7 +432,7 @@ pub fn parse_rows(
                 (TextKind::Line, MAX_SHORT_TEXT)
             };
             if let Err(message) = check_text(cell(k), kind, max) {
-                errors.push(LedgerError { row, column: Some(HEADERS[k].to_string()), message });
+                errors.push(LedgerError { row, column: Some(header.to_string()), message });
                 bad_text = true;
             }
         }

@@ -1,6 +1,6 @@
 //! Tables published as images (issue 10 item 6): one MISSING_TABLE per table naming the image,
 //! never a flood of MISSING_ROW; the tables printed as text still read cell by cell.
-#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly")]
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use std::path::PathBuf;
 

@@ -201,11 +201,6 @@ impl Driver {
         v.as_array().is_some_and(|a| !a.is_empty())
     }
 
-    /// Clicks an element (a link or a submit button: waits for the navigation).
-    pub fn click(&self, e: &Element) {
-        self.cmd("POST", &format!("/element/{}/click", e.0), Some(json!({})));
-    }
-
     /// Clicks the first element matching `css`. A page still being replaced (the element went
     /// stale between finding and clicking) is waited for, up to 10 s.
     pub fn click_on(&self, css: &str) {
