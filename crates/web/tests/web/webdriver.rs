@@ -173,9 +173,21 @@ impl Driver {
         self.cmd("GET", "/source", None).as_str().unwrap().to_string()
     }
 
-    /// The text of the whole page as a reader sees it.
+    /// The text of the whole page as a reader sees it. A page replaced between finding its body
+    /// and reading it (a navigation still under way) is read again, up to 10 s.
     pub fn text(&self) -> String {
-        self.text_of(&self.find("body"))
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let body = self.find("body");
+            let path = format!("/session/{}/element/{}/text", self.session, body.0);
+            match self.raw("GET", &path, None) {
+                Ok(v) => return v.as_str().unwrap_or_default().to_string(),
+                Err(err) if err.contains("stale element") && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(err) => panic!("text of the page: {err}"),
+            }
+        }
     }
 
     /// The first element matching a CSS selector, waiting up to 10 s for it to appear.
