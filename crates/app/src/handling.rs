@@ -83,8 +83,18 @@ pub async fn start_consultation(
 /// How the fee is set: by the calculator of 国办函〔2020〕109号, or typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeeAmount {
-    /// Priced by the calculator.
-    Quote(FeeMethod),
+    /// 按量: priced by the calculator for this many pages.
+    PerPage {
+        /// The pages (or page equivalents) provided.
+        pages: u32,
+    },
+    /// 按件: priced by the calculator for this many items, the first at the application's
+    /// position in its applicant's month, counted from the records
+    /// ([`crate::intake::month_ordinal`]), never typed.
+    PerItem {
+        /// Items charged in this application (usually 1).
+        items: u32,
+    },
     /// Typed in yuan.
     Typed(i64),
 }
@@ -101,8 +111,13 @@ pub async fn send_fee_notice(
     if how_to_pay.trim().is_empty() {
         return Err(AppError::invalid("请写明缴费方式"));
     }
-    let (yuan, lines) = match amount {
-        FeeAmount::Quote(method) => {
+    let method = match amount {
+        FeeAmount::PerPage { pages } => Some(FeeMethod::PerPage { pages }),
+        FeeAmount::PerItem { items } => Some(FeeMethod::PerItem { ordinal: crate::intake::month_ordinal(rec, app).await?, items }),
+        FeeAmount::Typed(_) => None,
+    };
+    let (yuan, lines) = match (method, amount) {
+        (Some(method), _) => {
             let q = FeeQuote::new(method).map_err(|e| AppError::invalid(e.to_string()))?;
             let yuan = i64::try_from(q.amount_yuan).map_err(|_| AppError::invalid("金额过大"))?;
             // The notice's closing sentences are the template's own.
@@ -114,7 +129,8 @@ pub async fn send_fee_notice(
                 .collect();
             (yuan, lines)
         }
-        FeeAmount::Typed(y) => (y, vec![format!("收费依据：{FEE_BASIS}")]),
+        (None, FeeAmount::Typed(y)) => (y, vec![format!("收费依据：{FEE_BASIS}")]),
+        (None, _) => return Err(AppError::invalid("请选择计收方式（按量、按件或直接填写金额）")),
     };
     if yuan <= 0 {
         return Err(AppError::invalid("按标准计算不需要收费（金额为 0 元），不发出收费通知"));
@@ -141,7 +157,8 @@ pub struct ReplyInput {
     pub delivery: Option<DeliveryMode>,
 }
 
-/// Records the reply with the guide's outcome and issues its 答复告知书.
+/// Records the reply with the guide's outcome and issues its 答复告知书, whose number becomes the
+/// case's 告知书文号 (`reply_letter_ref`).
 pub async fn reply(rec: &Records, app: &Application, input: ReplyInput, seen: Option<i64>) -> Result<(Application, Letter)> {
     let answers: Vec<(&str, &str)> = input.answers.iter().map(|(q, a)| (q.as_str(), a.as_str())).collect();
     let leaf = match guide::walk(&answers).map_err(|e| AppError::invalid(e.to_string()))? {
@@ -165,6 +182,8 @@ pub async fn reply(rec: &Records, app: &Application, input: ReplyInput, seen: Op
         ("救济途径", letters::remedies(rec, &agency, leaf.refusal).await?),
     ];
     let letter = letters::issue(rec, &app, letters::reply_kind(outcome), values, input.on).await.map_err(letter_failed)?;
+    // The letter's number is now the case's 告知书文号 (the store wrote both in one transaction).
+    let app = rec.store().application(app.id).await?;
     Ok((app, letter))
 }
 

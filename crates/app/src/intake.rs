@@ -177,6 +177,45 @@ pub async fn possible_repeats(
     Ok(out)
 }
 
+/// 国办函〔2020〕109号 按件: the position of `app` among its applicant's applications to the same
+/// agency in the calendar month of its receipt, counted from the records (whatever their outcome;
+/// voided ones left out): the earlier ones received that month, and those received the same day
+/// and registered before it, plus one. Each earlier application counts as one item. The same
+/// applicant is found by name (and, where both have one, the same ID document), as for
+/// [`possible_repeats`].
+pub async fn month_ordinal(rec: &Records, app: &Application) -> Result<u32> {
+    use chrono::Datelike;
+    let agency = rec.store().agency(app.agency).await?;
+    rec.require(Right::Read, &agency).await?;
+    let name = app.applicant.name.trim();
+    let compact: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let month = (app.received_on.year(), app.received_on.month());
+    let mut seen: HashSet<ApplicationId> = HashSet::new();
+    let mut count: u32 = 1;
+    for key in [name, compact.as_str()] {
+        if key.is_empty() {
+            continue;
+        }
+        let f = CaseFilter {
+            agencies: vec![agency.id],
+            text: Some(key.to_string()),
+            received_year: Some(month.0),
+            ..CaseFilter::default()
+        };
+        for c in rec.store().list_cases(&f).await? {
+            let before = c.received_on < app.received_on || (c.received_on == app.received_on && c.id.0 < app.id.0);
+            if c.id == app.id || c.voided || !before || (c.received_on.year(), c.received_on.month()) != month || !seen.insert(c.id) {
+                continue;
+            }
+            let other = rec.store().application(c.id).await?;
+            if same_applicant(name, &app.applicant.id_document, &other) {
+                count = count.saturating_add(1);
+            }
+        }
+    }
+    Ok(count)
+}
+
 /// Checks what the form cannot: dates against today and each other, the channel's confirmation
 /// date. Returns the problem and the field it concerns (`received_on`, `confirmed_on`).
 pub fn check(c: &NewCase, today: NaiveDate) -> std::result::Result<(), (&'static str, String)> {

@@ -19,7 +19,7 @@ use crate::error::{AppError, Result};
 use crate::records::Records;
 
 /// The ledger's columns, in order.
-pub const HEADERS: [&str; 16] = [
+pub const HEADERS: [&str; 17] = [
     "编号",
     "申请人",
     "申请人类型",
@@ -35,6 +35,7 @@ pub const HEADERS: [&str; 16] = [
     "延期批准人",
     "答复日期",
     "办理结果",
+    "告知书文号",
     "备注",
 ];
 
@@ -58,7 +59,8 @@ const EXTENDED: usize = 11;
 const APPROVER: usize = 12;
 const REPLIED: usize = 13;
 const OUTCOME: usize = 14;
-const REMARKS: usize = 15;
+const LETTER_REF: usize = 15;
+const REMARKS: usize = 16;
 
 /// One problem with one cell (or row) of a ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -517,6 +519,9 @@ pub fn parse_rows(
         if outcome_text.is_empty() && !cell(REPLIED).is_empty() {
             err(OUTCOME, "填写了答复日期，但没有办理结果".into());
         }
+        if outcome_text.is_empty() && !cell(LETTER_REF).is_empty() {
+            err(LETTER_REF, "填写了告知书文号，但没有办理结果".into());
+        }
         if !cell(CORR_RECV).is_empty() && cell(CORR_REQ).is_empty() {
             err(CORR_RECV, "有补正收到日期，但没有补正通知日期".into());
         }
@@ -623,7 +628,7 @@ pub fn parse_rows(
                     outcome: o,
                     reply_type: String::new(),
                     legal_basis: String::new(),
-                    reply_letter_ref: String::new(),
+                    reply_letter_ref: cell(LETTER_REF).to_string(),
                 }),
                 remarks: cell(REMARKS).to_string(),
             },
@@ -859,6 +864,7 @@ pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
         approver,
         a.closed_on.map(|d| d.to_string()).unwrap_or_default(),
         a.closing.as_ref().map(|c| c.outcome.label().to_string()).unwrap_or_default(),
+        a.closing.as_ref().map(|c| c.reply_letter_ref.clone()).unwrap_or_default(),
         a.remarks.clone(),
     ]
 }

@@ -18,7 +18,6 @@ use gongkai_app::error::{AppError, ErrorKind};
 use gongkai_app::handling::{self, FeeAmount, ReplyInput};
 use gongkai_app::model::{Application, ApplicationId, CaseState, CaseSummary, DeliveryMode, EventKind, ExtensionRequest, Letter, Party};
 use gongkai_domain::deadline::DeadlineReport;
-use gongkai_domain::fee::FeeMethod;
 use gongkai_domain::guide::{self, Step};
 
 use crate::error::{WebError, WebResult};
@@ -159,17 +158,16 @@ pub async fn consultation(staff: Staff, Path(id): Path<String>, Form(f): Form<Fi
     finish(&staff, app, "consultation", f, result).await
 }
 
-/// `POST /cases/{id}/fee`: 收费通知 with the amount from the calculator or typed.
+/// `POST /cases/{id}/fee`: 收费通知 with the amount from the calculator (按量 by the pages typed,
+/// 按件 by the applicant's applications this month as the records count them) or typed.
 pub async fn fee(staff: Staff, Path(id): Path<String>, Form(f): Form<Fields>) -> WebResult<Response> {
     let app = load(&staff, &id).await?;
     let result = async {
         let on = date(&f, "on", "通知日期")?;
         let amount = match field(&f, "method") {
-            "per_page" => FeeAmount::Quote(FeeMethod::PerPage { pages: number(&f, "pages", "页数")? }),
-            "per_item" => FeeAmount::Quote(FeeMethod::PerItem {
-                ordinal: number(&f, "ordinal", "本月第几件")?,
-                items: number(&f, "items", "件数")?,
-            }),
+            "per_page" => FeeAmount::PerPage { pages: number(&f, "pages", "页数")? },
+            // 按件: the ordinal in the applicant's month comes from the records, never the form.
+            "per_item" => FeeAmount::PerItem { items: number(&f, "items", "件数")? },
             "typed" => FeeAmount::Typed(number(&f, "amount", "金额")?),
             _ => return Err(AppError::invalid("请选择计收方式（按量、按件或直接填写金额）")),
         };

@@ -140,6 +140,15 @@ async fn the_guide_leads_step_by_step_to_the_reply_and_its_letter_in_html_and_do
     assert!(letter.starts_with("/letters/"));
     let case = t.get(&case_path(&t), Some(&s)).await;
     assert!(case.body.contains("部分公开") && !case.body.contains("id=\"actions\""), "closed: no actions");
+    // The reply's letter number is the case's 告知书文号, shown and in the 台账 export.
+    assert!(case.body.contains("<dt>告知书文号</dt><dd>信息公开〔2025〕2号</dd>"), "{}", case.body);
+    let export = t.get("/cases/export?format=csv", Some(&s)).await;
+    assert_eq!(export.status, StatusCode::OK);
+    let mut lines = export.body.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "告知书文号").expect("the 台账 has the column");
+    let row = lines.find(|l| l.starts_with("民主-2025-001,")).unwrap();
+    assert_eq!(row.split(',').nth(col), Some("信息公开〔2025〕2号"), "{row}");
 
     let html = t.get(&letter, Some(&s)).await;
     assert_eq!(html.status, StatusCode::OK);
@@ -194,6 +203,44 @@ async fn a_fee_notice_takes_the_calculators_amount_and_bad_numbers_are_named() {
     let seen = version(&t, &s).await;
     let r = t.post(&format!("{path}/events"), Some(&s), &[("csrf", &s.csrf), ("seen", &seen), ("kind", "replied"), ("on", "2025-06-10")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// 按件: the form asks only how many items; the applicant's count this month is the records'.
+/// A typed ordinal (an old form, a crafted request) changes nothing.
+#[tokio::test]
+async fn a_per_item_fee_counts_the_applicants_month_from_the_records_not_the_form() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let op = t.office.operator("tester");
+    let page = t.get(&case_path(&t), Some(&s)).await;
+    assert!(!page.body.contains("name=\"ordinal\"") && page.body.contains("由系统按登记记录计算"), "{}", page.body);
+    // The fixture's case is 张三's first in June: free, whatever the form says.
+    let seen = version(&t, &s).await;
+    let per_item = |seen: &str| {
+        vec![("csrf", s.csrf.clone()), ("seen", seen.to_string()), ("on", "2025-06-20".into()), ("method", "per_item".into()), ("ordinal", "25".into()), ("items", "1".into()), ("how_to_pay", "到财务室缴纳".into())]
+    };
+    let f = per_item(&seen);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/fee", path = case_path(&t)), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不需要收费"), "{}", r.body);
+    // Ten more of 张三's in June: the eleventh (the last registered) costs 100 yuan.
+    let mut last = None;
+    for day in 3..=12 {
+        last = Some(gongkai_app::cases::add(&op, &t.town, new_case(&format!("2025-06-{day:02}"))).await.unwrap());
+    }
+    let last = last.unwrap();
+    let path = format!("/cases/{}", last.id.0);
+    let seen = hidden(&t.get(&path, Some(&s)).await.body, "seen").unwrap();
+    let f = per_item(&seen);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/fee"), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("100 元"), "{}", page.body);
+    let letter = letter_links(&page.body).pop().unwrap();
+    let html = t.get(&letter, Some(&s)).await.body;
+    assert!(html.contains("本件为申请人本月第11件") && html.contains("人民币100元"), "{html}");
 }
 
 #[tokio::test]
