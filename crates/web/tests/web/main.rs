@@ -14,4 +14,5 @@ mod intake;
 mod pages;
 mod registers;
 mod reports;
+mod snapshot;
 mod webdriver;
