@@ -451,12 +451,18 @@ pub async fn record_event(rec: &Records, app: &Application, e: EventInput, seen:
 
 /// `gongkai case assign`: sets (or clears) the case officer.
 pub async fn assign(rec: &Records, app: &Application, officer: Option<&str>) -> Result<Application> {
+    assign_as_seen(rec, app, officer, None).await
+}
+
+/// [`assign`] from a form that saw version `seen` of the case: refused as a conflict when the
+/// case changed since (another assignment, an event), so no change is lost silently.
+pub async fn assign_as_seen(rec: &Records, app: &Application, officer: Option<&str>, seen: Option<i64>) -> Result<Application> {
     agency_for(rec, app, Right::Assign).await?;
     let officer = match officer {
         Some(login) => Some(user_id(rec, login).await?),
         None => None,
     };
-    Ok(rec.store().assign_officer(&rec.ctx(), app.id, officer).await?)
+    Ok(rec.store().assign_officer(&rec.ctx(), app.id, seen, officer).await?)
 }
 
 /// The officer asks for an extension (Art. 33); an office head decides ([`decide_extension`]).

@@ -124,7 +124,7 @@ pub async fn assign(staff: Staff, Path(id): Path<String>, Form(f): Form<Fields>)
         if login.is_empty() {
             return Err(AppError::invalid("请选择承办人"));
         }
-        let app = cases::assign(&staff.rec, &app, (login != "-").then_some(login)).await?;
+        let app = cases::assign_as_seen(&staff.rec, &app, (login != "-").then_some(login), seen(&f)?).await?;
         Ok(case_url(&app))
     }
     .await;

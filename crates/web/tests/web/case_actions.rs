@@ -81,10 +81,12 @@ async fn the_officer_asks_for_an_extension_and_only_another_office_head_approves
     let officer = t.login("officer").await;
     let path = case_path(&t);
     // The head assigns the officer.
-    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("officer", "officer")]).await;
+    let seen = version(&t, &head).await;
+    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("seen", &seen), ("officer", "officer")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // An empty choice is refused at the form.
-    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("officer", "")]).await;
+    let seen = version(&t, &head).await;
+    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("seen", &seen), ("officer", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请选择承办人"));
 
@@ -302,4 +304,33 @@ async fn a_late_correction_notice_is_recorded_as_late_on_the_clock_card_and_a_wi
     assert!(page.body.contains("撤回申请") && page.body.contains("申请人书面撤回") && !page.body.contains("id=\"actions\""), "{}", page.body);
     // The guide is closed to a closed case.
     assert_eq!(t.get(&format!("{path}/reply"), Some(&s)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Two office heads open the case page; the first assigns an officer, the second's assignment
+/// from the page it saw is refused with a message (409), not saved over the first.
+#[tokio::test]
+async fn a_second_assignment_from_a_stale_page_is_refused_not_saved_over_the_first() {
+    let t = TestWeb::new().await;
+    let op = t.office.operator("tester");
+    gongkai_app::people::add_user(&op, "head2", "第二位主任", PASSWORD).await.unwrap();
+    gongkai_app::people::grant(&op, "head2", &t.town, gongkai_app::model::Role::OfficeHead).await.unwrap();
+    let (a, b) = (t.login("head").await, t.login("head2").await);
+    let path = case_path(&t);
+    let (seen_a, seen_b) = (version(&t, &a).await, version(&t, &b).await);
+    assert_eq!(seen_a, seen_b);
+    let r = t.post(&format!("{path}/assign"), Some(&a), &[("csrf", &a.csrf), ("seen", &seen_a), ("officer", "officer")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.post(&format!("{path}/assign"), Some(&b), &[("csrf", &b.csrf), ("seen", &seen_b), ("officer", "head2")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("已被他人修改") && r.body.contains("刷新"), "{}", r.body);
+    let app = gongkai_app::cases::get(&op, t.case_town.id).await.unwrap();
+    let officer = gongkai_app::people::user_by_id(&op, app.case_officer.unwrap()).await.unwrap();
+    assert_eq!(officer.login, "officer");
+    // A form without its version is refused too (nothing to compare with).
+    let r = t.post(&format!("{path}/assign"), Some(&b), &[("csrf", &b.csrf), ("officer", "head2")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // From the fresh page it saves.
+    let seen = version(&t, &b).await;
+    let r = t.post(&format!("{path}/assign"), Some(&b), &[("csrf", &b.csrf), ("seen", &seen), ("officer", "head2")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }

@@ -235,6 +235,7 @@ async fn the_main_pages_keep_their_skeleton() {
         ("case_list", "officer", "/cases".into()),
         ("case_page", "officer", format!("/cases/{case}")),
         ("case_page_admin", "admin", format!("/cases/{case}")),
+        ("case_page_head", "head", format!("/cases/{case}")),
         ("guide", "officer", format!("/cases/{case}/reply")),
         ("letter", "officer", format!("/letters/{}", t.letter_town.id)),
         ("intake", "registrar", "/intake".into()),
