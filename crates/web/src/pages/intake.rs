@@ -289,7 +289,7 @@ pub async fn ledger_upload(staff: Staff, multipart: Result<Multipart, axum::extr
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(WebError::BadRequest(format!(
+                return Err(WebError::TooLarge(format!(
                     "文件过大：台账文件不能超过 {} MB",
                     crate::security::UPLOAD_LIMIT / (1024 * 1024)
                 )));
@@ -312,7 +312,7 @@ pub async fn ledger_upload(staff: Staff, multipart: Result<Multipart, axum::extr
             "file" => {
                 let bytes = field.bytes().await.map_err(|e| {
                     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        WebError::BadRequest(format!("文件过大：台账文件不能超过 {} MB", crate::security::UPLOAD_LIMIT / (1024 * 1024)))
+                        WebError::TooLarge(format!("文件过大：台账文件不能超过 {} MB", crate::security::UPLOAD_LIMIT / (1024 * 1024)))
                     } else {
                         WebError::BadRequest("上传的文件无法读取".into())
                     }
