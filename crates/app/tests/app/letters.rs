@@ -251,7 +251,7 @@ async fn an_old_doc_prefix_template_still_numbers_and_moves_into_the_settings_wh
     let url = format!("sqlite:{}", t.dir.path().join("gongkai.db").display());
     let opts = gongkai_store::OpenOptions { migrate: false, create: false, ..Default::default() };
     let raw = gongkai_store::Store::open(&url, Arc::new(engine), opts).await.unwrap();
-    let ctx = gongkai_store::Ctx { actor: "operator:test".into(), user: None, at: chrono::Utc::now() };
+    let ctx = gongkai_store::Ctx { actor: "operator:test".into(), user: None, at: chrono::DateTime::from_timestamp(1_751_270_400, 0).unwrap() };
     gongkai_store::Storage::set_letter_template(&raw, &ctx, t.town.id, "doc_prefix", Some("民政信公".into())).await.unwrap();
 
     assert_eq!(letters::document_prefix(&admin, &t.town).await.unwrap(), "民政信公");
