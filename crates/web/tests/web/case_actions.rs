@@ -255,6 +255,9 @@ async fn an_administrator_edits_previews_and_resets_a_letter_template() {
     let list = t.get(&base, Some(&s)).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("补正告知书") && list.body.contains("默认模板"));
+    // The 机关代字 is an agency setting, linked from here; no longer a template.
+    assert!(list.body.contains(&format!("href=\"/admin/agencies/{}\"", t.town.id.0)) && !list.body.contains("doc_prefix"), "{}", list.body);
+    assert_eq!(t.get(&format!("{base}/doc_prefix"), Some(&s)).await.status, StatusCode::NOT_FOUND);
     let page = t.get(&format!("{base}/correction"), Some(&s)).await;
     assert!(page.body.contains("预览") && page.body.contains("政府信息公开申请补正告知书"));
     let body = gongkai_app::letters::kind("correction").unwrap().default.replace("特此告知。", "特此告知，谢谢配合。");
