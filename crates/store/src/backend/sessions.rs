@@ -199,6 +199,7 @@ impl This {
         };
         audit(&mut tx, ctx, Change::new("issue", "letter", id.to_string(), String::new(), json(&letter)?).of(app.agency)).await?;
         if l.reply
+            && app.voided.is_none()
             && let Some(closing) = app.closing.as_ref().filter(|c| c.reply_letter_ref.is_empty())
         {
             // The reply's 告知书文号 (the ledger's column), from the number just taken.
