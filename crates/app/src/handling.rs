@@ -133,7 +133,13 @@ pub async fn send_fee_notice(
         (None, _) => return Err(AppError::invalid("请选择计收方式（按量、按件或直接填写金额）")),
     };
     if yuan <= 0 {
-        return Err(AppError::invalid("按标准计算不需要收费（金额为 0 元），不发出收费通知"));
+        let why = match method {
+            Some(FeeMethod::PerItem { ordinal, .. }) => {
+                format!("按登记记录，本件为申请人本月第{ordinal}件，每月前10件免费：")
+            }
+            _ => String::new(),
+        };
+        return Err(AppError::invalid(format!("{why}按标准计算不需要收费（金额为 0 元），不发出收费通知")));
     }
     let mut e = EventInput::new(EventKind::FeeNoticeSent, on);
     e.amount_yuan = Some(yuan);

@@ -341,11 +341,12 @@ async fn a_per_item_fee_counts_the_applicants_month_from_the_records() {
     add_case(&op, &t.county, "2025-06-12", None).await;
     assert_eq!(gongkai_app::intake::month_ordinal(&officer, &june[0]).await.unwrap(), 1);
     assert_eq!(gongkai_app::intake::month_ordinal(&officer, &june[9]).await.unwrap(), 10);
-    // The tenth is free: no notice.
+    // The tenth is free: no notice, and the refusal says which one it is.
     let err = handling::send_fee_notice(&officer, &june[9], d("2025-06-20"), FeeAmount::PerItem { items: 1 }, "到财务室缴纳", None)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid);
+    assert!(err.message().contains("本件为申请人本月第10件"), "{}", err.message());
     // The eleventh (same day as the tenth, registered after it) costs 100 yuan.
     let eleventh = add_case(&op, &t.town, "2025-06-11", Some("wang")).await;
     assert_eq!(gongkai_app::intake::month_ordinal(&officer, &eleventh).await.unwrap(), 11);

@@ -225,7 +225,7 @@ async fn a_per_item_fee_counts_the_applicants_month_from_the_records_not_the_for
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = t.post(&format!("{path}/fee", path = case_path(&t)), Some(&s), &f).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("不需要收费"), "{}", r.body);
+    assert!(r.body.contains("不需要收费") && r.body.contains("本件为申请人本月第1件"), "{}", r.body);
     // Ten more of 张三's in June: the eleventh (the last registered) costs 100 yuan.
     let mut last = None;
     for day in 3..=12 {
