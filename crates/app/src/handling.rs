@@ -6,7 +6,7 @@
 //! says so.
 
 use chrono::NaiveDate;
-use gongkai_domain::fee::{FEE_BASIS, FeeMethod, FeeQuote};
+use gongkai_domain::fee::{FeeMethod, FeeQuote};
 use gongkai_domain::guide::{self, Step};
 use gongkai_store::{Application, DeliveryMode, EventKind, ExtensionRequest, Letter, Outcome, Party, Storage};
 
@@ -80,7 +80,8 @@ pub async fn start_consultation(
     Ok((app, letter))
 }
 
-/// How the fee is set: by the calculator of 国办函〔2020〕109号, or typed.
+/// How the fee is set: always by the calculator of 国办函〔2020〕109号 (the notice states the
+/// method and the standard; regulation.md §3), never a typed amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeeAmount {
     /// 按量: priced by the calculator for this many pages.
@@ -95,8 +96,6 @@ pub enum FeeAmount {
         /// Items charged in this application (usually 1).
         items: u32,
     },
-    /// Typed in yuan.
-    Typed(i64),
 }
 
 /// The fee notice (收费通知书): the event with the amount, then the letter.
@@ -112,29 +111,21 @@ pub async fn send_fee_notice(
         return Err(AppError::invalid("请写明缴费方式"));
     }
     let method = match amount {
-        FeeAmount::PerPage { pages } => Some(FeeMethod::PerPage { pages }),
-        FeeAmount::PerItem { items } => Some(FeeMethod::PerItem { ordinal: crate::intake::month_ordinal(rec, app).await?, items }),
-        FeeAmount::Typed(_) => None,
+        FeeAmount::PerPage { pages } => FeeMethod::PerPage { pages },
+        FeeAmount::PerItem { items } => FeeMethod::PerItem { ordinal: crate::intake::month_ordinal(rec, app).await?, items },
     };
-    let (yuan, lines) = match (method, amount) {
-        (Some(method), _) => {
-            let q = FeeQuote::new(method).map_err(|e| AppError::invalid(e.to_string()))?;
-            let yuan = i64::try_from(q.amount_yuan).map_err(|_| AppError::invalid("金额过大"))?;
-            // The notice's closing sentences are the template's own.
-            let lines: Vec<String> = q
-                .notice_lines()
-                .into_iter()
-                .filter(|l| !l.starts_with("应缴金额") && !l.starts_with("申请人应当") && !l.starts_with("信息处理费属于"))
-                .map(|l| l.trim().to_string())
-                .collect();
-            (yuan, lines)
-        }
-        (None, FeeAmount::Typed(y)) => (y, vec![format!("收费依据：{FEE_BASIS}")]),
-        (None, _) => return Err(AppError::invalid("请选择计收方式（按量、按件或直接填写金额）")),
-    };
+    let q = FeeQuote::new(method).map_err(|e| AppError::invalid(e.to_string()))?;
+    let yuan = i64::try_from(q.amount_yuan).map_err(|_| AppError::invalid("金额过大"))?;
+    // The notice's closing sentences are the template's own.
+    let lines: Vec<String> = q
+        .notice_lines()
+        .into_iter()
+        .filter(|l| !l.starts_with("应缴金额") && !l.starts_with("申请人应当") && !l.starts_with("信息处理费属于"))
+        .map(|l| l.trim().to_string())
+        .collect();
     if yuan <= 0 {
         let why = match method {
-            Some(FeeMethod::PerItem { ordinal, .. }) => {
+            FeeMethod::PerItem { ordinal, .. } => {
                 format!("按登记记录，本件为申请人本月第{ordinal}件，每月前10件免费：")
             }
             _ => String::new(),

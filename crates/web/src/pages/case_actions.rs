@@ -159,7 +159,7 @@ pub async fn consultation(staff: Staff, Path(id): Path<String>, Form(f): Form<Fi
 }
 
 /// `POST /cases/{id}/fee`: 收费通知 with the amount from the calculator (按量 by the pages typed,
-/// 按件 by the applicant's applications this month as the records count them) or typed.
+/// 按件 by the applicant's applications this month as the records count them), never typed.
 pub async fn fee(staff: Staff, Path(id): Path<String>, Form(f): Form<Fields>) -> WebResult<Response> {
     let app = load(&staff, &id).await?;
     let result = async {
@@ -168,8 +168,8 @@ pub async fn fee(staff: Staff, Path(id): Path<String>, Form(f): Form<Fields>) ->
             "per_page" => FeeAmount::PerPage { pages: number(&f, "pages", "页数")? },
             // 按件: the ordinal in the applicant's month comes from the records, never the form.
             "per_item" => FeeAmount::PerItem { items: number(&f, "items", "件数")? },
-            "typed" => FeeAmount::Typed(number(&f, "amount", "金额")?),
-            _ => return Err(AppError::invalid("请选择计收方式（按量、按件或直接填写金额）")),
+            // The amount is the calculator's: the notice states the method and the standard.
+            _ => return Err(AppError::invalid("请选择计收方式（按量或按件）")),
         };
         let (app, _) = handling::send_fee_notice(&staff.rec, &app, on, amount, field(&f, "how_to_pay"), seen(&f)?).await?;
         Ok(case_url(&app))

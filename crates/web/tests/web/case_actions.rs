@@ -191,6 +191,12 @@ async fn a_fee_notice_takes_the_calculators_amount_and_bad_numbers_are_named() {
     let r = t.post(&format!("{path}/fee"), Some(&s), &f).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("页数“很多”不是有效的数字") && r.body.contains("到财务室缴纳"), "{}", r.body);
+    // An amount typed instead of calculated (an old form, a crafted request): refused, nothing
+    // sent — the notice must state the method and the standard (国办函〔2020〕109号).
+    let typed = [("csrf", s.csrf.as_str()), ("seen", seen.as_str()), ("on", "2025-06-05"), ("method", "typed"), ("amount", "500"), ("how_to_pay", "到财务室缴纳")];
+    let r = t.post(&format!("{path}/fee"), Some(&s), &typed).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("请选择计收方式（按量或按件）") && !r.body.contains("value=\"typed\""), "{}", r.body);
     let f = fee("40");
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(t.post(&format!("{path}/fee"), Some(&s), &f).await.status, StatusCode::SEE_OTHER);
