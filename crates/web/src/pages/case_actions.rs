@@ -106,7 +106,7 @@ async fn finish(staff: &Staff, app: Application, action: &str, fields: Fields, r
             // The latest record: the page shows what changed meanwhile.
             let app = cases::get(&staff.rec, app.id).await.unwrap_or(app);
             let filled = Filled { action: action.to_string(), message, fields };
-            Ok((status, page(staff, &app, &filled).await?).into_response())
+            Ok((status, Html(page(staff, &app, &filled).await?)).into_response())
         }
         Err(e) => Err(e.into()),
     }

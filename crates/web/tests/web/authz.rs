@@ -126,3 +126,43 @@ async fn every_form_without_the_sessions_csrf_token_is_refused() {
         }
     }
 }
+
+/// Every route, for every role, given a malformed request — a query of wrong types, a form with
+/// missing and wrong fields — answers a refusal as a Chinese HTML page (never the extractors'
+/// English text, never a 500).
+#[tokio::test]
+async fn every_route_answers_a_malformed_request_with_a_chinese_page() {
+    let t = TestWeb::new().await;
+    let junk_query = "?page=x&year=x&cell=x&done=x&after=x&before=x&q=%25&sort=x&limit=x&state=x&due=x&kind=x&format=x&agency=x&officer=x&outcome=x";
+    let junk_form: &[(&str, &str)] = &[("page", "x"), ("version", "x"), ("seen", "x"), ("year", "x"), ("days", "x"), ("on", "x"), ("request", "x"), ("answer", "x")];
+    let mut checked = 0;
+    for (login, _, _) in USERS {
+        let session = t.login(login).await;
+        for spec in routes() {
+            if spec.path == "/logout" || spec.path == "/login" {
+                continue;
+            }
+            let path = fill(spec.path, &t, false);
+            let reply = if spec.method == Method::GET {
+                t.get(&format!("{path}{junk_query}"), Some(&session)).await
+            } else {
+                let mut form = vec![("csrf", session.csrf.as_str())];
+                form.extend_from_slice(junk_form);
+                t.post(&path, Some(&session), &form).await
+            };
+            assert!(reply.status != StatusCode::INTERNAL_SERVER_ERROR, "{login} {} {path}: {}", spec.method, reply.body);
+            if reply.status.is_client_error() {
+                let ct = reply.headers.get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+                assert!(
+                    ct.starts_with("text/html") && reply.body.contains("lang=\"zh-CN\""),
+                    "{login} {} {path} → {} {ct}: {}",
+                    spec.method,
+                    reply.status,
+                    reply.body
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+}
