@@ -165,4 +165,23 @@ async fn every_route_answers_a_malformed_request_with_a_chinese_page() {
         }
     }
     assert!(checked > 0);
+    // Path parameters that are no id, year, kind or format: a Chinese page too.
+    let admin = t.login("admin").await;
+    for spec in routes() {
+        if spec.path == "/logout" || !spec.path.contains('{') {
+            continue;
+        }
+        let mut path = spec.path.to_string();
+        for (p, junk) in [("{id}", "abc"), ("{agency}", "-1"), ("{letter}", "x1"), ("{kind}", "nope"), ("{year}", "20x5"), ("{format}", "exe"), ("{name}", "nope.js")] {
+            path = path.replace(p, junk);
+        }
+        let reply = if spec.method == Method::GET {
+            t.get(&path, Some(&admin)).await
+        } else {
+            t.post(&path, Some(&admin), &[("csrf", &admin.csrf)]).await
+        };
+        assert!(reply.status.is_client_error(), "{} {path}: {}", spec.method, reply.status);
+        let ct = reply.headers.get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(ct.starts_with("text/html") && reply.body.contains("lang=\"zh-CN\""), "{} {path} → {} {ct}: {}", spec.method, reply.status, reply.body);
+    }
 }
