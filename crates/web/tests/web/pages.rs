@@ -99,3 +99,28 @@ async fn requests_over_their_size_limit_are_refused_with_a_chinese_page() {
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
     assert!(r.body.contains("无法读取表单"), "{}", r.body);
 }
+
+/// The CSP forbids inline script and style: no template has a `<script>` without `src`, a
+/// `<style>` element, a `style=` attribute or an event-handler attribute (`onclick=` …), which
+/// the browser would refuse silently.
+#[test]
+fn no_template_holds_inline_script_or_style() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let html = std::fs::read_to_string(&path).unwrap().to_ascii_lowercase();
+        seen += 1;
+        for (i, _) in html.match_indices("<script") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            assert!(tag.contains(" src="), "{}: inline script", path.display());
+        }
+        assert!(!html.contains("<style"), "{}: a <style> element", path.display());
+        assert!(!html.contains(" style="), "{}: a style attribute", path.display());
+        for (i, _) in html.match_indices(" on") {
+            let word: String = html[i + 1..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            assert!(!(html[i + 1 + word.len()..].starts_with('=') && word.len() > 2), "{}: an event handler {word}=", path.display());
+        }
+    }
+    assert!(seen > 20);
+}
