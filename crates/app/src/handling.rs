@@ -14,7 +14,14 @@ use crate::auth::Right;
 use crate::cases::{self, EventInput};
 use crate::error::{AppError, Result};
 use crate::letters::{self, Values, date_zh};
+use crate::limits::{MAX_LONG_TEXT, MAX_SHORT_TEXT, TextKind, check_text};
 use crate::records::Records;
+
+/// Checks a text the officer typed for a letter before anything is recorded: no control
+/// character (PostgreSQL refuses a NUL; a letter must not carry one), bounded.
+fn check_typed(label: &str, value: &str, kind: TextKind, max: usize) -> Result<()> {
+    check_text(value, kind, max).map_err(|m| AppError::invalid(format!("{label}{m}")))
+}
 
 fn letter_failed(e: AppError) -> AppError {
     AppError::new(e.kind(), format!("事件已记录，但文书未能出具：{}", e.message()))
@@ -32,6 +39,7 @@ pub async fn request_correction(
     if items.trim().is_empty() {
         return Err(AppError::invalid("请写明需要补正的全部事项（第三十条：一次性告知）"));
     }
+    check_typed("补正事项", items, TextKind::Multiline, MAX_LONG_TEXT)?;
     if correct_by <= on {
         return Err(AppError::invalid("补正期限须晚于通知日期"));
     }
@@ -56,6 +64,8 @@ pub async fn start_consultation(
     if addressee.trim().is_empty() || matter.trim().is_empty() {
         return Err(AppError::invalid("请填写征求意见的对象和拟公开的信息"));
     }
+    check_typed("征求意见的对象", addressee, TextKind::Line, MAX_SHORT_TEXT)?;
+    check_typed("拟公开的信息", matter, TextKind::Multiline, MAX_LONG_TEXT)?;
     let mut e = EventInput::new(EventKind::ConsultationStarted, on);
     e.party = Some(party);
     e.note = format!("{}：{}", addressee.trim(), matter.trim());
@@ -110,6 +120,7 @@ pub async fn send_fee_notice(
     if how_to_pay.trim().is_empty() {
         return Err(AppError::invalid("请写明缴费方式"));
     }
+    check_typed("缴费方式", how_to_pay, TextKind::Line, MAX_SHORT_TEXT)?;
     let method = match amount {
         FeeAmount::PerPage { pages } => FeeMethod::PerPage { pages },
         FeeAmount::PerItem { items } => FeeMethod::PerItem { ordinal: crate::intake::month_ordinal(rec, app).await?, items },
@@ -157,6 +168,7 @@ pub struct ReplyInput {
 /// Records the reply with the guide's outcome and issues its 答复告知书, whose number becomes the
 /// case's 告知书文号 (`reply_letter_ref`).
 pub async fn reply(rec: &Records, app: &Application, input: ReplyInput, seen: Option<i64>) -> Result<(Application, Letter)> {
+    check_typed("答复内容", &input.text, TextKind::Multiline, MAX_LONG_TEXT)?;
     let answers: Vec<(&str, &str)> = input.answers.iter().map(|(q, a)| (q.as_str(), a.as_str())).collect();
     let leaf = match guide::walk(&answers).map_err(|e| AppError::invalid(e.to_string()))? {
         Step::Leaf(l) => l,

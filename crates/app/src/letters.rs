@@ -227,6 +227,9 @@ pub fn validate(kind: &LetterKind, body: &str) -> Result<()> {
             return Err(AppError::invalid(format!("“{}”不能使用占位符“{{{{{p}}}}}”", kind.label)));
         }
     }
+    if let Err(m) = crate::limits::check_text(body, crate::limits::TextKind::Multiline, 20_000) {
+        return Err(AppError::invalid(format!("模板{m}")));
+    }
     if kind.setting {
         if body.trim().is_empty() || body.contains('\n') || body.chars().count() > 60 {
             return Err(AppError::invalid(format!("“{}”须为一行、不超过60个字", kind.label)));
@@ -426,6 +429,10 @@ pub async fn issue(rec: &Records, app: &Application, kind: &LetterKind, values: 
         return Err(AppError::invalid(format!("出具日期（{on}）晚于今天")));
     }
     let (body, _) = template(rec, &agency, kind).await?;
+    for (name, v) in &values {
+        crate::limits::check_text(v, crate::limits::TextKind::Multiline, crate::limits::MAX_LONG_TEXT)
+            .map_err(|m| AppError::invalid(format!("{name}{m}")))?;
+    }
     let mut all = common(&agency, app, on);
     all.extend(values);
     let text = fill(&body, &all)?;

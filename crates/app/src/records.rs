@@ -223,3 +223,18 @@ fn carry_legacy_prefix(old: &AgencySettings, mut new: AgencySettings, legacy: Op
 pub(crate) fn agency_not_found(key: &str) -> AppError {
     AppError::not_found(format!("未找到机关“{key}”（或无权查看）"))
 }
+
+/// Whether a key typed to look something up (a login, a 编号, a search) holds a control
+/// character: such a key names nothing, and is never sent to the database (PostgreSQL refuses a
+/// NUL in text).
+pub(crate) fn unusable_key(key: &str) -> bool {
+    key.chars().any(char::is_control)
+}
+
+/// A user by login; a login with a control character names no one.
+pub(crate) async fn user_by_login(store: &Store, login: &str) -> Result<Option<gongkai_store::User>> {
+    if unusable_key(login) {
+        return Ok(None);
+    }
+    Ok(store.user_by_login(login).await?)
+}

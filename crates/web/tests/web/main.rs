@@ -15,4 +15,5 @@ mod pages;
 mod registers;
 mod reports;
 mod snapshot;
+mod text;
 mod webdriver;
