@@ -282,6 +282,24 @@ async fn the_supervisor_sees_every_agency_below_and_downloads_the_aggregate() {
     let r = t.get("/supervision/2025/download/json", Some(&sup)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("岚皋县人民政府办公室（汇总）"), "{}", &r.body[..r.body.len().min(300)]);
+    // The 汇总 in every renderer format.
+    for (format, kind, head) in [
+        ("txt", "text/plain", "汇总"),
+        ("md", "text/markdown", "汇总"),
+        ("html", "text/html", "<!DOCTYPE html"),
+        ("docx", "wordprocessingml", "PK"),
+        ("xlsx", "spreadsheetml", "PK"),
+        ("json", "application/json", "{"),
+    ] {
+        let r = t.get(&format!("/supervision/2025/download/{format}"), Some(&sup)).await;
+        assert_eq!(r.status, StatusCode::OK, "{format}: {}", r.body);
+        let ct = r.headers.get("content-type").unwrap().to_str().unwrap();
+        assert!(ct.contains(kind), "{format}: {ct}");
+        let cd = r.headers.get("content-disposition").unwrap().to_str().unwrap();
+        assert!(cd.starts_with("attachment;") && cd.contains(&format!(".{format}")), "{cd}");
+        assert!(r.body.contains(head), "{format}: {}", &r.body[..r.body.len().min(200)]);
+    }
+    assert_eq!(t.get("/supervision/2025/download/pdf", Some(&sup)).await.status, StatusCode::NOT_FOUND);
     // Nobody else has the right: a township's head, an administrator.
     for login in ["head", "admin"] {
         let s = t.login(login).await;
