@@ -295,7 +295,6 @@ async fn the_replys_letter_number_is_the_cases_letter_reference_and_the_ledgers_
     let row = gongkai_app::ledger::row_of(&stored, &people);
     let col = gongkai_app::ledger::HEADERS.iter().position(|h| *h == "告知书文号").unwrap();
     assert_eq!(row[col], "民主信公〔2025〕2号");
-    assert_eq!(gongkai_app::ledger::HEADERS[col + 1], "备注");
     // Imported back: the column fills the closing; without an outcome it is refused at its cell.
     let header: Vec<String> = gongkai_app::ledger::HEADERS.iter().map(|h| h.to_string()).collect();
     let mut good = row.to_vec();
