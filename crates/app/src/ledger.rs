@@ -130,17 +130,6 @@ pub fn read_table(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
 /// a ZIP archive, else CSV text (or Excel's tab-separated "Unicode 文本").
 pub fn read_table_bytes(bytes: &[u8]) -> anyhow::Result<(LedgerFormat, Vec<Vec<String>>)> {
     let what = "上传的文件";
-    // Files people pick by mistake, named for what they are rather than read as text.
-    if bytes.starts_with(b"%PDF") {
-        bail!("{what}是 PDF 文件，不是台账：请上传 .csv 或 .xlsx 格式的台账");
-    }
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        bail!("{what}是旧版 Excel（.xls）或 Word 文件：请在 Excel 中“另存为” .xlsx 或 .csv 后上传");
-    }
-    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    if !utf16 && !bytes.starts_with(b"PK\x03\x04") && bytes.iter().take(64 * 1024).any(|b| *b == 0) {
-        bail!("{what}含有二进制内容，不是文字台账：请上传 .csv 或 .xlsx 格式的台账");
-    }
     let (format, table) = if bytes.starts_with(b"PK\x03\x04") {
         (LedgerFormat::Xlsx, read_xlsx_bytes(bytes, what)?)
     } else {

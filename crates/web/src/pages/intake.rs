@@ -334,11 +334,8 @@ pub async fn ledger_upload(staff: Staff, multipart: Result<Multipart, axum::extr
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return ledger_page(&staff, StatusCode::UNPROCESSABLE_ENTITY, &agency, "请选择要导入的台账文件（.csv 或 .xlsx）", &[], None).await;
     };
-    // A name with another extension (a PDF, a Word file) is refused for what it is.
-    if std::path::Path::new(&file_name).extension().is_some()
-        && let Err(e) = ledger::LedgerFormat::from_path(std::path::Path::new(&file_name))
-    {
-        return ledger_page(&staff, StatusCode::UNPROCESSABLE_ENTITY, &agency, &format!("{e:#}"), &[], None).await;
+    if let Some(problem) = gongkai_app::intake::ledger_upload_problem(&file_name, &bytes) {
+        return ledger_page(&staff, StatusCode::UNPROCESSABLE_ENTITY, &agency, &problem, &[], None).await;
     }
     let table = match ledger::read_table_bytes(&bytes) {
         Ok((_, t)) => t,
