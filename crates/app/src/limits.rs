@@ -123,7 +123,6 @@ pub fn json_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-    let backticked = || msg.split('`').nth(1).map(str::to_owned);
     let what = match e.classify() {
         Category::Eof => "内容在中途结束（JSON 不完整）".to_owned(),
         Category::Io => "读取失败".to_owned(),
@@ -145,19 +144,7 @@ pub fn json_error(e: &serde_json::Error) -> String {
                 "不是有效的 JSON 语法".to_owned()
             }
         }
-        Category::Data => {
-            if msg.starts_with("missing field") {
-                format!("缺少字段 {}", backticked().unwrap_or_default())
-            } else if msg.starts_with("unknown field") {
-                format!("未知字段 {}", backticked().unwrap_or_default())
-            } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-                "值的类型不对".to_owned()
-            } else if msg.starts_with("unknown variant") {
-                format!("无法识别的取值 {}", backticked().unwrap_or_default())
-            } else {
-                "内容与要求的结构不符".to_owned()
-            }
-        }
+        Category::Data => gongkai_calendar::serde_message_zh(&msg),
     };
     format!("第 {} 行第 {} 列：{what}", e.line(), e.column())
 }

@@ -43,7 +43,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("错误：{err:#}");
+            // The causes joined the Chinese way (anyhow's `{:#}` would join them with ": ").
+            let causes: Vec<String> = err.chain().map(ToString::to_string).collect();
+            eprintln!("错误：{}", causes.join("："));
             ExitCode::FAILURE
         }
     }

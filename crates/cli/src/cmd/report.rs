@@ -18,7 +18,7 @@ use gongkai_domain::report::{Finding, Report, Severity};
 use crate::cmd::records;
 use gongkai_report::aggregate::aggregate_with;
 use gongkai_report::compare::compare;
-use gongkai_report::read::{decode, read_path};
+use gongkai_report::read::{ReadError, decode, read_path};
 use gongkai_report::render::{OutputFormat, render};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -142,7 +142,11 @@ fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut problems = Vec::new();
     for p in paths {
         if p.is_dir() {
+            let before = files.len();
             walk(p, &mut files, &mut problems);
+            if files.len() == before && !problems.iter().any(|(q, _)| q == p) {
+                problems.push((p.clone(), "目录中没有可读取的文件".to_owned()));
+            }
         } else {
             files.push(p.clone());
         }
@@ -154,7 +158,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<(PathBuf, Strin
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push((dir.to_path_buf(), format!("无法读取目录：{e}")));
+            problems.push((dir.to_path_buf(), format!("无法读取目录：{}", gongkai_app::describe_io(&e))));
             return;
         }
     };
@@ -171,6 +175,15 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<(PathBuf, Strin
             files.push(p);
         }
     }
+}
+
+/// Reads a report; the reason it cannot be read in Chinese (the operating system's error
+/// described, never its English text).
+fn read_report(path: &Path) -> Result<Report, String> {
+    read_path(path).map_err(|e| match e {
+        ReadError::Io { source, .. } => gongkai_app::describe_io(&source),
+        other => other.to_string(),
+    })
 }
 
 struct Checked {
@@ -201,12 +214,12 @@ fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> 
                 s.spawn(move || {
                     part.iter()
                         .map(|path| {
-                            let result = read_path(path).map(|r| {
+                            let result = read_report(path).map(|r| {
                                 let f = check(&r, previous, opts);
                                 (r, f)
                             });
                             bar.inc(1);
-                            Checked { path: path.clone(), result: result.map_err(|e| e.to_string()) }
+                            Checked { path: path.clone(), result }
                         })
                         .collect::<Vec<_>>()
                 })
@@ -228,7 +241,7 @@ fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> 
 fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let previous = match &a.previous {
         None => None,
-        Some(p) => match read_path(p) {
+        Some(p) => match read_report(p) {
             Ok(r) => Some(r),
             Err(e) => {
                 eprintln!("错误：无法读取上一年度报告 {}：{e}", p.display());
@@ -273,12 +286,13 @@ fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
             w.flush()?;
         }
         CheckFormat::Human => {
+            // An input that cannot be read is an error of the run, not a finding: on stderr.
             for (p, m) in &problems {
-                writeln!(out, "error: {}：{m}\n", p.display())?;
+                eprintln!("错误：{}：{m}", p.display());
             }
             for c in &checked {
                 match &c.result {
-                    Err(m) => writeln!(out, "error: 无法读取 {}：{m}\n", c.path.display())?,
+                    Err(m) => eprintln!("错误：无法读取 {}：{m}", c.path.display()),
                     Ok((r, f)) if !a.quiet => out.write_all(human_findings(&c.path, r, f).as_bytes())?,
                     Ok(_) => {}
                 }
@@ -484,7 +498,7 @@ fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8]) -> 
 }
 
 fn read_or_exit(path: &Path) -> Result<Report, ExitCode> {
-    read_path(path).map_err(|e| {
+    read_report(path).map_err(|e| {
         eprintln!("错误：无法读取 {}：{e}", path.display());
         ExitCode::from(2)
     })
