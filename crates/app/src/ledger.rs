@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use chrono::NaiveDate;
 use gongkai_store::{
     Agency, Applicant, ApplicantKind, Application, Channel, Closing, DeadlineRules, Event,
@@ -117,11 +117,35 @@ pub fn read_table(path: &Path) -> anyhow::Result<Vec<Vec<String>>> {
     let bytes = crate::limits::read_file(path)?;
     let what = path.display().to_string();
     let table = match format {
-        LedgerFormat::Csv => parse_text(&bytes),
+        LedgerFormat::Csv => {
+            check_text_bytes(&bytes, &what)?;
+            parse_text(&bytes)
+        }
         LedgerFormat::Xlsx => read_xlsx_bytes(&bytes, &what)?,
     };
     check_shape(&table, &what)?;
     Ok(table)
+}
+
+/// Refuses bytes that are not text in any encoding a text ledger may have (UTF-16 with a BOM,
+/// UTF-8, GB18030): a binary file is named as such, never echoed back as a garbled 表头.
+fn check_text_bytes(bytes: &[u8], what: &str) -> anyhow::Result<()> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Ok(());
+    }
+    let not_text = || anyhow::anyhow!("{what} 不是文本文件（含有二进制内容），不能作为 CSV 台账读取：Excel 工作簿请保存为 .xlsx，或另存为“CSV UTF-8”");
+    // A stray control character is a cell's problem, named by row and column later; many are a
+    // binary file.
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')).count();
+    if controls >= 8 && controls * 100 > head.len() {
+        return Err(not_text());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if std::str::from_utf8(body).is_err() && encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(body).is_none() {
+        return Err(not_text());
+    }
+    Ok(())
 }
 
 /// Reads an uploaded ledger (its bytes) into rows of cells: an XLSX workbook when the bytes are
@@ -131,6 +155,7 @@ pub fn read_table_bytes(bytes: &[u8]) -> anyhow::Result<(LedgerFormat, Vec<Vec<S
     let (format, table) = if bytes.starts_with(b"PK\x03\x04") {
         (LedgerFormat::Xlsx, read_xlsx_bytes(bytes, what)?)
     } else {
+        check_text_bytes(bytes, what)?;
         (LedgerFormat::Csv, parse_text(bytes))
     };
     check_shape(&table, what)?;
@@ -864,19 +889,25 @@ pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
 }
 
 /// Writes an agency's applications as a ledger (format from the extension).
-pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path) -> Result<usize> {
+/// The ledger holds applicants' names, documents and addresses: the file is written as
+/// [`crate::transfer::write_file`] writes (whole or not at all, 0600, not over a file unless
+/// `force`).
+pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path, force: bool) -> Result<usize> {
     rec.require(Right::Read, agency).await?;
+    let format = LedgerFormat::from_path(path)?;
     let apps = rec.store().applications(agency.id).await?;
     let people = People::of(rec, agency).await?;
     let rows: Vec<[String; COLUMNS]> = apps.iter().filter(|a| a.voided.is_none()).map(|a| row_of(a, &people)).collect();
-    write_ledger(path, &rows)?;
+    let bytes = ledger_bytes(format, &rows)?;
+    crate::transfer::write_file(Some(rec.office()), path, &bytes, force, crate::transfer::Privacy::Personal)?;
     Ok(rows.len())
 }
 
-/// Writes rows under the standard header (format from the extension).
-pub fn write_ledger(path: &Path, rows: &[[String; COLUMNS]]) -> anyhow::Result<()> {
-    let bytes = ledger_bytes(LedgerFormat::from_path(path)?, rows)?;
-    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+/// A blank ledger (the header row only) to fill in: `case template --to 台账模板.xlsx`. Format
+/// from the extension, written as [`crate::transfer::write_file`] writes.
+pub fn write_template(path: &Path, force: bool) -> Result<()> {
+    let bytes = ledger_bytes(LedgerFormat::from_path(path)?, &[])?;
+    crate::transfer::write_file(None, path, &bytes, force, crate::transfer::Privacy::Public)
 }
 
 /// The bytes of a ledger file: CSV (UTF-8 with a BOM, so Excel reads the Chinese) or XLSX.

@@ -35,6 +35,34 @@ pub async fn export_to(rec: &Records, to: &Path, force: bool) -> Result<Transfer
     Ok(summary)
 }
 
+/// Whether an output file may be read by others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privacy {
+    /// Personal data (a ledger, a letter): readable by its owner only (0600).
+    Personal,
+    /// A document meant to be published (an annual report, a comparison): 0644.
+    Public,
+}
+
+/// Writes `bytes` to a file for the user as an [`OutputFile`]: the file appears whole or not at
+/// all, never over an existing file unless `force`, never over the live database of `office`
+/// whatever `force` says; 0600 unless [`Privacy::Public`].
+pub fn write_file(office: Option<&Office>, to: &Path, bytes: &[u8], force: bool, privacy: Privacy) -> Result<()> {
+    let opts = OutputOptions { overwrite: force, protect: office.map(|o| o.files()).unwrap_or_default() };
+    let mut out = OutputFile::create(to, &opts)?;
+    let failed = |e: &std::io::Error| {
+        AppError::new(crate::error::ErrorKind::Invalid, format!("无法写入 {}：{}", to.display(), crate::describe_io(e)))
+    };
+    out.write_all(bytes).map_err(|e| failed(&e))?;
+    out.finish()?;
+    #[cfg(unix)]
+    if privacy == Privacy::Public {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o644)).map_err(|e| failed(&e))?;
+    }
+    Ok(())
+}
+
 /// `gongkai import` into a database just created (empty): no principal exists there yet, so
 /// whoever may create the database may fill it. Nothing is committed unless every row is valid,
 /// the file is complete, the audit chain verifies and every record matches its audit trail.

@@ -9,7 +9,6 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_domain::report::check::{CheckOptions, check, counts};
 use gongkai_domain::report::json::ReportJson;
@@ -74,11 +73,14 @@ pub struct RenderArgs {
     /// 报告文件
     pub file: PathBuf,
     /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
-    #[arg(long)]
+    #[arg(long, value_name = "格式")]
     pub to: Option<OutputFormat>,
     /// 输出文件；“-”或省略表示标准输出（仅限文字格式）
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
+    #[arg(short = 'o', long = "out", alias = "output", value_name = "文件")]
+    pub out: Option<PathBuf>,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Output of `report compare`.
@@ -97,11 +99,14 @@ pub struct CompareArgs {
     /// 较新的报告
     pub new: PathBuf,
     /// 输出格式；省略时按 -o 的扩展名，否则为 text
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "格式")]
     pub to: Option<CompareFormat>,
     /// 输出文件；“-”或省略表示标准输出
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
+    #[arg(short = 'o', long = "out", alias = "output", value_name = "文件")]
+    pub out: Option<PathBuf>,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -110,10 +115,13 @@ pub struct AggregateArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// 输出文件（“-”表示标准输出，仅限文字格式）
-    #[arg(short, long)]
-    pub output: PathBuf,
-    /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
+    #[arg(short = 'o', long = "out", alias = "output", value_name = "文件")]
+    pub out: PathBuf,
+    /// 覆盖已有的输出文件
     #[arg(long)]
+    pub force: bool,
+    /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
+    #[arg(long, value_name = "格式")]
     pub to: Option<OutputFormat>,
     /// 汇总报告的机关名称
     #[arg(long)]
@@ -483,7 +491,9 @@ fn format_from(to: Option<OutputFormat>, output: Option<&PathBuf>) -> anyhow::Re
     }
 }
 
-fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes to standard output, or to a file that appears whole (not over an existing one unless
+/// `force`).
+fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8], force: bool) -> anyhow::Result<()> {
     if is_stdout(output) {
         if format_binary {
             anyhow::bail!("docx、xlsx 为二进制格式，请用 -o 指定输出文件");
@@ -494,7 +504,7 @@ fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8]) -> 
         return Ok(());
     }
     let Some(path) = output else { return Ok(()) };
-    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+    Ok(gongkai_app::transfer::write_file(None, path, bytes, force, gongkai_app::transfer::Privacy::Public)?)
 }
 
 fn read_or_exit(path: &Path) -> Result<Report, ExitCode> {
@@ -505,20 +515,20 @@ fn read_or_exit(path: &Path) -> Result<Report, ExitCode> {
 }
 
 fn run_render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let format = format_from(a.to, a.output.as_ref())?;
+    let format = format_from(a.to, a.out.as_ref())?;
     let report = match read_or_exit(&a.file) {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
     let findings = check(&report, None, &CheckOptions::default());
     let bytes = render(&report, &findings, format)?;
-    write_output(a.output.as_ref(), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes)?;
+    write_output(a.out.as_ref(), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes, a.force)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
     let to = a.to.unwrap_or_else(|| {
-        let ext = a.output.as_ref().and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let ext = a.out.as_ref().and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase());
         if matches!(ext.as_deref(), Some("html" | "htm")) { CompareFormat::Html } else { CompareFormat::Text }
     });
     let old = match read_or_exit(&a.old) {
@@ -534,12 +544,12 @@ fn run_compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         CompareFormat::Text => c.to_text(),
         CompareFormat::Html => c.to_html(),
     };
-    write_output(a.output.as_ref(), false, text.as_bytes())?;
+    write_output(a.out.as_ref(), false, text.as_bytes(), a.force)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<ExitCode> {
-    let format = format_from(a.to, Some(&a.output))?;
+    let format = format_from(a.to, Some(&a.out))?;
     let (files, problems) = collect_files(&a.paths);
     let checked = check_files(&files, None, files.len() > 1);
     let mut failed = problems.iter().map(|(p, m)| format!("{}：{m}", p.display())).collect::<Vec<_>>();
@@ -561,7 +571,7 @@ fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<ExitCode> {
         let findings = check(&agg.report, None, &CheckOptions::default());
         render(&agg.report, &findings, format)?
     };
-    write_output(Some(&a.output), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes)?;
+    write_output(Some(&a.out), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes, a.force)?;
     eprint!("{}", agg.to_text().lines().take_while(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect::<String>());
     if !agg.units_with_errors.is_empty() {
         eprintln!("注意：{} 个单位的报告有错误，汇总数可能不准，请先核对这些报告", agg.units_with_errors.len());

@@ -1,5 +1,6 @@
 //! The CLI's one integration-test binary: runs the built `gongkai` with a fresh data directory.
 mod clock;
+mod errors;
 mod integrity;
 mod limits;
 mod records;

@@ -105,7 +105,7 @@ fn an_unreadable_input_exits_2_even_when_another_has_errors() {
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["reports"].as_array().unwrap().len(), 0);
-    assert!(v["unreadable"][0]["error"].as_str().unwrap().contains("无法读取"));
+    assert!(v["unreadable"][0]["error"].as_str().unwrap().contains("文件或目录不存在"));
 }
 
 #[test]

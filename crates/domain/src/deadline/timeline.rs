@@ -348,7 +348,7 @@ impl Timeline {
         }
         let raw: RawTimeline = serde_json::from_str(text).map_err(|e| TimelineError::Json {
             line: e.line(),
-            column: e.column(),
+            column: gongkai_calendar::char_column(text, e.line(), e.column()),
             message: serde_message_zh(&e),
         })?;
         let events = raw

@@ -6,9 +6,10 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 use gongkai_app::annual;
+use gongkai_app::transfer::Privacy;
 
 use super::{Access, open};
 
@@ -24,9 +25,12 @@ pub struct GenerateArgs {
     /// 输出格式：txt、md、html、docx、xlsx、json（json 为年报工具的数据接口）
     #[arg(long, default_value = "json")]
     pub to: String,
-    /// 输出文件（默认：标准输出；docx、xlsx 在终端上需要指定）
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    /// 输出文件（默认：标准输出；docx、xlsx 在终端上需要指定）；写完后才出现
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: Option<PathBuf>,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
     /// 同时保存为本年度报告草稿（已锁定的报告不会被覆盖）
     #[arg(long)]
     pub save: bool,
@@ -88,7 +92,8 @@ async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     let bytes = render(&report, &findings, format)?;
     match &a.out {
         Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+            // Before publication a draft is not public (and a drill-down is not written here).
+            gongkai_app::transfer::write_file(Some(rec.office()), path, &bytes, a.force, Privacy::Personal)?;
             eprintln!("已生成 {}", path.display());
         }
         None => {

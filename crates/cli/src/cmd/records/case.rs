@@ -23,6 +23,8 @@ pub enum CaseCommand {
     Import(CaseImportArgs),
     /// 导出台账（格式由文件扩展名决定：.csv 或 .xlsx）
     Export(CaseExportArgs),
+    /// 生成空白台账模板（只有表头，格式由文件扩展名决定：.xlsx 或 .csv），填好后用 case import 导入
+    Template(CaseTemplateArgs),
     /// 案件列表
     List(CaseListArgs),
     /// 案件详情：时间线和答复期限的计算说明
@@ -428,11 +430,24 @@ pub struct CaseExportArgs {
     /// 机关全称
     #[arg(long)]
     pub agency: String,
-    /// 输出文件（.csv 或 .xlsx）
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    /// 输出文件（.csv 或 .xlsx）；写完后才出现，仅本人可读
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: PathBuf,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub access: Access,
+}
+
+#[derive(Debug, Args)]
+pub struct CaseTemplateArgs {
+    /// 模板文件，如 台账模板.xlsx
+    #[arg(short = 'o', long = "out", alias = "to", value_name = "文件")]
+    pub out: PathBuf,
+    /// 覆盖已有的文件
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -616,9 +631,13 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
         CaseCommand::Export(a) => {
             let rec = open(&a.access, None).await?;
             let agency = rec.agency(&a.agency).await?;
-            let n = ledger::export_ledger(&rec, &agency, &a.out).await?;
+            let n = ledger::export_ledger(&rec, &agency, &a.out, a.force).await?;
             rec.office().close().await;
             say!("已导出 {n} 件申请到 {}", a.out.display());
+        }
+        CaseCommand::Template(a) => {
+            ledger::write_template(&a.out, a.force)?;
+            say!("已生成台账模板 {}（表头：{}）", a.out.display(), ledger::HEADERS.join("、"));
         }
         CaseCommand::List(a) => list(a).await?,
         CaseCommand::Show(a) => show(a).await?,

@@ -271,10 +271,21 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
 
 pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let file = gongkai_app::limits::open_file(&a.file)?;
+    // A SQLite file this command creates is removed again when nothing could be imported.
+    let url = match &a.database {
+        Some(u) => u.trim().to_owned(),
+        None => gongkai_app::office::default_database_url()?,
+    };
+    let created = gongkai_app::office::sqlite_path(&url).is_some_and(|p| !p.exists());
     let office = Office::open(a.database.as_deref(), OpenMode::Create, clock(None)).await?;
     let mut r = std::io::BufReader::new(file);
     let summary = transfer::import(&office, &mut r).await;
     office.close().await;
+    if summary.is_err() && created {
+        for f in office.files() {
+            let _ = std::fs::remove_file(f);
+        }
+    }
     let summary = summary.with_context(|| format!("{} 未导入（数据库未作任何改动）", a.file.display()))?;
     say!("已导入：{}", summarise(&summary.tables));
     say!("审计日志校验通过，各条记录与审计日志一致");
