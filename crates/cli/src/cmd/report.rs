@@ -38,7 +38,7 @@ pub enum Command {
     /// 将已锁定的年度报告标记为已发布
     Publish(crate::cmd::records::StatusArgs),
     /// 更正已锁定或已发布的年度报告（记录更正人、时间和原因）
-    Correct(crate::cmd::records::StatusArgs),
+    Correct(crate::cmd::records::CorrectArgs),
     /// 年度报告的状态；已锁定或已发布后，列出办理记录已改变的单元格（退出码 1 表示有差异）
     Status(crate::cmd::records::StatusArgs),
 }
@@ -138,7 +138,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Lock(a) => records::report_status(records::StatusChange::Lock, a),
         Command::Publish(a) => records::report_status(records::StatusChange::Publish, a),
         Command::Status(a) => records::report_status(records::StatusChange::Show, a),
-        Command::Correct(a) => records::report_status(records::StatusChange::Correct, a),
+        Command::Correct(a) => records::report_correct(a),
     }
 }
 

@@ -152,7 +152,7 @@ pub struct CaseEventArgs {
     /// consultation_started（开始征求意见）、consultation_answered、consultation_expired、
     /// extension_approved（批准延期答复）、later_date_set、fee_notice_sent、fee_notice_received、
     /// fee_paid、fee_expired、replied（答复）、withdrawn（撤回），也可用中文名称
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "事件类型")]
     pub kind: String,
     /// 日期，YYYY-MM-DD
     #[arg(long, value_parser = parse_date)]
@@ -160,7 +160,7 @@ pub struct CaseEventArgs {
     #[command(flatten)]
     pub detail: EventDetailArgs,
     /// 办理人看到的案件版本（来自 case show；案件此后被他人修改时拒绝）
-    #[arg(long = "case-version", value_name = "N")]
+    #[arg(long = "case-version", value_name = "版本")]
     pub case_version: Option<i64>,
     #[command(flatten)]
     pub access: Access,
@@ -366,7 +366,7 @@ pub struct CaseCorrectArgs {
     #[arg(long)]
     pub letter: Option<String>,
     /// 办理人看到的案件版本
-    #[arg(long = "case-version", value_name = "N")]
+    #[arg(long = "case-version", value_name = "版本")]
     pub case_version: Option<i64>,
     #[command(flatten)]
     pub access: Access,
@@ -386,7 +386,7 @@ pub struct CaseCorrectEventArgs {
     #[arg(long, conflicts_with_all = ["kind", "date"])]
     pub remove: bool,
     /// 更正后的事件类型
-    #[arg(long = "type", value_name = "TYPE", required_unless_present = "remove")]
+    #[arg(long = "type", value_name = "事件类型", required_unless_present = "remove")]
     pub kind: Option<String>,
     /// 更正后的日期
     #[arg(long, value_parser = parse_date, required_unless_present = "remove")]
@@ -394,7 +394,7 @@ pub struct CaseCorrectEventArgs {
     #[command(flatten)]
     pub detail: EventDetailArgs,
     /// 办理人看到的案件版本
-    #[arg(long = "case-version", value_name = "N")]
+    #[arg(long = "case-version", value_name = "版本")]
     pub case_version: Option<i64>,
     #[command(flatten)]
     pub access: Access,

@@ -112,7 +112,7 @@ pub struct AuditLogArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// 输出文件（默认：标准输出）；写完后才出现，仅本人可读
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: Option<PathBuf>,
     /// 覆盖已有的输出文件（正在使用的数据库永远不会被覆盖）
     #[arg(long)]
@@ -133,7 +133,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// 备份文件（默认：数据目录 backups/ 下带时间的文件名）；写完后才出现，仅本人可读
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: Option<PathBuf>,
     /// 覆盖已有的备份文件（正在使用的数据库永远不会被覆盖）
     #[arg(long)]
