@@ -766,7 +766,18 @@ pub async fn import_ledger(
 ) -> Result<ImportOutcome> {
     rec.require(Right::Register, agency).await?;
     let table = read_table(path)?;
-    match import_table(rec, &table, agency, skip_invalid).await? {
+    import_read(rec, &table, agency, skip_invalid).await
+}
+
+/// [`import_ledger`] of a ledger already read with [`read_table`] (the CLI reads it first, to
+/// show how many rows it is checking): every problem by row and column in one error.
+pub async fn import_read(
+    rec: &Records,
+    table: &[Vec<String>],
+    agency: &Agency,
+    skip_invalid: bool,
+) -> Result<ImportOutcome> {
+    match import_table(rec, table, agency, skip_invalid).await? {
         Ok(outcome) => Ok(outcome),
         Err(errors) => {
             let list: Vec<String> = errors.iter().take(200).map(ToString::to_string).collect();

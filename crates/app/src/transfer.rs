@@ -27,12 +27,44 @@ pub async fn export(rec: &Records, out: &mut (dyn Write + Send)) -> Result<Trans
 
 /// `gongkai export -o FILE`: the file appears whole once the export is complete, or not at all.
 pub async fn export_to(rec: &Records, to: &Path, force: bool) -> Result<TransferSummary> {
+    export_to_tracked(rec, to, force, &|_| {}).await
+}
+
+/// [`export_to`], telling `written` how many bytes are written so far (a progress display).
+pub async fn export_to_tracked(
+    rec: &Records,
+    to: &Path,
+    force: bool,
+    written: &(dyn Fn(u64) + Sync),
+) -> Result<TransferSummary> {
     rec.require_whole_database("整库导出").await?;
     let opts = OutputOptions { overwrite: force, protect: rec.store().files() };
     let mut out = OutputFile::create(to, &opts)?;
-    let summary = rec.store().export_jsonl(&mut out).await.map_err(|e| AppError::from(e).context(format!("导出到 {}", to.display())))?;
+    let mut counted = Counted { inner: &mut out, count: 0, written };
+    let summary =
+        rec.store().export_jsonl(&mut counted).await.map_err(|e| AppError::from(e).context(format!("导出到 {}", to.display())))?;
     out.finish()?;
     Ok(summary)
+}
+
+/// A writer that reports how much went through it.
+struct Counted<'a, W> {
+    inner: W,
+    count: u64,
+    written: &'a (dyn Fn(u64) + Sync),
+}
+
+impl<W: Write> Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        (self.written)(self.count);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Whether an output file may be read by others.

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 mod frame;
+mod progress;
 
 /// gongkai（公开）：政府信息公开工作平台。
 #[derive(Debug, Parser)]

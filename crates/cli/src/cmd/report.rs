@@ -5,7 +5,7 @@
 //! (2 wins over 1). The other subcommands exit 1 on failure, 2 when an input cannot be read.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,7 +19,6 @@ use gongkai_report::aggregate::aggregate_with;
 use gongkai_report::compare::compare;
 use gongkai_report::read::{ReadError, decode, read_path};
 use gongkai_report::render::{OutputFormat, render};
-use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -200,15 +199,7 @@ struct Checked {
 }
 
 fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> Vec<Checked> {
-    let bar = if progress && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(files.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {msg}") {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = if progress { crate::progress::bar(files.len() as u64, "份") } else { indicatif::ProgressBar::hidden() };
     let opts = CheckOptions::default();
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().max(1));
     let chunk = files.len().div_ceil(workers).max(1);

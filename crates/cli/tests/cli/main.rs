@@ -4,5 +4,6 @@ mod errors;
 mod frame;
 mod integrity;
 mod limits;
+mod progress;
 mod records;
 mod report;

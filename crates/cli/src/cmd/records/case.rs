@@ -618,7 +618,17 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
         CaseCommand::Import(a) => {
             let rec = open(&a.access, None).await?;
             let agency = rec.agency(&a.agency).await?;
-            let out = ledger::import_ledger(&rec, &a.file, &agency, a.skip_invalid).await?;
+            let bar = crate::progress::spinner(format!("正在读取台账 {}", a.file.display()));
+            let table = ledger::read_table(&a.file);
+            let out = match table {
+                Ok(table) => {
+                    bar.set_message(format!("正在核对并导入 {} 行", table.len().saturating_sub(1)));
+                    ledger::import_read(&rec, &table, &agency, a.skip_invalid).await
+                }
+                Err(e) => Err(e.into()),
+            };
+            bar.finish_and_clear();
+            let out = out?;
             rec.office().close().await;
             say!("已导入 {} 件申请到“{}”", out.imported, agency.name);
             if !out.skipped.is_empty() {
@@ -631,7 +641,10 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
         CaseCommand::Export(a) => {
             let rec = open(&a.access, None).await?;
             let agency = rec.agency(&a.agency).await?;
-            let n = ledger::export_ledger(&rec, &agency, &a.out, a.force).await?;
+            let bar = crate::progress::spinner(format!("正在导出台账到 {}", a.out.display()));
+            let n = ledger::export_ledger(&rec, &agency, &a.out, a.force).await;
+            bar.finish_and_clear();
+            let n = n?;
             rec.office().close().await;
             say!("已导出 {n} 件申请到 {}", a.out.display());
         }

@@ -252,15 +252,20 @@ pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
 
 pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let rec = open(&a.access, None).await?;
+    let bar = crate::progress::writing("正在导出");
     let summary = match &a.out {
-        Some(path) => transfer::export_to(&rec, path, a.force).await?,
+        Some(path) => transfer::export_to_tracked(&rec, path, a.force, &|n| bar.set_position(n)).await,
         None => {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-            let s = transfer::export(&rec, &mut w).await?;
-            w.flush()?;
-            s
+            let mut w = bar.wrap_write(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
+            let s = transfer::export(&rec, &mut w).await;
+            s.and_then(|s| {
+                w.flush().map_err(|e| gongkai_app::error::AppError::invalid(format!("无法写入标准输出：{}", gongkai_app::describe_io(&e))))?;
+                Ok(s)
+            })
         }
     };
+    bar.finish_and_clear();
+    let summary = summary?;
     rec.office().close().await;
     eprintln!("已导出：{}", summarise(&summary.tables));
     if let Some(head) = &summary.head {
@@ -278,8 +283,10 @@ pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     };
     let created = gongkai_app::office::sqlite_path(&url).is_some_and(|p| !p.exists());
     let office = Office::open(a.database.as_deref(), OpenMode::Create, clock(None)).await?;
-    let mut r = std::io::BufReader::new(file);
+    let bar = crate::progress::reading(format!("正在导入 {}", a.file.display()));
+    let mut r = std::io::BufReader::new(bar.wrap_read(file));
     let summary = transfer::import(&office, &mut r).await;
+    bar.finish_and_clear();
     office.close().await;
     if summary.is_err() && created {
         for f in office.files() {
@@ -307,7 +314,10 @@ pub async fn backup(a: BackupArgs) -> anyhow::Result<ExitCode> {
             dir.join(format!("gongkai-{stamp}.{ext}"))
         }
     };
-    let receipt = transfer::backup(&rec, &to, a.force).await?;
+    let bar = crate::progress::spinner(format!("正在备份到 {}", to.display()));
+    let receipt = transfer::backup(&rec, &to, a.force).await;
+    bar.finish_and_clear();
+    let receipt = receipt?;
     rec.office().close().await;
     say!("已备份到 {}", to.display());
     say!("备份的审计日志回执：{receipt}");
@@ -318,5 +328,28 @@ fn summarise(tables: &[(String, u64)]) -> String {
     if tables.is_empty() {
         return "空数据库".into();
     }
-    tables.iter().map(|(t, n)| format!("{t} {n} 行")).collect::<Vec<_>>().join("，")
+    tables.iter().map(|(t, n)| format!("{} {n} 条", table_zh(t))).collect::<Vec<_>>().join("，")
+}
+
+/// What a table of the export holds, in Chinese.
+fn table_zh(table: &str) -> &str {
+    match table {
+        "agencies" => "机关",
+        "users" => "用户",
+        "user_roles" => "角色",
+        "applications" => "申请",
+        "application_events" => "办理事件",
+        "extension_requests" => "延期申请",
+        "appeals" => "复议诉讼",
+        "register_documents" => "规章和规范性文件",
+        "yearly_counts" => "年度数量",
+        "annual_reports" => "年度报告",
+        "report_corrections" => "年度报告更正",
+        "letter_templates" => "文书模板",
+        "document_numbers" => "文号",
+        "letters" => "文书",
+        "audit_log" => "审计日志",
+        "audit_head" => "审计日志链头",
+        other => other,
+    }
 }
