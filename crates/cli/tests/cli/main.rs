@@ -7,3 +7,4 @@ mod limits;
 mod progress;
 mod records;
 mod report;
+mod writers;
