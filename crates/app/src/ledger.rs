@@ -19,7 +19,7 @@ use crate::error::{AppError, Result};
 use crate::records::Records;
 
 /// The ledger's columns, in order.
-pub const HEADERS: [&str; 16] = [
+pub const HEADERS: [&str; 18] = [
     "编号",
     "申请人",
     "申请人类型",
@@ -35,8 +35,14 @@ pub const HEADERS: [&str; 16] = [
     "延期批准人",
     "答复日期",
     "办理结果",
+    "告知书文号",
+    "送达方式",
     "备注",
 ];
+
+/// The 办理结果 of an application the applicant withdrew (table 三 counts it under 其他; the
+/// ledger keeps what happened).
+pub const WITHDRAWN: &str = "撤回";
 
 /// Number of ledger columns.
 pub const COLUMNS: usize = HEADERS.len();
@@ -58,7 +64,9 @@ const EXTENDED: usize = 11;
 const APPROVER: usize = 12;
 const REPLIED: usize = 13;
 const OUTCOME: usize = 14;
-const REMARKS: usize = 15;
+const LETTER: usize = 15;
+const DELIVERY: usize = 16;
+const REMARKS: usize = 17;
 
 /// One problem with one cell (or row) of a ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -396,7 +404,7 @@ fn event_column(kind: EventKind) -> usize {
         EventKind::ConsultationStarted => CONS_START,
         EventKind::ConsultationAnswered => CONS_END,
         EventKind::ExtensionApproved => EXTENDED,
-        EventKind::Replied => REPLIED,
+        EventKind::Replied | EventKind::Withdrawn => REPLIED,
         _ => RECEIVED,
     }
 }
@@ -522,8 +530,12 @@ pub fn parse_rows(
         let extended = date(EXTENDED, false);
         let replied = date(REPLIED, false);
         let outcome_text = cell(OUTCOME);
+        let withdrawn = outcome_text == WITHDRAWN;
         let outcome = if outcome_text.is_empty() {
             None
+        } else if withdrawn {
+            // A withdrawal ends the case; table 三 counts it under 其他.
+            Some(Outcome::OhOther)
         } else {
             match Outcome::from_ledger(outcome_text) {
                 Some(o) => Some(o),
@@ -542,6 +554,23 @@ pub fn parse_rows(
         if outcome_text.is_empty() && !cell(REPLIED).is_empty() {
             err(OUTCOME, "填写了答复日期，但没有办理结果".into());
         }
+        if !cell(LETTER).is_empty() && outcome_text.is_empty() {
+            err(LETTER, "填写了告知书文号，但没有办理结果".into());
+        }
+        let delivery = match cell(DELIVERY) {
+            "" => None,
+            _ if withdrawn || outcome_text.is_empty() => {
+                err(DELIVERY, "填写了送达方式，但没有答复（送达方式是答复的送达方式）".into());
+                None
+            }
+            v => match gongkai_store::DeliveryMode::from_label(v).or_else(|| gongkai_store::DeliveryMode::from_code(v)) {
+                Some(d) => Some(d),
+                None => {
+                    err(DELIVERY, format!("“{v}”不是有效的送达方式（应为 直接送达、委托送达、邮寄送达、电子送达 之一）"));
+                    None
+                }
+            },
+        };
         if !cell(CORR_RECV).is_empty() && cell(CORR_REQ).is_empty() {
             err(CORR_RECV, "有补正收到日期，但没有补正通知日期".into());
         }
@@ -594,7 +623,7 @@ pub fn parse_rows(
             (EventKind::ConsultationStarted, cons_start),
             (EventKind::ConsultationAnswered, cons_end),
             (EventKind::ExtensionApproved, extended),
-            (EventKind::Replied, replied),
+            (if withdrawn { EventKind::Withdrawn } else { EventKind::Replied }, replied),
         ] {
             if let Some(on) = on {
                 let mut e = Event::new(kind, on);
@@ -604,6 +633,9 @@ pub fn parse_rows(
                 if kind == EventKind::ExtensionApproved {
                     e.by = approver;
                     e.detail.days = Some(20);
+                }
+                if kind == EventKind::Replied {
+                    e.detail.delivery = delivery;
                 }
                 events.push(e);
             }
@@ -648,7 +680,7 @@ pub fn parse_rows(
                     outcome: o,
                     reply_type: String::new(),
                     legal_basis: String::new(),
-                    reply_letter_ref: String::new(),
+                    reply_letter_ref: cell(LETTER).to_string(),
                 }),
                 remarks: cell(REMARKS).to_string(),
             },
@@ -876,6 +908,8 @@ pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
         .find(|e| matches!(e.kind, EventKind::ConsultationAnswered | EventKind::ConsultationExpired))
         .map(|e| e.on.to_string())
         .unwrap_or_default();
+    // Concluded by the applicant's withdrawal, not by a reply.
+    let withdrawn = a.events.iter().any(|e| e.kind == EventKind::Withdrawn);
     let approver = first(EventKind::ExtensionApproved)
         .map(|e| e.by.map(|u| people.login(u)).or_else(|| e.detail.approver.clone()).unwrap_or_default())
         .unwrap_or_default();
@@ -894,7 +928,13 @@ pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
         date_of(EventKind::ExtensionApproved),
         approver,
         a.closed_on.map(|d| d.to_string()).unwrap_or_default(),
-        a.closing.as_ref().map(|c| c.outcome.label().to_string()).unwrap_or_default(),
+        match &a.closing {
+            Some(_) if withdrawn => WITHDRAWN.to_string(),
+            Some(c) => c.outcome.label().to_string(),
+            None => String::new(),
+        },
+        a.closing.as_ref().map(|c| c.reply_letter_ref.clone()).unwrap_or_default(),
+        first(EventKind::Replied).and_then(|e| e.detail.delivery).map(|d| d.label().to_string()).unwrap_or_default(),
         a.remarks.clone(),
     ]
 }

@@ -4,6 +4,7 @@ mod errors;
 mod frame;
 mod integrity;
 mod limits;
+mod people;
 mod progress;
 mod records;
 mod report;
