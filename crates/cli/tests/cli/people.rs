@@ -70,6 +70,15 @@ fn users_are_listed_revoked_disabled_and_their_passwords_changed() {
     let o = run_with(&gk, "clerk", "chosen-by-clerk-2", "stolen-password-3", &["user", "passwd", "officer"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(run_with(&gk, "officer", "a-good-password", "x", &["case", "list"]).status.success(), "officer's password unchanged");
+
+    // The audit log says what happened in Chinese (the codes are in --format json).
+    let log = gk.ok_as(Some("admin"), &["audit", "log", "--limit", "1000"]);
+    for said in ["新建机关", "新建用户", "授予角色", "收回角色", "停用用户", "修改密码：用户", "新建申请"] {
+        assert!(log.contains(said), "“{said}” not in\n{log}");
+    }
+    for code in ["create ", "grant ", "revoke ", "password ", " application ", " user "] {
+        assert!(!log.contains(code), "“{code}” in\n{log}");
+    }
 }
 
 /// A ledger using every column: an officer, an extension and its approver, a reply with its

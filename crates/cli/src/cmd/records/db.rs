@@ -241,7 +241,7 @@ pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
                     }
                     for e in &entries {
                         let reason = if e.reason.is_empty() { String::new() } else { format!("（原因：{}）", e.reason) };
-                        say!("{}\t{}\t{}\t{} {} {}{reason}", e.seq, e.at, e.actor, e.action, e.entity, e.entity_id);
+                        say!("{}\t{}\t{}\t{}{} {}{reason}", e.seq, e.at, e.actor, action_zh(&e.action), entity_zh(&e.entity), e.entity_id);
                     }
                 }
             }
@@ -329,6 +329,61 @@ fn summarise(tables: &[(String, u64)]) -> String {
         return "空数据库".into();
     }
     tables.iter().map(|(t, n)| format!("{} {n} 条", table_zh(t))).collect::<Vec<_>>().join("，")
+}
+
+/// An audit entry's action, in Chinese (the code itself is in `--format json`).
+fn action_zh(action: &str) -> &str {
+    match action {
+        "create" => "新建",
+        "update" => "修改",
+        "correct" => "更正",
+        "correct_event" => "更正事件：",
+        "void" => "作废",
+        "close" => "审结",
+        "grant" => "授予",
+        "revoke" => "收回",
+        "import" => "导入",
+        "issue" => "出具",
+        "login" => "登录：",
+        "logout" => "退出：",
+        "decide" => "审批",
+        "approve" => "批准",
+        "refuse" => "不批准",
+        "request" => "提出",
+        "repeal" => "废止",
+        "save" => "保存",
+        "lock" => "锁定",
+        "publish" => "发布",
+        "status" => "改变状态：",
+        "add_event" => "记录事件：",
+        "assign" => "分派承办人：",
+        "set" => "填报",
+        "reset" => "恢复默认",
+        "password" => "修改密码：",
+        "disable" | "disabled" => "停用",
+        "enable" | "enabled" => "启用",
+        "anchor" => "重建锚点：",
+        other => other,
+    }
+}
+
+/// An audit entry's kind of record, in Chinese.
+fn entity_zh(entity: &str) -> &str {
+    match entity {
+        "agency" => "机关",
+        "user" => "用户",
+        "role" => "角色",
+        "application" => "申请",
+        "appeal" => "复议诉讼",
+        "document" => "文件登记",
+        "extension" => "延期申请",
+        "letter" => "文书",
+        "letter_template" => "文书模板",
+        "yearly_counts" => "年度数量",
+        "annual_report" => "年度报告",
+        "audit_anchor" | "anchor" => "审计日志锚点",
+        other => other,
+    }
 }
 
 /// What a table of the export holds, in Chinese.
