@@ -106,7 +106,7 @@ fn syntax(m: &str) -> String {
         "此处缺少应有的标点或值（如冒号、逗号、括号）".into()
     } else if starts("duplicate entry") || starts("duplicate key") {
         "键重复".into()
-    } else if m.chars().any(|c| !c.is_ascii()) {
+    } else if !m.is_ascii() {
         // One of our own deserializers' messages: already Chinese.
         m.to_owned()
     } else {

@@ -70,9 +70,8 @@ fn chinese_failure(what: &str, out: &std::process::Output, code: i32, expected: 
 }
 
 fn assert_chinese_failure(what: &str, out: &std::process::Output, code: i32, expected: &[&str]) {
-    if let Some(w) = chinese_failure(what, out, code, expected) {
-        panic!("{w}");
-    }
+    let wrong = chinese_failure(what, out, code, expected);
+    assert!(wrong.is_none(), "{}", wrong.unwrap_or_default());
 }
 
 /// A ZIP archive cut short (what a download cut short leaves of a workbook or a Word document).

@@ -1,7 +1,6 @@
 //! Issue 7, item 21: progress on long work is drawn on a terminal and nowhere else. Through a
 //! pipe (a script, a log) stderr carries the messages only: no bar, no spinner, no control
 //! sequences. On a terminal (a pseudo-terminal from `script`) the work is shown while it runs.
-#![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 use std::process::Command;
 
@@ -62,7 +61,7 @@ fn long_work_on_a_terminal_shows_what_it_is_doing() {
             .env_remove("GONGKAI_USER")
             .env_remove("GONGKAI_DATABASE")
             .output()
-            .unwrap();
+            .expect("script runs");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{line}: {text}");
         assert!(text.contains(shown) && text.contains("\u{1b}[2K"), "{line}: no progress on the terminal:\n{text:?}");
