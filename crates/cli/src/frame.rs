@@ -108,11 +108,21 @@ fn chinese(cmd: Command) -> Command {
     cmd.mut_subcommands(chinese)
 }
 
-/// `gongkai help a b` is `gongkai a b --help`.
-fn rewrite_help(mut args: Vec<OsString>) -> Vec<OsString> {
-    if args.get(1).is_some_and(|a| a == "help") {
-        args.remove(1);
-        args.push("--help".into());
+/// `gongkai help a b` and `gongkai a help b` are `gongkai a b --help`: a `help` where a command
+/// name is expected.
+fn rewrite_help(root: &Command, mut args: Vec<OsString>) -> Vec<OsString> {
+    let mut at = root;
+    for i in 1..args.len() {
+        let Some(a) = args[i].to_str() else { break };
+        if a == "help" && at.has_subcommands() {
+            args.remove(i);
+            args.push("--help".into());
+            break;
+        }
+        match at.find_subcommand(a) {
+            Some(sub) => at = sub,
+            None => break,
+        }
     }
     args
 }
@@ -124,8 +134,8 @@ pub fn parse() -> Result<Cli, ExitCode> {
 }
 
 fn parse_from(args: Vec<OsString>) -> Result<Cli, ExitCode> {
-    let args = rewrite_help(args);
     let mut cmd = command();
+    let args = rewrite_help(&cmd, args);
     let matches = cmd.try_get_matches_from_mut(args.clone()).and_then(|mut m| Cli::from_arg_matches_mut(&mut m));
     match matches {
         Ok(cli) => Ok(cli),
@@ -272,7 +282,11 @@ mod tests {
     #[test]
     fn help_arguments_are_rewritten_to_the_help_flag() {
         let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-        assert_eq!(super::rewrite_help(args(&["gongkai", "help", "case", "list"])), args(&["gongkai", "case", "list", "--help"]));
-        assert_eq!(super::rewrite_help(args(&["gongkai", "case", "help"])), args(&["gongkai", "case", "help"]));
+        let root = super::command();
+        let rewrite = |v: &[&str]| super::rewrite_help(&root, args(v));
+        assert_eq!(rewrite(&["gongkai", "help", "case", "list"]), args(&["gongkai", "case", "list", "--help"]));
+        assert_eq!(rewrite(&["gongkai", "case", "help", "list"]), args(&["gongkai", "case", "list", "--help"]));
+        assert_eq!(rewrite(&["gongkai", "case", "list", "help"]), args(&["gongkai", "case", "list", "help"]));
+        assert_eq!(rewrite(&["gongkai", "case", "show", "help"]), args(&["gongkai", "case", "show", "help"]));
     }
 }
