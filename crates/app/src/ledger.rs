@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use chrono::NaiveDate;
 use gongkai_store::{
-    Agency, Applicant, ApplicantKind, Application, Channel, Closing, DeadlineRules, Event,
+    Agency, Applicant, ApplicantKind, Application, Channel, Closing, DeadlineRules, DeliveryMode, Event,
     EventDetail, EventKind, NewApplication, Outcome, Party, Role, Storage, User, UserId,
 };
 
@@ -19,7 +19,7 @@ use crate::error::{AppError, Result};
 use crate::records::Records;
 
 /// The ledger's columns, in order.
-pub const HEADERS: [&str; 16] = [
+pub const HEADERS: [&str; 18] = [
     "编号",
     "申请人",
     "申请人类型",
@@ -35,8 +35,13 @@ pub const HEADERS: [&str; 16] = [
     "延期批准人",
     "答复日期",
     "办理结果",
+    "告知书文号",
+    "送达方式",
     "备注",
 ];
+
+/// The 办理结果 of a withdrawn application (the 答复日期 column holds the day it was withdrawn).
+pub const WITHDRAWN: &str = "撤回";
 
 /// Number of ledger columns.
 pub const COLUMNS: usize = HEADERS.len();
@@ -58,7 +63,9 @@ const EXTENDED: usize = 11;
 const APPROVER: usize = 12;
 const REPLIED: usize = 13;
 const OUTCOME: usize = 14;
-const REMARKS: usize = 15;
+const LETTER_REF: usize = 15;
+const DELIVERY: usize = 16;
+const REMARKS: usize = 17;
 
 /// One problem with one cell (or row) of a ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -355,6 +362,18 @@ pub fn parse_channel(s: &str) -> Option<Channel> {
     })
 }
 
+/// Parses a 送达方式: the label, the code, or the short words offices write.
+pub fn parse_delivery(s: &str) -> Option<DeliveryMode> {
+    let t = s.trim();
+    DeliveryMode::from_label(t).or_else(|| DeliveryMode::from_code(t)).or(match t {
+        "直接" | "当面" | "当面送达" | "自行领取" | "现场领取" => Some(DeliveryMode::Direct),
+        "委托" => Some(DeliveryMode::Entrusted),
+        "邮寄" | "挂号信" | "EMS" => Some(DeliveryMode::Post),
+        "电子" | "电子邮件" | "网上" | "网络" | "在线" => Some(DeliveryMode::Electronic),
+        _ => None,
+    })
+}
+
 /// A ledger row parsed into an application (not yet checked by the deadline engine).
 #[derive(Debug, Clone)]
 pub struct ParsedRow {
@@ -371,7 +390,7 @@ fn event_column(kind: EventKind) -> usize {
         EventKind::ConsultationStarted => CONS_START,
         EventKind::ConsultationAnswered => CONS_END,
         EventKind::ExtensionApproved => EXTENDED,
-        EventKind::Replied => REPLIED,
+        EventKind::Replied | EventKind::Withdrawn => REPLIED,
         _ => RECEIVED,
     }
 }
@@ -497,15 +516,19 @@ pub fn parse_rows(
         let extended = date(EXTENDED, false);
         let replied = date(REPLIED, false);
         let outcome_text = cell(OUTCOME);
+        let withdrawn = outcome_text == WITHDRAWN;
         let outcome = if outcome_text.is_empty() {
             None
+        } else if withdrawn {
+            // Art. 36 has no row for a withdrawal: it counts under 其他, as `case event withdrawn`.
+            Some(Outcome::OhOther)
         } else {
             match Outcome::from_ledger(outcome_text) {
                 Some(o) => Some(o),
                 None => {
                     err(
                         OUTCOME,
-                        format!("“{outcome_text}”不是年报表三的办理结果（如 予以公开、部分公开、属于国家秘密、本机关不掌握相关政府信息、重复申请、其他）"),
+                        format!("“{outcome_text}”不是年报表三的办理结果（如 予以公开、部分公开、属于国家秘密、本机关不掌握相关政府信息、重复申请、其他），也不是“撤回”"),
                     );
                     None
                 }
@@ -516,6 +539,27 @@ pub fn parse_rows(
         }
         if outcome_text.is_empty() && !cell(REPLIED).is_empty() {
             err(OUTCOME, "填写了答复日期，但没有办理结果".into());
+        }
+        let delivery = match cell(DELIVERY) {
+            "" => None,
+            _ if withdrawn => {
+                err(DELIVERY, "撤回的申请没有答复，不填写送达方式".into());
+                None
+            }
+            _ if cell(REPLIED).is_empty() => {
+                err(DELIVERY, "填写了送达方式，但没有答复日期".into());
+                None
+            }
+            t => match parse_delivery(t) {
+                Some(d) => Some(d),
+                None => {
+                    err(DELIVERY, format!("“{t}”不是有效的送达方式（应为 直接送达、委托送达、邮寄送达、电子送达 之一）"));
+                    None
+                }
+            },
+        };
+        if !cell(LETTER_REF).is_empty() && outcome_text.is_empty() {
+            err(LETTER_REF, "填写了告知书文号，但没有办理结果".into());
         }
         if !cell(CORR_RECV).is_empty() && cell(CORR_REQ).is_empty() {
             err(CORR_RECV, "有补正收到日期，但没有补正通知日期".into());
@@ -569,7 +613,7 @@ pub fn parse_rows(
             (EventKind::ConsultationStarted, cons_start),
             (EventKind::ConsultationAnswered, cons_end),
             (EventKind::ExtensionApproved, extended),
-            (EventKind::Replied, replied),
+            (if withdrawn { EventKind::Withdrawn } else { EventKind::Replied }, replied),
         ] {
             if let Some(on) = on {
                 let mut e = Event::new(kind, on);
@@ -579,6 +623,9 @@ pub fn parse_rows(
                 if kind == EventKind::ExtensionApproved {
                     e.by = approver;
                     e.detail.days = Some(20);
+                }
+                if kind == EventKind::Replied {
+                    e.detail.delivery = delivery;
                 }
                 events.push(e);
             }
@@ -623,7 +670,7 @@ pub fn parse_rows(
                     outcome: o,
                     reply_type: String::new(),
                     legal_basis: String::new(),
-                    reply_letter_ref: String::new(),
+                    reply_letter_ref: cell(LETTER_REF).to_string(),
                 }),
                 remarks: cell(REMARKS).to_string(),
             },
@@ -663,6 +710,7 @@ fn check_rows(
                 EventKind::ConsultationStarted,
                 EventKind::ExtensionApproved,
                 EventKind::Replied,
+                EventKind::Withdrawn,
             ]
                 .into_iter()
                 .find(|k| m.contains(k.code()) || m.contains(k.label()))
@@ -824,6 +872,8 @@ pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
         .find(|e| matches!(e.kind, EventKind::ConsultationAnswered | EventKind::ConsultationExpired))
         .map(|e| e.on.to_string())
         .unwrap_or_default();
+    // Closed by a withdrawal (the last concluding event), not by a reply.
+    let withdrawn = a.events.iter().rev().find(|e| e.kind.concludes()).is_some_and(|e| e.kind == EventKind::Withdrawn);
     let approver = first(EventKind::ExtensionApproved)
         .map(|e| e.by.map(|u| people.login(u)).or_else(|| e.detail.approver.clone()).unwrap_or_default())
         .unwrap_or_default();
@@ -842,7 +892,13 @@ pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
         date_of(EventKind::ExtensionApproved),
         approver,
         a.closed_on.map(|d| d.to_string()).unwrap_or_default(),
-        a.closing.as_ref().map(|c| c.outcome.label().to_string()).unwrap_or_default(),
+        match &a.closing {
+            Some(_) if withdrawn => WITHDRAWN.to_string(),
+            Some(c) => c.outcome.label().to_string(),
+            None => String::new(),
+        },
+        a.closing.as_ref().map(|c| c.reply_letter_ref.clone()).unwrap_or_default(),
+        first(EventKind::Replied).and_then(|e| e.detail.delivery).map(|d| d.label().to_string()).unwrap_or_default(),
         a.remarks.clone(),
     ]
 }
@@ -855,6 +911,36 @@ pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path) -> Resul
     let rows: Vec<[String; COLUMNS]> = apps.iter().filter(|a| a.voided.is_none()).map(|a| row_of(a, &people)).collect();
     write_ledger(path, &rows)?;
     Ok(rows.len())
+}
+
+/// The example row of the ledger template: an application received online, answered by post.
+pub fn example_row() -> [String; COLUMNS] {
+    let mut row: [String; COLUMNS] = Default::default();
+    row[NUMBER] = "示例-0001".into();
+    row[APPLICANT] = "张三".into();
+    row[KIND] = ApplicantKind::NaturalPerson.label().into();
+    row[CHANNEL] = Channel::Online.label().into();
+    row[RECEIVED] = "2025-01-20".into();
+    row[CONTENT] = "某路段道路改造项目的立项批复文件".into();
+    row[REPLIED] = "2025-02-10".into();
+    row[OUTCOME] = Outcome::Granted.label().into();
+    row[LETTER_REF] = "某政公开〔2025〕1号".into();
+    row[DELIVERY] = DeliveryMode::Post.label().into();
+    row[REMARKS] = "示例行：填写前请删除".into();
+    row
+}
+
+/// Writes the ledger template (the header and [`example_row`]) to a new file: never over an
+/// existing one. Needs no database.
+pub fn write_template(path: &Path) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let bytes = ledger_bytes(LedgerFormat::from_path(path)?, &[example_row()])?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("无法创建 {}：{}", path.display(), crate::describe_io(&e)))?;
+    f.write_all(&bytes).map_err(|e| anyhow::anyhow!("无法写入 {}：{}", path.display(), crate::describe_io(&e)))
 }
 
 /// Writes rows under the standard header (format from the extension).

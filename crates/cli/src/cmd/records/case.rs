@@ -23,6 +23,8 @@ pub enum CaseCommand {
     Import(CaseImportArgs),
     /// 导出台账（格式由文件扩展名决定：.csv 或 .xlsx）
     Export(CaseExportArgs),
+    /// 生成空白台账模板（表头和一行示例；格式由文件扩展名决定：.csv 或 .xlsx），不需要数据库
+    Template(CaseTemplateArgs),
     /// 案件列表
     List(CaseListArgs),
     /// 案件详情：时间线和答复期限的计算说明
@@ -436,6 +438,13 @@ pub struct CaseExportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CaseTemplateArgs {
+    /// 模板文件（.csv 或 .xlsx），如 台账模板.xlsx；不覆盖已有文件
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub struct CaseListArgs {
     /// 只列该机关的案件
     #[arg(long)]
@@ -619,6 +628,10 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
             let n = ledger::export_ledger(&rec, &agency, &a.out).await?;
             rec.office().close().await;
             say!("已导出 {n} 件申请到 {}", a.out.display());
+        }
+        CaseCommand::Template(a) => {
+            ledger::write_template(&a.to)?;
+            say!("已生成台账模板 {}：表头 {} 列和一行示例（填写前请删除示例行）", a.to.display(), ledger::COLUMNS);
         }
         CaseCommand::List(a) => list(a).await?,
         CaseCommand::Show(a) => show(a).await?,
