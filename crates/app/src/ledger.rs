@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::bail;
 use chrono::NaiveDate;
 use gongkai_store::{
-    Agency, Applicant, ApplicantKind, Application, Channel, Closing, DeadlineRules, Event,
+    Agency, Applicant, ApplicantKind, Application, Channel, Closing, DeadlineRules, DeliveryMode, Event,
     EventDetail, EventKind, NewApplication, Outcome, Party, Role, Storage, User, UserId,
 };
 
@@ -64,7 +64,7 @@ const EXTENDED: usize = 11;
 const APPROVER: usize = 12;
 const REPLIED: usize = 13;
 const OUTCOME: usize = 14;
-const LETTER: usize = 15;
+const LETTER_REF: usize = 15;
 const DELIVERY: usize = 16;
 const REMARKS: usize = 17;
 
@@ -388,6 +388,18 @@ pub fn parse_channel(s: &str) -> Option<Channel> {
     })
 }
 
+/// Parses a 送达方式: the label, the code, or the short words offices write.
+pub fn parse_delivery(s: &str) -> Option<DeliveryMode> {
+    let t = s.trim();
+    DeliveryMode::from_label(t).or_else(|| DeliveryMode::from_code(t)).or(match t {
+        "直接" | "当面" | "当面送达" | "自行领取" | "现场领取" => Some(DeliveryMode::Direct),
+        "委托" => Some(DeliveryMode::Entrusted),
+        "邮寄" | "挂号信" | "EMS" => Some(DeliveryMode::Post),
+        "电子" | "电子邮件" | "网上" | "网络" | "在线" => Some(DeliveryMode::Electronic),
+        _ => None,
+    })
+}
+
 /// A ledger row parsed into an application (not yet checked by the deadline engine).
 #[derive(Debug, Clone)]
 pub struct ParsedRow {
@@ -534,7 +546,7 @@ pub fn parse_rows(
         let outcome = if outcome_text.is_empty() {
             None
         } else if withdrawn {
-            // A withdrawal ends the case; table 三 counts it under 其他.
+            // Art. 36 has no row for a withdrawal: it counts under 其他, as `case event withdrawn`.
             Some(Outcome::OhOther)
         } else {
             match Outcome::from_ledger(outcome_text) {
@@ -542,7 +554,7 @@ pub fn parse_rows(
                 None => {
                     err(
                         OUTCOME,
-                        format!("“{outcome_text}”不是年报表三的办理结果（如 予以公开、部分公开、属于国家秘密、本机关不掌握相关政府信息、重复申请、其他）"),
+                        format!("“{outcome_text}”不是年报表三的办理结果（如 予以公开、部分公开、属于国家秘密、本机关不掌握相关政府信息、重复申请、其他），也不是“撤回”"),
                     );
                     None
                 }
@@ -554,23 +566,27 @@ pub fn parse_rows(
         if outcome_text.is_empty() && !cell(REPLIED).is_empty() {
             err(OUTCOME, "填写了答复日期，但没有办理结果".into());
         }
-        if !cell(LETTER).is_empty() && outcome_text.is_empty() {
-            err(LETTER, "填写了告知书文号，但没有办理结果".into());
-        }
         let delivery = match cell(DELIVERY) {
             "" => None,
-            _ if withdrawn || outcome_text.is_empty() => {
-                err(DELIVERY, "填写了送达方式，但没有答复（送达方式是答复的送达方式）".into());
+            _ if withdrawn => {
+                err(DELIVERY, "撤回的申请没有答复，不填写送达方式".into());
                 None
             }
-            v => match gongkai_store::DeliveryMode::from_label(v).or_else(|| gongkai_store::DeliveryMode::from_code(v)) {
+            _ if cell(REPLIED).is_empty() => {
+                err(DELIVERY, "填写了送达方式，但没有答复日期".into());
+                None
+            }
+            t => match parse_delivery(t) {
                 Some(d) => Some(d),
                 None => {
-                    err(DELIVERY, format!("“{v}”不是有效的送达方式（应为 直接送达、委托送达、邮寄送达、电子送达 之一）"));
+                    err(DELIVERY, format!("“{t}”不是有效的送达方式（应为 直接送达、委托送达、邮寄送达、电子送达 之一）"));
                     None
                 }
             },
         };
+        if !cell(LETTER_REF).is_empty() && outcome_text.is_empty() {
+            err(LETTER_REF, "填写了告知书文号，但没有办理结果".into());
+        }
         if !cell(CORR_RECV).is_empty() && cell(CORR_REQ).is_empty() {
             err(CORR_RECV, "有补正收到日期，但没有补正通知日期".into());
         }
@@ -680,7 +696,7 @@ pub fn parse_rows(
                     outcome: o,
                     reply_type: String::new(),
                     legal_basis: String::new(),
-                    reply_letter_ref: cell(LETTER).to_string(),
+                    reply_letter_ref: cell(LETTER_REF).to_string(),
                 }),
                 remarks: cell(REMARKS).to_string(),
             },
@@ -720,6 +736,7 @@ fn check_rows(
                 EventKind::ConsultationStarted,
                 EventKind::ExtensionApproved,
                 EventKind::Replied,
+                EventKind::Withdrawn,
             ]
                 .into_iter()
                 .find(|k| m.contains(k.code()) || m.contains(k.label()))
@@ -908,8 +925,8 @@ pub fn row_of(a: &Application, people: &People) -> [String; COLUMNS] {
         .find(|e| matches!(e.kind, EventKind::ConsultationAnswered | EventKind::ConsultationExpired))
         .map(|e| e.on.to_string())
         .unwrap_or_default();
-    // Concluded by the applicant's withdrawal, not by a reply.
-    let withdrawn = a.events.iter().any(|e| e.kind == EventKind::Withdrawn);
+    // Closed by a withdrawal (the last concluding event), not by a reply.
+    let withdrawn = a.events.iter().rev().find(|e| e.kind.concludes()).is_some_and(|e| e.kind == EventKind::Withdrawn);
     let approver = first(EventKind::ExtensionApproved)
         .map(|e| e.by.map(|u| people.login(u)).or_else(|| e.detail.approver.clone()).unwrap_or_default())
         .unwrap_or_default();
@@ -954,10 +971,28 @@ pub async fn export_ledger(rec: &Records, agency: &Agency, path: &Path, force: b
     Ok(rows.len())
 }
 
-/// A blank ledger (the header row only) to fill in: `case template --to 台账模板.xlsx`. Format
-/// from the extension, written as [`crate::transfer::write_file`] writes.
+/// The example row of the ledger template: an application received online, answered by post.
+pub fn example_row() -> [String; COLUMNS] {
+    let mut row: [String; COLUMNS] = Default::default();
+    row[NUMBER] = "示例-0001".into();
+    row[APPLICANT] = "张三".into();
+    row[KIND] = ApplicantKind::NaturalPerson.label().into();
+    row[CHANNEL] = Channel::Online.label().into();
+    row[RECEIVED] = "2025-01-20".into();
+    row[CONTENT] = "某路段道路改造项目的立项批复文件".into();
+    row[REPLIED] = "2025-02-10".into();
+    row[OUTCOME] = Outcome::Granted.label().into();
+    row[LETTER_REF] = "某政公开〔2025〕1号".into();
+    row[DELIVERY] = DeliveryMode::Post.label().into();
+    row[REMARKS] = "示例行：填写前请删除".into();
+    row
+}
+
+/// Writes the ledger template (the header and [`example_row`]): needs no database; written as
+/// [`crate::transfer::write_file`] writes (whole, never over a file unless `force`; 0644, the
+/// example is no one's data).
 pub fn write_template(path: &Path, force: bool) -> Result<()> {
-    let bytes = ledger_bytes(LedgerFormat::from_path(path)?, &[])?;
+    let bytes = ledger_bytes(LedgerFormat::from_path(path)?, &[example_row()])?;
     crate::transfer::write_file(None, path, &bytes, force, crate::transfer::Privacy::Public)
 }
 

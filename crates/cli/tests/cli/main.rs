@@ -3,6 +3,7 @@ mod clock;
 mod errors;
 mod frame;
 mod integrity;
+mod ledger;
 mod limits;
 mod people;
 mod progress;

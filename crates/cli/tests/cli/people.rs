@@ -1,5 +1,6 @@
-//! Issue 7, item 22: users (list, disable, revoke, passwd) and the ledger's columns (承办人,
-//! 延期批准人, 告知书文号, 送达方式, a withdrawal as 撤回), read from Excel's "Unicode 文本" too.
+//! Issue 7, item 22: users (list, disable, revoke, passwd) and every ledger column at once (承办人,
+//! 延期批准人, 告知书文号, 送达方式, a withdrawal as 撤回) round-tripped; the template, the
+//! withdrawal events and Excel's "Unicode 文本" are in ledger.rs.
 #![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 use std::process::{Command, Output, Stdio};
@@ -119,23 +120,7 @@ fn ledger_columns_officer_approver_letter_delivery_and_withdrawal_round_trip() {
          X3,王五,自然人,网络,2025-03-03,内容,,,某号,\n",
     );
     let err = gk.fails(&["case", "import", &bad, "--agency", "某某县民政局"]);
-    assert!(err.contains("第 2 行，“送达方式”列：填写了送达方式，但没有答复"), "{err}");
+    assert!(err.contains("第 2 行，“送达方式”列：撤回的申请没有答复"), "{err}");
     assert!(err.contains("第 3 行，“送达方式”列：“飞鸽传书”不是有效的送达方式"), "{err}");
     assert!(err.contains("第 4 行，“告知书文号”列：填写了告知书文号，但没有办理结果"), "{err}");
-}
-
-#[test]
-fn excel_unicode_text_is_read() {
-    let gk = Gk::new();
-    setup(&gk);
-    // Excel's "Unicode 文本" (*.txt): UTF-16 LE with a BOM, tab-separated, CRLF.
-    let tsv = FULL.replace(',', "\t").replace('\n', "\r\n");
-    let mut bytes = vec![0xFF, 0xFE];
-    bytes.extend(tsv.encode_utf16().flat_map(u16::to_le_bytes));
-    let path = gk.path("台账.txt");
-    std::fs::write(&path, bytes).unwrap();
-    let out = gk.ok(&["case", "import", &path.display().to_string(), "--agency", "某某县民政局"]);
-    assert!(out.contains("已导入 2 件申请"), "{out}");
-    let v: serde_json::Value = serde_json::from_str(&gk.ok(&["case", "show", "W1", "--format", "json"])).unwrap();
-    assert_eq!(v["application"]["closing"]["reply_letter_ref"], "某民公开〔2025〕7号");
 }

@@ -23,7 +23,7 @@ pub enum CaseCommand {
     Import(CaseImportArgs),
     /// 导出台账（格式由文件扩展名决定：.csv 或 .xlsx）
     Export(CaseExportArgs),
-    /// 生成空白台账模板（只有表头，格式由文件扩展名决定：.xlsx 或 .csv），填好后用 case import 导入
+    /// 生成台账模板（表头和一行示例；格式由文件扩展名决定：.csv 或 .xlsx），不需要数据库，填好后用 case import 导入
     Template(CaseTemplateArgs),
     /// 案件列表
     List(CaseListArgs),
@@ -442,7 +442,7 @@ pub struct CaseExportArgs {
 
 #[derive(Debug, Args)]
 pub struct CaseTemplateArgs {
-    /// 模板文件，如 台账模板.xlsx
+    /// 模板文件（.csv 或 .xlsx），如 台账模板.xlsx
     #[arg(short = 'o', long = "out", alias = "to", value_name = "文件")]
     pub out: PathBuf,
     /// 覆盖已有的文件
@@ -650,7 +650,7 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
         }
         CaseCommand::Template(a) => {
             ledger::write_template(&a.out, a.force)?;
-            say!("已生成台账模板 {}（表头：{}）", a.out.display(), ledger::HEADERS.join("、"));
+            say!("已生成台账模板 {}：表头 {} 列和一行示例（填写前请删除示例行）", a.out.display(), ledger::COLUMNS);
         }
         CaseCommand::List(a) => list(a).await?,
         CaseCommand::Show(a) => show(a).await?,
