@@ -146,6 +146,12 @@ impl Office {
         Ok(Office { store, engine, clock, location, read_only })
     }
 
+    /// The files of the live database (SQLite's file and companions, the audit anchor): never a
+    /// destination for an output file.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        self.store.files()
+    }
+
     /// Where the database is (password hidden).
     pub fn location(&self) -> &str {
         &self.location
