@@ -185,11 +185,22 @@ fn report(path: &str, e: &clap::Error) -> ExitCode {
 
 /// The notes clap writes in English inside help, in Chinese.
 pub fn localise(help: &str) -> String {
-    help.replace("[OPTIONS]", "[选项]")
+    let help = help.replace("[possible values: ", "[可选值：");
+    // The list of values is joined the Chinese way: [可选值：human、json].
+    let mut out = String::with_capacity(help.len());
+    let mut rest = help.as_str();
+    while let Some(at) = rest.find("[可选值：") {
+        let (before, list) = rest.split_at(at);
+        out.push_str(before);
+        let end = list.find(']').map_or(list.len(), |e| e + 1);
+        out.push_str(&list[..end].replace(", ", "、"));
+        rest = &list[end..];
+    }
+    out.push_str(rest);
+    out.replace("[OPTIONS]", "[选项]")
         .replace("\n命令:\n", "\n命令：\n")
         .replace("\n选项:\n", "\n选项：\n")
         .replace("\n参数:\n", "\n参数：\n")
-        .replace("[possible values: ", "[可选值：")
         .replace("Possible values:", "可选值：")
         .replace("[default: ", "[默认：")
         .replace("[env: ", "[环境变量：")
