@@ -403,10 +403,11 @@ impl This {
         &self,
         ctx: &Ctx,
         id: ApplicationId,
+        seen: Option<i64>,
         officer: Option<UserId>,
     ) -> Result<Application> {
         let mut tx = self.begin_write().await?;
-        let before = case_for_change(&mut tx, id, None).await?;
+        let before = case_for_change(&mut tx, id, seen).await?;
         if let Some(u) = officer
             && !has_role(&mut tx, u, before.agency, Role::CaseOfficer).await?
             && !has_role(&mut tx, u, before.agency, Role::OfficeHead).await?
