@@ -93,6 +93,16 @@ fn chinese(cmd: Command) -> Command {
             // An empty default says nothing (`[默认：""]`).
             let empty_default = !a.get_default_values().is_empty() && a.get_default_values().iter().all(|v| v.is_empty());
             let a = if empty_default { a.hide_default_value(true) } else { a };
+            // A value may be given by its Chinese name (the enum's alias): say so, with the names.
+            let chinese: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .filter_map(|v| v.get_name_and_aliases().find(|n| !n.is_ascii()).map(str::to_owned))
+                .collect();
+            let a = match (chinese.is_empty(), a.get_help().map(ToString::to_string)) {
+                (false, Some(help)) => a.help(format!("{help}（也可填中文：{}）", chinese.join("、"))),
+                _ => a,
+            };
             let derived = a.get_value_names().is_none_or(|v| v.iter().all(|n| n.as_str() == a.get_id().as_str().to_uppercase()));
             match value_name(a.get_id().as_str()) {
                 Some(v) if derived && a.get_action().takes_values() => a.value_name(v),
@@ -185,11 +195,22 @@ fn report(path: &str, e: &clap::Error) -> ExitCode {
 
 /// The notes clap writes in English inside help, in Chinese.
 pub fn localise(help: &str) -> String {
-    help.replace("[OPTIONS]", "[选项]")
+    let help = help.replace("[possible values: ", "[可选值：");
+    // The list of values is joined the Chinese way: [可选值：human、json].
+    let mut out = String::with_capacity(help.len());
+    let mut rest = help.as_str();
+    while let Some(at) = rest.find("[可选值：") {
+        let (before, list) = rest.split_at(at);
+        out.push_str(before);
+        let end = list.find(']').map_or(list.len(), |e| e + 1);
+        out.push_str(&list[..end].replace(", ", "、"));
+        rest = &list[end..];
+    }
+    out.push_str(rest);
+    out.replace("[OPTIONS]", "[选项]")
         .replace("\n命令:\n", "\n命令：\n")
         .replace("\n选项:\n", "\n选项：\n")
         .replace("\n参数:\n", "\n参数：\n")
-        .replace("[possible values: ", "[可选值：")
         .replace("Possible values:", "可选值：")
         .replace("[default: ", "[默认：")
         .replace("[env: ", "[环境变量：")

@@ -19,7 +19,7 @@ type This = PgStore;
 
 /// How long a first connection to the server may take before the address is reported
 /// unreachable (the whole command answers within 5 seconds).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

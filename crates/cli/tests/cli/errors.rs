@@ -161,10 +161,15 @@ fn bad_input_to_every_subcommand_is_answered_in_chinese_naming_the_place() {
 #[test]
 fn an_unreachable_postgresql_fails_within_five_seconds_naming_the_address_without_the_password() {
     let gk = Gk::new();
+    // A server that takes the connection and never answers (what a firewall dropping packets or
+    // a non-routable address looks like from here, where 10.255.255.1 may be refused at once).
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_url = format!("postgres://x:secret@127.0.0.1:{}/db", silent.local_addr().unwrap().port());
     for url in [
         "postgres://x:secret@127.0.0.1:1/db",
         "postgres://x:secret@10.255.255.1/db",
         "postgres://x:secret@no-such-host.invalid/db",
+        silent_url.as_str(),
     ] {
         let started = Instant::now();
         let out = gk.run(&["case", "list", "--database", url]);
@@ -178,7 +183,11 @@ fn an_unreachable_postgresql_fails_within_five_seconds_naming_the_address_withou
         assert_chinese_failure(url, &masked, 1, &["«地址»", "无法连接数据库服务器"]);
         assert!(!String::from_utf8_lossy(&out.stderr).contains("secret"), "{url}: the password was shown");
     }
-    // A refused port is named as refused (not as a busy database after a wait).
+    // A refused port is named as refused (not as a busy database after a wait); a silent one as
+    // not answering.
     let out = gk.run(&["case", "list", "--database", "postgres://x:secret@127.0.0.1:1/db"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("连接被拒绝"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = gk.run(&["case", "list", "--database", &silent_url]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("连接超时，服务器没有应答"), "{}", String::from_utf8_lossy(&out.stderr));
+    drop(silent);
 }

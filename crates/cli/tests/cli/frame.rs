@@ -151,3 +151,27 @@ fn argument_errors_are_chinese_with_exit_code_2() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.exists());
 }
+
+#[test]
+fn possible_values_may_be_given_in_chinese() {
+    let gk = crate::records::Gk::new();
+    gk.ok(&["init", "--agency", "某某县人民政府", "--level", "县", "--admin", "admin"]);
+    gk.ok(&["init", "--agency", "某某县民政局", "--level", "政府部门", "--parent", "某某县人民政府", "--admin", "admin"]);
+    let out = gk.ok(&[
+        "case", "add", "--agency", "某某县民政局", "--applicant", "某公司", "--kind", "商业企业", "--channel", "网络", "--received",
+        "2025-03-03", "--content", "某文件", "--number", "Z1",
+    ]);
+    assert!(out.contains("已登记申请 Z1"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&gk.ok(&["case", "show", "Z1", "--format", "json"])).unwrap();
+    assert_eq!(v["application"]["applicant"]["kind"], "commercial");
+    gk.ok(&["appeal", "add", "--case", "Z1", "--kind", "行政复议", "--filed", "2025-05-06"]);
+    assert!(gk.ok(&["appeal", "list", "--agency", "某某县民政局"]).contains("行政复议"));
+    // The help names them.
+    let h = help(&["case", "add"]);
+    assert!(h.contains("（也可填中文：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他组织）"), "{h}");
+    // A wrong one is refused in Chinese with the choices.
+    let o = gk.run(&["init", "--agency", "某镇", "--level", "村", "--admin", "admin"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("--level 的值“村”无效（可选：township、county、city、province、department）"), "{err}");
+}

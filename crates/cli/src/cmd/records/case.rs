@@ -58,16 +58,22 @@ pub struct CaseKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
     /// 自然人
+    #[value(alias = "自然人")]
     NaturalPerson,
     /// 商业企业
+    #[value(alias = "商业企业")]
     Commercial,
     /// 科研机构
+    #[value(alias = "科研机构")]
     Research,
     /// 社会公益组织
+    #[value(alias = "社会公益组织")]
     PublicWelfare,
     /// 法律服务机构
+    #[value(alias = "法律服务机构")]
     LegalService,
     /// 其他组织
+    #[value(alias = "其他组织", alias = "其他")]
     OtherOrg,
 }
 
@@ -204,20 +210,26 @@ pub struct EventDetailArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PartyArg {
     /// 第三方（条例第三十二条）
+    #[value(alias = "第三方")]
     ThirdParty,
     /// 其他机关（条例第三十四条）
+    #[value(alias = "其他机关")]
     Agency,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DeliveryArg {
     /// 直接送达
+    #[value(alias = "直接送达")]
     Direct,
     /// 委托送达
+    #[value(alias = "委托送达")]
     Entrusted,
     /// 邮寄送达
+    #[value(alias = "邮寄送达")]
     Post,
     /// 电子送达（平台、电子邮件：到达申请人账户或邮箱之日）
+    #[value(alias = "电子送达")]
     Electronic,
 }
 

@@ -16,14 +16,19 @@ use super::{Access, Format, clock, open, principal, read_secret, system_user};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Level {
     /// 乡镇（街道）
+    #[value(alias = "乡镇", alias = "街道")]
     Township,
     /// 县级人民政府
+    #[value(alias = "县级人民政府", alias = "县")]
     County,
     /// 设区的市级人民政府
+    #[value(alias = "设区的市级人民政府", alias = "市")]
     City,
     /// 省级人民政府
+    #[value(alias = "省级人民政府", alias = "省")]
     Province,
     /// 政府部门
+    #[value(alias = "政府部门", alias = "部门")]
     Department,
 }
 
