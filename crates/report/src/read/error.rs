@@ -83,6 +83,12 @@ pub enum ReadError {
     /// A JSON document that is not a report in gongkai's JSON contract.
     #[error("{0}")]
     Json(#[from] JsonReportError),
+    /// An Excel workbook (`.xlsx`) that cannot be read.
+    #[error("Excel 工作簿（XLSX）已损坏或格式不正确：{detail}")]
+    XlsxCorrupt {
+        /// What went wrong.
+        detail: String,
+    },
     /// A flavour this build cannot read (yet), e.g. a legacy `.doc`.
     #[error("暂不支持读取{flavour}：{hint}")]
     Unsupported {

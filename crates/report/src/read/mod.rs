@@ -5,7 +5,7 @@
 //! | input starts with / looks like | reader |
 //! |---|---|
 //! | `%PDF` | [`pdf`] (`pdftotext -layout`), then the text readers |
-//! | `PK\x03\x04` (zip) | [`docx`] |
+//! | `PK\x03\x04` (zip) | [`xlsx`] when it holds `xl/workbook.xml`, else [`docx`] |
 //! | an OLE container (`D0 CF 11 E0`) | error: a password-protected Office file or a legacy `.doc` |
 //! | JSON (`{` / `[`) | gongkai's JSON contract: a bare report object, or `{"reports":[…]}` (its first report) |
 //! | HTML markup | [`html`] |
@@ -28,6 +28,7 @@ pub mod layout;
 pub mod markdown;
 pub mod pdf;
 pub mod text;
+pub mod xlsx;
 
 use std::path::Path;
 
@@ -64,6 +65,9 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
         return read_pdf(bytes, name);
     }
     if head.starts_with(b"PK\x03\x04") {
+        if xlsx::is_xlsx(bytes) {
+            return finish(assemble::assemble(&xlsx::to_doc(bytes)?, name));
+        }
         return read_docx(bytes, name);
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
