@@ -56,6 +56,12 @@ pub enum ReadError {
     /// `pdftotext` is not installed.
     #[error("读取 PDF 需要 pdftotext 工具，但系统中未找到：请安装 poppler-utils（Debian/Ubuntu：apt-get install poppler-utils）")]
     PdftotextMissing,
+    /// An image or a scanned PDF that OCR could not read (tesseract missing, a failure).
+    #[error("{detail}")]
+    Ocr {
+        /// What happened and what to do, in Chinese.
+        detail: String,
+    },
     /// A password-protected PDF.
     #[error("PDF 文件已加密（设有密码），无法读取：请提供未加密的文件")]
     PdfEncrypted,

@@ -26,6 +26,7 @@ pub mod html;
 pub mod label;
 pub mod layout;
 pub mod markdown;
+pub mod ocr;
 pub mod pdf;
 pub mod text;
 
@@ -76,6 +77,10 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
         });
     }
     if let Some(kind) = image_kind(head) {
+        if ocr::image::kind(head).is_some() {
+            // a table or page as an image: read with OCR when tesseract is there
+            return finish(ocr::read_image(head, name)?);
+        }
         return Err(ReadError::Binary { detail: format!("这是{kind}图片，不含文字") });
     }
     // A page declares its charset in a <meta> tag: look for one only when the input starts with
@@ -88,7 +93,10 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
             return read_json(&json, name);
         }
     if looks_html(trimmed) {
-        return finish(assemble::assemble(&html::scan(&text), name));
+        let doc = html::scan(&text);
+        let report = assemble::assemble(&doc, name);
+        // tables published as images: read the local images with OCR
+        return finish(ocr::read_page_images(&doc, report, name));
     }
     if declared.is_some() {
         // markup that is not a page after all: its <meta> charset does not count
@@ -124,7 +132,11 @@ fn read_json(json: &serde_json::Value, name: Option<&str>) -> Result<Report, Rea
 }
 
 fn read_pdf(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
-    let text = pdf::read_pdf_bytes(bytes)?;
+    let text = match pdf::read_pdf_bytes(bytes) {
+        // a scan: its pages read with OCR
+        Err(ReadError::PdfNoTextLayer) => return finish(ocr::read_scanned_pdf(bytes, name)?),
+        other => other?,
+    };
     // pdftotext -layout output: always the layout reader, whatever its shape suggests.
     finish(layout::read_layout(&text, name))
 }
