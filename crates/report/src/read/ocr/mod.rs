@@ -21,6 +21,7 @@
 
 pub mod grid;
 pub mod image;
+pub mod mosaic;
 pub mod rows;
 pub mod tess;
 
@@ -54,116 +55,52 @@ pub enum OcrLine {
 pub fn read_gray(img: &Gray) -> Result<Vec<OcrLine>, String> {
     tess::available()?;
     let grid = grid::find(img);
-    // tesseract reads best with characters some 30 px high: small print (a screenshot at
-    // 1×) is scaled up, measured by the table's row height
-    let factor = grid.row_height().map_or(1, |h| 60usize.div_ceil(h.max(1)).clamp(1, 3));
     let clean = grid::erase(img, &grid);
-    let scaled = clean.upscale(factor);
-    let mut words = tess::words(&scaled.to_pgm())?;
+    let (composed, layout) = mosaic::compose(&clean, &grid);
+    // tesseract reads best with characters some 30 px high: small print (a screenshot at 1×)
+    // is scaled up
+    let factor = 30usize.div_ceil(layout.text_h.max(1)).clamp(1, 3);
+    let mut words = tess::words(&composed.upscale(factor).to_pgm())?;
     for w in &mut words {
         w.x /= factor;
         w.y /= factor;
         w.w = w.w.div_ceil(factor);
         w.h = w.h.div_ceil(factor);
     }
-    Ok(place(&clean, &grid, &words))
-}
-
-/// Put words into the grid's cells and the text lines around it; lines top to bottom.
-fn place(clean: &Gray, grid: &grid::Grid, words: &[tess::Word]) -> Vec<OcrLine> {
-    let mut cells: Vec<Vec<Vec<&tess::Word>>> = grid.bands.iter().map(|b| vec![Vec::new(); b.cells.len()]).collect();
-    let mut text: Vec<((u32, u32, u32), Vec<&tess::Word>)> = Vec::new();
-    for w in words {
-        let (cx, cy) = w.centre();
-        if let Some(bi) = grid.bands.iter().position(|b| (b.top..=b.bottom).contains(&cy)) {
-            let band = &grid.bands[bi];
-            let spanned: Vec<usize> = band.cells.iter().enumerate().filter(|(_, c)| w.x < c.1 && w.x + w.w > c.0 + 1).map(|(i, _)| i).collect();
-            let digits: Vec<char> = w.text.chars().collect();
-            if spanned.len() > 1 && spanned.len() == digits.len() && digits.iter().all(char::is_ascii_digit) {
-                // one digit per cell, read as one word across the erased rules
-                for ci in spanned {
-                    cells[bi][ci].push(w);
-                }
+    let mut placed = mosaic::place(&layout, &grid, &words);
+    // cells with ink the first reading missed (a lone `1`, digits joined across cells): read
+    // again, one cell per line
+    let unread: Vec<(usize, usize)> = placed
+        .iter()
+        .filter_map(|(band, l)| match (band, l) {
+            (Some(b), OcrLine::Row(cells)) => Some(cells.iter().enumerate().filter(|(_, c)| *c == mosaic::UNREAD).map(|(ci, _)| (*b, ci)).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if !unread.is_empty() {
+        let (stacked, ranges) = mosaic::stack(&clean, &layout, &unread);
+        let words = tess::words(&stacked.upscale(factor).to_pgm())?;
+        for ((band, ci), (y0, y1)) in unread.iter().zip(ranges) {
+            let mut ws: Vec<&tess::Word> = words.iter().filter(|w| (y0 * factor..=y1 * factor).contains(&w.centre().1)).collect();
+            ws.sort_by_key(|w| w.x);
+            let text: String = ws.iter().map(|w| w.text.as_str()).collect();
+            if text.is_empty() {
                 continue;
             }
-            if let Some(ci) = band.cells.iter().position(|c| (c.0..=c.1).contains(&cx)) {
-                cells[bi][ci].push(w);
-                continue;
+            if let Some((_, OcrLine::Row(cells))) = placed.iter_mut().find(|(b, _)| *b == Some(*band)) {
+                cells[*ci] = text;
             }
         }
-        if grid.in_table(cx, cy) {
-            continue;
+    }
+    let lines: Vec<OcrLine> = placed.into_iter().map(|(_, l)| l).collect();
+    if std::env::var_os("GONGKAI_OCR_DEBUG").is_some() {
+        eprintln!("ocr: {}×{} px, {} rules, {} rows, text {} px, scale {factor}", img.w, img.h, grid.lines.len(), grid.bands.len(), layout.text_h);
+        for l in &lines {
+            eprintln!("ocr: {l:?}");
         }
-        match text.iter_mut().find(|(id, _)| *id == w.line) {
-            Some((_, ws)) => ws.push(w),
-            None => text.push((w.line, vec![w])),
-        }
     }
-    let mut out: Vec<(usize, OcrLine)> = Vec::new();
-    for (bi, band) in grid.bands.iter().enumerate() {
-        let texts: Vec<String> = band
-            .cells
-            .iter()
-            .zip(&cells[bi])
-            .map(|(&(x0, x1), ws)| {
-                if ws.is_empty() {
-                    return if ink(clean, x0, x1, band.top, band.bottom) { "？".to_owned() } else { String::new() };
-                }
-                join(ws, Some((x0, x1)))
-            })
-            .collect();
-        out.push((band.top, OcrLine::Row(texts)));
-    }
-    for (_, ws) in &text {
-        let y = ws.iter().map(|w| w.y).min().unwrap_or(0);
-        out.push((y, OcrLine::Text(join(ws, None))));
-    }
-    out.sort_by_key(|(y, _)| *y);
-    out.into_iter().map(|(_, l)| l).collect()
-}
-
-/// The words of a cell or line as one text: left to right within a line, lines top to bottom;
-/// no space between Chinese characters (tesseract splits them), one between Latin words. A word
-/// spanning several cells (digits read across an erased rule) contributes only the digits that
-/// stand within `cell`.
-fn join(ws: &[&tess::Word], cell: Option<(usize, usize)>) -> String {
-    let mut ws: Vec<&&tess::Word> = ws.iter().collect();
-    ws.sort_by_key(|w| (w.line, w.x));
-    let mut out = String::new();
-    for w in ws {
-        let text: String = match cell {
-            Some((x0, x1)) if w.x < x0 || w.x + w.w > x1 + 1 => {
-                // the share of the word's characters that falls inside the cell
-                let chars: Vec<char> = w.text.chars().collect();
-                let n = chars.len().max(1);
-                chars
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| {
-                        let c = w.x + (2 * i + 1) * w.w / (2 * n);
-                        (x0..=x1).contains(&c)
-                    })
-                    .map(|(_, c)| *c)
-                    .collect()
-            }
-            _ => w.text.clone(),
-        };
-        if out.chars().last().is_some_and(|c| c.is_ascii_alphabetic()) && text.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            out.push(' ');
-        }
-        out.push_str(&text);
-    }
-    out
-}
-
-/// Whether a cell holds ink (more than specks) away from its rules.
-fn ink(img: &Gray, x0: usize, x1: usize, top: usize, bottom: usize) -> bool {
-    let (x0, x1, top, bottom) = (x0 + 3, x1.saturating_sub(3), top + 3, bottom.saturating_sub(3));
-    if x1 <= x0 || bottom <= top {
-        return false;
-    }
-    let n = (top..=bottom).flat_map(|y| (x0..=x1).map(move |x| (x, y))).filter(|&(x, y)| img.dark(x, y)).count();
-    n >= 12
+    Ok(lines)
 }
 
 /// Decode an image file's bytes to grey (JPEG through pdftoppm); `None` for formats read
@@ -193,8 +130,7 @@ pub fn read_image_lines(bytes: &[u8]) -> Result<Vec<OcrLine>, String> {
         None => {
             // a format without grid detection: tesseract reads it as it is
             let words = tess::words(bytes)?;
-            let grid = grid::Grid::default();
-            Ok(place(&Gray::white(1, 1), &grid, &words))
+            Ok(mosaic::place(&mosaic::Layout::page(usize::MAX), &grid::Grid::default(), &words).into_iter().map(|(_, l)| l).collect())
         }
     }
 }

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use gongkai_domain::report::spec::{BlockSpec, FORMAT_2019, FORMAT_2021, FormatSpec, RowSpec, T4_COLUMNS, TableId};
+use gongkai_domain::report::spec::{BlockSpec, FORMAT_2019, FORMAT_2021, FormatSpec, RowSpec, SECTIONS, T4_COLUMNS, TableId};
 
 use super::OcrLine;
 use crate::read::doc::{Block, GridRow};
@@ -54,6 +54,9 @@ struct Candidate {
 /// A cell's text as a number's digits when it reads as one (OCR slips mended), else `None`.
 pub fn digits(cell: &str) -> Option<String> {
     let t: String = cell.chars().filter(|c| !c.is_whitespace() && !matches!(c, ',' | '，' | '\'' | '`')).collect();
+    // quotes and stops that tesseract sees in the blank before a number
+    let t = t.trim_matches(|c| matches!(c, '“' | '”' | '"' | '‘' | '’' | '。' | '、' | '·' | ':' | '：' | '_'));
+    let t = t.strip_prefix('.').filter(|r| r.starts_with(|c: char| c.is_ascii_digit())).unwrap_or(t);
     if t.is_empty() {
         return None;
     }
@@ -63,7 +66,7 @@ pub fn digits(cell: &str) -> Option<String> {
         let d = match c {
             '0'..='9' => c,
             'O' | 'o' | 'D' | 'Q' | '〇' | '○' | 'θ' => '0',
-            'l' | 'I' | '|' | '!' | 'i' => '1',
+            'l' | 'I' | '|' | '!' | 'i' | ']' | '[' => '1',
             'Z' | 'z' => '2',
             'S' | 's' => '5',
             'B' => '8',
@@ -74,13 +77,8 @@ pub fn digits(cell: &str) -> Option<String> {
         };
         out.push(d);
     }
-    // a lone letter is a digit only where a digit is expected; `O`, the commonest slip, is 0
-    (real > 0 || out == "0").then_some(out).filter(|o| !o.ends_with('.') && o.matches('.').count() <= 1)
-}
-
-/// Whether a cell is a value cell: a number, or empty/unreadable in a row of numbers.
-fn value_like(cell: &str) -> bool {
-    cell.is_empty() || cell == "？" || digits(cell).is_some()
+    // a lone letter is a digit where a digit is expected (`O` for 0, `]` for a lone 1)
+    (real > 0 || out.len() == 1).then_some(out).filter(|o| !o.ends_with('.') && o.matches('.').count() <= 1)
 }
 
 fn candidates(lines: &[(u32, &OcrLine)]) -> Vec<Candidate> {
@@ -88,7 +86,9 @@ fn candidates(lines: &[(u32, &OcrLine)]) -> Vec<Candidate> {
     for (at, (_, line)) in lines.iter().enumerate() {
         let (label, values): (String, Vec<String>) = match line {
             OcrLine::Row(cells) => {
-                let split = cells.iter().rposition(|c| !value_like(c)).map_or(0, |i| i + 1);
+                // the label is the cells up to the last one with Chinese in it; what follows are
+                // the values, read or not
+                let split = cells.iter().rposition(|c| c.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch))).map_or(0, |i| i + 1);
                 (cells[..split].concat(), cells[split..].to_vec())
             }
             OcrLine::Text(text) => {
@@ -210,7 +210,7 @@ pub fn to_blocks(lines: &[(u32, &OcrLine)]) -> Vec<Block<'static>> {
                     let text = text.trim();
                     if !text.is_empty() {
                         flush(&mut blocks, &mut table);
-                        blocks.push(Block::Para { text: Cow::Owned(text.to_owned()), line });
+                        blocks.push(Block::Para { text: Cow::Owned(mend_text(text)), line });
                     }
                 }
             }
@@ -218,6 +218,44 @@ pub fn to_blocks(lines: &[(u32, &OcrLine)]) -> Vec<Block<'static>> {
     }
     flush(&mut blocks, &mut table);
     blocks
+}
+
+/// A text line with the slips OCR makes in what the checker reads from text: a section heading
+/// whose numeral or 、 was misread (`入、其他需要报告的事项`, `一总体情况`) gets the format's
+/// numeral; the brackets around a document number's year, which OCR cannot tell from 〔〕
+/// (`城政发[2025]3号`), are read as 〔〕 — DOC_NUMBER_FORMAT is not judged on OCR'd text.
+fn mend_text(text: &str) -> String {
+    let mut out = text.to_owned();
+    for sec in &SECTIONS {
+        let Some(pos) = out.find(sec.title) else { continue };
+        let head = &out[..pos];
+        let n = head.chars().count();
+        if (1..=2).contains(&n) && out.chars().count() - n == sec.title.chars().count() {
+            out = format!("{}、{}", sec.number, sec.title);
+            break;
+        }
+    }
+    for (open, close) in [('[', ']'), ('【', '】'), ('(', ')'), ('（', '）'), ('〈', '〉')] {
+        let mut rest = out.as_str();
+        let mut fixed = String::new();
+        while let Some(i) = rest.find(open) {
+            let after = &rest[i + open.len_utf8()..];
+            let year = after.chars().take_while(char::is_ascii_digit).count();
+            if year == 4 && after[4..].starts_with(close) && after[4 + close.len_utf8()..].starts_with(|c: char| c.is_ascii_digit()) {
+                fixed.push_str(&rest[..i]);
+                fixed.push('〔');
+                fixed.push_str(&after[..4]);
+                fixed.push('〕');
+                rest = &after[4 + close.len_utf8()..];
+            } else {
+                fixed.push_str(&rest[..i + open.len_utf8()]);
+                rest = after;
+            }
+        }
+        fixed.push_str(rest);
+        out = fixed;
+    }
+    out
 }
 
 /// The caption and header rows the assembler reads a table's block by: table 二's caption and
@@ -258,7 +296,17 @@ mod tests {
         assert_eq!(digits("l2").as_deref(), Some("12"));
         assert_eq!(digits("规章"), None);
         assert_eq!(digits("Sl"), None, "no real digit");
+        assert_eq!(digits("]").as_deref(), Some("1"), "a lone 1 read as a bracket");
         assert_eq!(digits("12."), None);
+    }
+
+    #[test]
+    fn headings_and_document_numbers_mended() {
+        assert_eq!(mend_text("入、其他需要报告的事项"), "六、其他需要报告的事项");
+        assert_eq!(mend_text("一总体情况"), "一、总体情况");
+        assert_eq!(mend_text("城政发[2025]3号"), "城政发〔2025〕3号");
+        assert_eq!(mend_text("（一）主动公开情况"), "（一）主动公开情况");
+        assert_eq!(mend_text("共(2024)件"), "共(2024)件");
     }
 
     #[test]
