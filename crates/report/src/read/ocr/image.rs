@@ -290,32 +290,47 @@ fn pixel(line: &[u8], x: usize, depth: u8, ctype: u8, palette: &[[u8; 3]], trns:
 /// `pdftoppm -r 72 -gray` decodes it to a PGM of the same size. `None` when the JPEG's frame
 /// header cannot be found.
 pub fn jpeg_as_pdf(jpeg: &[u8]) -> Option<Vec<u8>> {
-    let (w, h, comps) = jpeg_frame(jpeg)?;
-    let space = match comps {
-        1 => "/DeviceGray",
-        3 => "/DeviceRGB",
-        4 => "/DeviceCMYK /Decode [1 0 1 0 1 0 1 0]",
-        _ => return None,
-    };
-    let content = format!("q {w} 0 0 {h} 0 0 cm /I Do Q");
+    jpegs_as_pdf(&[jpeg], 72)
+}
+
+/// JPEGs scanned at `dpi` as the pages of a PDF with no text layer (what a scanner makes).
+pub fn jpegs_as_pdf(pages: &[&[u8]], dpi: u32) -> Option<Vec<u8>> {
+    let dpi = dpi.max(1) as usize;
+    let n = pages.len();
+    // objects: 1 catalog, 2 pages, then per page: page, image, content
+    let kids: Vec<String> = (0..n).map(|i| format!("{} 0 R", 3 + 3 * i)).collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        format!("<< /Type /Pages /Kids [{}] /Count {n} >>", kids.join(" ")).into_bytes(),
+    ];
+    for (i, jpeg) in pages.iter().enumerate() {
+        let (w, h, comps) = jpeg_frame(jpeg)?;
+        let space = match comps {
+            1 => "/DeviceGray",
+            3 => "/DeviceRGB",
+            4 => "/DeviceCMYK /Decode [1 0 1 0 1 0 1 0]",
+            _ => return None,
+        };
+        let (img, content_id) = (4 + 3 * i, 5 + 3 * i);
+        // the page's size in points: the image at its scanning resolution
+        let (pw, ph) = (w * 72 / dpi, h * 72 / dpi);
+        objects.push(
+            format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw} {ph}] /Resources << /XObject << /I {img} 0 R >> >> /Contents {content_id} 0 R >>")
+                .into_bytes(),
+        );
+        let mut o = format!(
+            "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+            jpeg.len()
+        )
+        .into_bytes();
+        o.extend_from_slice(jpeg);
+        o.extend_from_slice(b"\nendstream");
+        objects.push(o);
+        let content = format!("q {pw} 0 0 {ph} 0 0 cm /I Do Q");
+        objects.push(format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes());
+    }
     let mut pdf: Vec<u8> = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
-    let objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
-        format!("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {w} {h}] /Resources << /XObject << /I 4 0 R >> >> /Contents 5 0 R >>").into_bytes(),
-        {
-            let mut o = format!(
-                "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {space} /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
-                jpeg.len()
-            )
-            .into_bytes();
-            o.extend_from_slice(jpeg);
-            o.extend_from_slice(b"\nendstream");
-            o
-        },
-        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
-    ];
     for (i, o) in objects.iter().enumerate() {
         offsets.push(pdf.len());
         pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
