@@ -143,7 +143,7 @@ pub fn read_image(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
         _ => "",
     };
     let lines = read_image_lines(bytes).map_err(|e| ReadError::Ocr { detail: format!("这是{kind}图片，{e}") })?;
-    let shown = name.map_or_else(|| "图片".to_owned(), |n| file_name(n));
+    let shown = name.map_or_else(|| "图片".to_owned(), file_name);
     Ok(report_from_pages(&[lines], name, &shown))
 }
 

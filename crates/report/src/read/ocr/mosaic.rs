@@ -52,14 +52,14 @@ impl Layout {
 }
 
 /// Text segments of a cell: runs of pixel rows with ink, each with its ink's box.
-fn segments(img: &Gray, x0: usize, x1: usize, top: usize, bottom: usize) -> Vec<(usize, usize, usize, usize)> {
+fn segments(img: &Gray, x0: usize, x1: usize, top: usize, bottom: usize) -> Vec<Seg> {
     // keep clear of the erased rules' antialiasing
     let (x0, x1, top, bottom) = (x0 + 2, x1.saturating_sub(2), top + 2, bottom.saturating_sub(2));
     if x1 <= x0 || bottom <= top {
         return Vec::new();
     }
     let mut out = Vec::new();
-    let mut run: Option<(usize, usize, usize, usize)> = None;
+    let mut run: Option<Seg> = None;
     let mut blank = 0;
     for y in top..=bottom {
         let xs: Vec<usize> = (x0..=x1).filter(|&x| img.dark(x, y)).collect();
@@ -90,7 +90,7 @@ fn segments(img: &Gray, x0: usize, x1: usize, top: usize, bottom: usize) -> Vec<
 
 /// Compose the image tesseract reads, and where each cell went.
 pub fn compose(clean: &Gray, grid: &Grid) -> (Gray, Layout) {
-    let segs: Vec<Vec<Vec<(usize, usize, usize, usize)>>> =
+    let segs: Vec<Vec<Vec<Seg>>> =
         grid.bands.iter().map(|b| b.cells.iter().map(|&(x0, x1)| segments(clean, x0, x1, b.top, b.bottom)).collect()).collect();
     let mut heights: Vec<usize> = segs.iter().flatten().flatten().map(|s| s.3 + 1 - s.2).collect();
     heights.sort_unstable();
@@ -193,7 +193,8 @@ pub fn place(layout: &Layout, grid: &Grid, words: &[Word]) -> Vec<(Option<usize>
     // words as placed: the words read, and the single digits split from joined ones
     let mut split: Vec<Word> = words.to_vec();
     let mut reread: Vec<Vec<bool>> = layout.lines.iter().map(|l| vec![false; l.inked.len()]).collect();
-    let mut text: Vec<((u32, u32, u32), Vec<&Word>)> = Vec::new();
+    type TextLine<'w> = ((u32, u32, u32), Vec<&'w Word>);
+    let mut text: Vec<TextLine<'_>> = Vec::new();
     for (wi, w) in words.iter().enumerate() {
         let (cx, cy) = w.centre();
         if cy >= layout.page_h {
