@@ -51,7 +51,7 @@ pub enum ReadError {
         detail: String,
     },
     /// A PDF with no text layer (a scan).
-    #[error("PDF 文件没有文字层（可能是扫描件或图片），无法读取其中的文字和表格：请使用带文字层的原始 PDF，或先进行文字识别（OCR）")]
+    #[error("PDF 文件没有文字层（可能是扫描件或图片），无法读取其中的文字和表格：请使用带文字层的原始 PDF，或安装文字识别（OCR）工具 tesseract（Debian/Ubuntu：apt-get install tesseract-ocr tesseract-ocr-chi-sim）后再检查")]
     PdfNoTextLayer,
     /// `pdftotext` is not installed.
     #[error("读取 PDF 需要 pdftotext 工具，但系统中未找到：请安装 poppler-utils（Debian/Ubuntu：apt-get install poppler-utils）")]

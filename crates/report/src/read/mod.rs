@@ -134,7 +134,12 @@ fn read_json(json: &serde_json::Value, name: Option<&str>) -> Result<Report, Rea
 fn read_pdf(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
     let text = match pdf::read_pdf_bytes(bytes) {
         // a scan: its pages read with OCR
-        Err(ReadError::PdfNoTextLayer) => return finish(ocr::read_scanned_pdf(bytes, name)?),
+        Err(ReadError::PdfNoTextLayer) => {
+            return finish(ocr::read_scanned_pdf(bytes, name)?).map_err(|e| match e {
+                ReadError::NotAReport { detail } => ReadError::NotAReport { detail: format!("PDF 没有文字层（扫描件），经文字识别（OCR）后仍{detail}") },
+                other => other,
+            });
+        }
         other => other?,
     };
     // pdftotext -layout output: always the layout reader, whatever its shape suggests.

@@ -60,7 +60,12 @@ pub fn read_gray(img: &Gray) -> Result<Vec<OcrLine>, String> {
     // tesseract reads best with characters some 30 px high: small print (a screenshot at 1×)
     // is scaled up
     let factor = 30usize.div_ceil(layout.text_h.max(1)).clamp(1, 3);
-    let mut words = tess::words(&composed.upscale(factor).to_pgm())?;
+    let input = composed.upscale(factor).to_pgm();
+    if let Some(dir) = std::env::var_os("GONGKAI_OCR_DEBUG_DIR") {
+        // what tesseract is given, for a developer to look at
+        let _ = std::fs::write(Path::new(&dir).join(format!("ocr-{}x{}.pgm", img.w, img.h)), &input);
+    }
+    let mut words = tess::words(&input)?;
     for w in &mut words {
         w.x /= factor;
         w.y /= factor;
@@ -142,14 +147,25 @@ pub fn read_image(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
         Some(Kind::Jpeg) => "JPEG ",
         _ => "",
     };
-    let lines = read_image_lines(bytes).map_err(|e| ReadError::Ocr { detail: format!("这是{kind}图片，{e}") })?;
+    // a damaged image is not an image: said before asking for tesseract
+    let broken = match image::kind(bytes) {
+        Some(Kind::Png) => image::decode_png(bytes).err().filter(|e| !e.contains("隔行")),
+        Some(Kind::Jpeg) => image::jpeg_as_pdf(bytes).is_none().then(|| "找不到 JPEG 图像的帧头".to_owned()),
+        _ => None,
+    };
+    if let Some(e) = broken {
+        return Err(ReadError::Binary { detail: format!("这是 {}图片，但图片数据无法解码：{e}", kind) });
+    }
+    let lines = read_image_lines(bytes).map_err(|e| ReadError::Ocr { detail: format!("这是 {kind}图片，{e}") })?;
     let shown = name.map_or_else(|| "图片".to_owned(), file_name);
     Ok(report_from_pages(&[lines], name, &shown))
 }
 
 /// A report from a PDF without a text layer: its pages rendered and read.
 pub fn read_scanned_pdf(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
-    tess::available().map_err(|e| ReadError::Ocr { detail: format!("PDF 文件没有文字层（扫描件），{e}") })?;
+    // without tesseract, the scan stays what pdftotext said it is (the message says how to
+    // install it)
+    tess::available().map_err(|_| ReadError::PdfNoTextLayer)?;
     let mut pages = Vec::new();
     tess::pdf_pages(bytes, DPI, MAX_PAGES, |_, g| {
         pages.push(read_gray(&g)?);
