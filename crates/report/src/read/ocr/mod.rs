@@ -73,12 +73,24 @@ pub fn read_gray(img: &Gray) -> Result<Vec<OcrLine>, String> {
         w.h = w.h.div_ceil(factor);
     }
     let mut placed = mosaic::place(&layout, &grid, &words);
-    // cells with ink the first reading missed (a lone `1`, digits joined across cells): read
-    // again, one cell per line
+    // cells with ink the first reading missed (a lone `1`, digits joined across cells), and
+    // rows of numbers without a label: read again, one cell per line
     let unread: Vec<(usize, usize)> = placed
         .iter()
         .filter_map(|(band, l)| match (band, l) {
-            (Some(b), OcrLine::Row(cells)) => Some(cells.iter().enumerate().filter(|(_, c)| *c == mosaic::UNREAD).map(|(ci, _)| (*b, ci)).collect::<Vec<_>>()),
+            (Some(b), OcrLine::Row(cells)) => {
+                // a row of numbers alone (table 四's) reads badly as one line: every cell again
+                let numbers_only = cells.iter().filter(|c| !c.is_empty()).count() >= 4
+                    && !cells.iter().any(|c| c.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch)));
+                Some(
+                    cells
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| *c == mosaic::UNREAD || (numbers_only && !c.is_empty()))
+                        .map(|(ci, _)| (*b, ci))
+                        .collect::<Vec<_>>(),
+                )
+            }
             _ => None,
         })
         .flatten()

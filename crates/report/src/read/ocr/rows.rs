@@ -200,7 +200,7 @@ pub fn to_blocks(lines: &[(u32, &OcrLine)]) -> Vec<Block<'static>> {
                 if slot.table != TableId::T4 {
                     cells.push(Cow::Borrowed(slot.row.text));
                 }
-                cells.extend(cands[ci].values.iter().map(|v| Cow::Owned(digits(v).unwrap_or_else(|| v.clone()))));
+                cells.extend(resolve(slot, &cands[ci].values).into_iter().map(Cow::Owned));
                 if let Some((_, _, rows, _)) = table.as_mut() {
                     rows.push(GridRow { cells, line });
                 }
@@ -218,6 +218,70 @@ pub fn to_blocks(lines: &[(u32, &OcrLine)]) -> Vec<Block<'static>> {
     }
     flush(&mut blocks, &mut table);
     blocks
+}
+
+/// Characters OCR gives for a `1` — and for nothing (a speck, a serif read twice: `3361]`).
+const ONE_LIKE: [char; 7] = [']', '[', '|', 'l', 'I', 'i', '!'];
+
+/// A row's cells as numbers where they read as such; where the row has a total (table 三's rows,
+/// table 四's three groups) and the usual reading of `]`/`l`/`|` as 1 breaks it, the one reading
+/// of those characters (1 or nothing) that makes the row add up is taken — the table's own sum
+/// decides; when none or several do, the usual reading stays and the checker flags the row.
+fn resolve(slot: &Slot, values: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = values.iter().map(|v| digits(v).unwrap_or_else(|| v.clone())).collect();
+    if values.len() != slot.cells {
+        return out;
+    }
+    let groups: Vec<(Vec<usize>, usize)> = match slot.table {
+        TableId::T3 => vec![((0..6).collect(), 6)],
+        TableId::T4 => (0..3).map(|g| ((5 * g..5 * g + 4).collect(), 5 * g + 4)).collect(),
+        TableId::T2 => Vec::new(),
+    };
+    for (parts, total) in groups {
+        let cells: Vec<usize> = parts.iter().copied().chain([total]).collect();
+        let adds_up = |vals: &[Option<i64>]| -> bool {
+            let (Some(t), Some(sum)) = (vals[cells.len() - 1], vals[..cells.len() - 1].iter().try_fold(0i64, |a, v| v.map(|v| a + v))) else { return false };
+            t == sum
+        };
+        let num = |s: &str| -> Option<i64> { if s.is_empty() { Some(0) } else { s.parse().ok() } };
+        let current: Vec<Option<i64>> = cells.iter().map(|&i| num(&out[i])).collect();
+        if adds_up(&current) {
+            continue;
+        }
+        // the ambiguous characters of the group's cells, by (cell, char position)
+        let spots: Vec<(usize, usize)> = cells
+            .iter()
+            .flat_map(|&i| values[i].chars().enumerate().filter(|(_, c)| ONE_LIKE.contains(c)).map(move |(k, _)| (i, k)))
+            .collect();
+        if spots.is_empty() || spots.len() > 8 {
+            continue;
+        }
+        let mut found: Vec<Vec<String>> = Vec::new();
+        for mask in 0u32..(1 << spots.len()) {
+            let candidate: Vec<String> = cells
+                .iter()
+                .map(|&i| {
+                    let kept: String = values[i]
+                        .chars()
+                        .enumerate()
+                        .filter(|(k, _)| spots.iter().position(|s| *s == (i, *k)).is_none_or(|b| mask & (1 << b) != 0))
+                        .map(|(_, c)| c)
+                        .collect();
+                    digits(&kept).unwrap_or(kept)
+                })
+                .collect();
+            let vals: Vec<Option<i64>> = candidate.iter().map(|c| num(c)).collect();
+            if adds_up(&vals) && !found.contains(&candidate) {
+                found.push(candidate);
+            }
+        }
+        if let [only] = found.as_slice() {
+            for (&i, v) in cells.iter().zip(only) {
+                out[i].clone_from(v);
+            }
+        }
+    }
+    out
 }
 
 /// A text line with the slips OCR makes in what the checker reads from text: a section heading
@@ -298,6 +362,18 @@ mod tests {
         assert_eq!(digits("Sl"), None, "no real digit");
         assert_eq!(digits("]").as_deref(), Some("1"), "a lone 1 read as a bracket");
         assert_eq!(digits("12."), None);
+    }
+
+    #[test]
+    fn the_rows_sum_decides_what_a_bracket_is() {
+        let slot = slots(&FORMAT_2021).into_iter().find(|s| s.row.id == "new_received").unwrap();
+        let v = |x: &[&str]| x.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        // `3361]`: the bracket is a speck (3361 + 1 = 3362 adds up, 33611 + 1 does not)
+        assert_eq!(resolve(&slot, &v(&["3361]", "1", "0", "0", "0", "0", "3362"])), v(&["3361", "1", "0", "0", "0", "0", "3362"]));
+        // `2]`: a 1 (21 + 1 = 22)
+        assert_eq!(resolve(&slot, &v(&["2]", "1", "0", "0", "0", "0", "22"])), v(&["21", "1", "0", "0", "0", "0", "22"]));
+        // nothing makes it add up: the usual reading stays for the checker to flag
+        assert_eq!(resolve(&slot, &v(&["2]", "1", "0", "0", "0", "0", "50"])), v(&["21", "1", "0", "0", "0", "0", "50"]));
     }
 
     #[test]
