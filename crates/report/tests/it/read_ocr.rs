@@ -120,8 +120,9 @@ fn a_screenshot_of_a_generated_report_reads_cell_by_cell() {
         return;
     }
     let dir = temp("shot");
-    // small print (a 1× screenshot, 10.5 pt text 14 px high) loses more digits than 1.5×
-    for (seed, scale, min) in [(4u64, 1.0f32, 0.90), (11, 1.5, 0.95)] {
+    // measured: 196 and 195 of 198 cells (the misses: a `1` dropped in 表二, which has no sums
+    // to catch it; a total in 表三/表四, flagged OCR_UNCERTAIN)
+    for (seed, scale, min) in [(4u64, 1.0f32, 0.97), (11, 1.5, 0.97)] {
         let report = sample_report(seed);
         let html = String::from_utf8(render::render(&report, &[], OutputFormat::Html).unwrap()).unwrap();
         let png = screenshot(&html, &dir, 900, scale);
@@ -216,7 +217,7 @@ fn a_web_page_with_its_tables_as_local_images_reads_them_in_place() {
     let path = dir.join("report.html");
     std::fs::write(&path, &page).unwrap();
     let back = read_path(&path).unwrap();
-    assert_read("page", &report, &back, &TableId::ALL, 0.95);
+    assert_read("page", &report, &back, &TableId::ALL, 0.97);
     let f = check(&back, None, &CheckOptions::default());
     assert!(!f.iter().any(|x| x.code == CheckCode::MissingTable), "{f:#?}");
     let read = f.iter().filter(|x| x.code == CheckCode::OcrRead).collect::<Vec<_>>();
@@ -304,7 +305,7 @@ fn scanned_pages_of_a_shared_report_read_like_its_text_layer() {
     let started = std::time::Instant::now();
     let back = read_bytes(&scan, Some("2024-hongze-scan.pdf")).unwrap();
     eprintln!("3 scanned pages read in {:.1} s", started.elapsed().as_secs_f32());
-    let accuracy = assert_read("Hongze 2024 scanned", &whole, &back, &[TableId::T3, TableId::T4], 0.95);
+    let accuracy = assert_read("Hongze 2024 scanned", &whole, &back, &[TableId::T3, TableId::T4], 0.97);
     eprintln!("Hongze 2024 scanned: accuracy {:.1} %", accuracy * 100.0);
     let _ = std::fs::remove_dir_all(&dir);
 }

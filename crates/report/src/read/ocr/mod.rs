@@ -75,38 +75,51 @@ pub fn read_gray(img: &Gray) -> Result<Vec<OcrLine>, String> {
     let mut placed = mosaic::place(&layout, &grid, &words);
     // cells with ink the first reading missed (a lone `1`, digits joined across cells), and
     // rows of numbers without a label: read again, one cell per line
-    let unread: Vec<(usize, usize)> = placed
-        .iter()
-        .filter_map(|(band, l)| match (band, l) {
-            (Some(b), OcrLine::Row(cells)) => {
-                // a row of numbers alone (table 四's) reads badly as one line: every cell again
-                let numbers_only = cells.iter().filter(|c| !c.is_empty()).count() >= 4
-                    && !cells.iter().any(|c| c.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch)));
-                Some(
-                    cells
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| *c == mosaic::UNREAD || (numbers_only && !c.is_empty()))
-                        .map(|(ci, _)| (*b, ci))
-                        .collect::<Vec<_>>(),
-                )
-            }
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    if !unread.is_empty() {
-        let (stacked, ranges) = mosaic::stack(&clean, &layout, &unread);
+    // what the first reading did not settle, by band: (band, cells to read again, whether the
+    // second reading is taken only if the row then adds up)
+    let mut again: Vec<(usize, Vec<usize>, bool)> = Vec::new();
+    for (band, l) in &placed {
+        let (Some(b), OcrLine::Row(cells)) = (band, l) else { continue };
+        let chinese = |c: &String| c.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch));
+        // a row of numbers alone (table 四's) reads badly as one line: every cell again
+        let numbers_only = cells.iter().filter(|c| !c.is_empty()).count() >= 4 && !cells.iter().any(chinese);
+        if numbers_only {
+            again.push((*b, (0..cells.len()).filter(|i| !cells[*i].is_empty()).collect(), false));
+            continue;
+        }
+        // a row of table 三's shape (a label, six counts and their total) that does not add up:
+        // every value again, taken only if the second reading adds up — the row's own sum decides
+        let label_end = cells.iter().rposition(chinese).map_or(0, |i| i + 1);
+        let values = &cells[label_end..];
+        if values.len() == 7 && !adds_up(values) {
+            again.push((*b, (label_end..cells.len()).filter(|i| !cells[*i].is_empty()).collect(), true));
+            continue;
+        }
+        let unread: Vec<usize> = (0..cells.len()).filter(|i| cells[*i] == mosaic::UNREAD).collect();
+        if !unread.is_empty() {
+            again.push((*b, unread, false));
+        }
+    }
+    let targets: Vec<(usize, usize)> = again.iter().flat_map(|(b, cells, _)| cells.iter().map(|c| (*b, *c))).collect();
+    if !targets.is_empty() {
+        let (stacked, ranges) = mosaic::stack(&clean, &layout, &targets);
         let words = tess::words(&stacked.upscale(factor).to_pgm())?;
-        for ((band, ci), (y0, y1)) in unread.iter().zip(ranges) {
-            let mut ws: Vec<&tess::Word> = words.iter().filter(|w| (y0 * factor..=y1 * factor).contains(&w.centre().1)).collect();
-            ws.sort_by_key(|w| w.x);
-            let text: String = ws.iter().map(|w| w.text.as_str()).collect();
-            if text.is_empty() {
-                continue;
+        let mut k = 0;
+        for (band, cis, only_if_sum) in &again {
+            let Some((_, OcrLine::Row(cells))) = placed.iter_mut().find(|(b, _)| *b == Some(*band)) else { continue };
+            let mut second = cells.clone();
+            for ci in cis {
+                let (y0, y1) = ranges[k];
+                k += 1;
+                let mut ws: Vec<&tess::Word> = words.iter().filter(|w| (y0 * factor..=y1 * factor).contains(&w.centre().1)).collect();
+                ws.sort_by_key(|w| w.x);
+                let text: String = ws.iter().map(|w| w.text.as_str()).collect();
+                if !text.is_empty() {
+                    second[*ci] = text;
+                }
             }
-            if let Some((_, OcrLine::Row(cells))) = placed.iter_mut().find(|(b, _)| *b == Some(*band)) {
-                cells[*ci] = text;
+            if !only_if_sum || adds_up(&second[second.len() - 7..]) {
+                *cells = second;
             }
         }
     }
@@ -118,6 +131,12 @@ pub fn read_gray(img: &Gray) -> Result<Vec<OcrLine>, String> {
         }
     }
     Ok(lines)
+}
+
+/// Whether seven cells read as counts whose first six add up to the seventh (blank as 0).
+fn adds_up(values: &[String]) -> bool {
+    let nums: Option<Vec<i64>> = values.iter().map(|v| if v.is_empty() { Some(0) } else { rows::digits(v)?.parse().ok() }).collect();
+    nums.is_some_and(|n| n.len() == 7 && n[..6].iter().sum::<i64>() == n[6])
 }
 
 /// Decode an image file's bytes to grey (JPEG through pdftoppm); `None` for formats read
