@@ -152,7 +152,9 @@ fn read_docx(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
 }
 
 fn read_markdown(text: &str, name: Option<&str>) -> Result<Report, ReadError> {
-    finish(assemble::assemble(&markdown::to_doc(text), name))
+    let doc = markdown::to_doc(text);
+    let report = assemble::assemble(&doc, name);
+    finish(ocr::read_page_images(&doc, report, name))
 }
 
 /// A report with nothing recognised is not a report — unless its text names one (a title page

@@ -33,17 +33,25 @@ fn pdftoppm() -> OsString {
     std::env::var_os("GONGKAI_PDFTOPPM").unwrap_or_else(|| "pdftoppm".into())
 }
 
+/// What to say when OCR is switched off.
+pub const OFF: &str = "文字识别（OCR）已关闭（GONGKAI_OCR=off），图片中的表格未识别";
+
 /// Whether tesseract with its Simplified Chinese model can be run here; the error is the
-/// message to show. Asked once per process.
+/// message to show. Asked once per process. `GONGKAI_OCR=off` switches OCR off (a server that
+/// should not spend a minute of CPU on an uploaded image, a benchmark).
 pub fn available() -> Result<(), &'static str> {
     static ANSWER: OnceLock<Result<(), &'static str>> = OnceLock::new();
-    *ANSWER.get_or_init(|| match run(program(), &["--list-langs"], None, Duration::from_secs(20), 1 << 20) {
+    *ANSWER.get_or_init(|| if std::env::var("GONGKAI_OCR").is_ok_and(|v| v == "off") { Err(OFF) } else { probe() })
+}
+
+fn probe() -> Result<(), &'static str> {
+    match run(program(), &["--list-langs"], None, Duration::from_secs(20), 1 << 20) {
         Ok(out) => {
             let langs = String::from_utf8_lossy(&out);
             if langs.lines().any(|l| l.trim() == LANG) { Ok(()) } else { Err(NO_CHINESE) }
         }
         Err(_) => Err(MISSING),
-    })
+    }
 }
 
 /// One word tesseract read, with its box in the image's pixels.
