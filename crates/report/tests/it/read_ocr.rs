@@ -190,7 +190,7 @@ fn png(g: &image::Gray) -> Vec<u8> {
 }
 
 #[test]
-fn a_web_page_with_its_tables_as_local_images_reads_them_in_place() {
+fn a_web_page_and_a_markdown_copy_with_tables_as_local_images_read_them_in_place() {
     if !tools(&["chromium"]) {
         return;
     }
@@ -223,6 +223,18 @@ fn a_web_page_with_its_tables_as_local_images_reads_them_in_place() {
     let read = f.iter().filter(|x| x.code == CheckCode::OcrRead).collect::<Vec<_>>();
     assert_eq!(read.len(), 3, "{f:#?}");
     assert!(read[1].message.contains("images/table-1.png"), "names the image: {}", read[1].message);
+    // a Markdown copy whose table 三 is the same image: read in place, the other tables as text
+    let md = String::from_utf8(render::render(&report, &[], OutputFormat::Md).unwrap()).unwrap();
+    let (a, b) = (md.find("## 三、").unwrap(), md.find("## 四、").unwrap());
+    let section: String = md[a..b].lines().filter(|l| !l.starts_with('|')).map(|l| if l.is_empty() { "\n".to_owned() } else { format!("{l}\n") }).collect();
+    let section = section.replacen("\n\n", "\n\n![表三](images/table-1.png)\n\n", 1);
+    let md_path = dir.join("report.md");
+    std::fs::write(&md_path, format!("{}{section}{}", &md[..a], &md[b..])).unwrap();
+    let back = read_path(&md_path).unwrap();
+    assert_read("markdown", &report, &back, &[TableId::T3], 0.97);
+    assert!(!back.table(TableId::T2).unwrap().ocr && !back.table(TableId::T4).unwrap().ocr);
+    let f = check(&back, None, &CheckOptions::default());
+    assert!(!f.iter().any(|x| x.code == CheckCode::MissingTable), "{f:#?}");
     // the same page read from memory (no folder to find the images in) keeps MISSING_TABLE,
     // saying why
     let blind = read_bytes(page.as_bytes(), None).unwrap();

@@ -38,6 +38,9 @@ use image::{Gray, Kind};
 /// Pages of a scanned PDF read at most (a report is rarely longer than 10 pages).
 pub const MAX_PAGES: u32 = 30;
 
+/// Images of one web page read at most (in the sections whose table is missing).
+pub const MAX_PAGE_IMAGES: usize = 8;
+
 /// The resolution scanned PDFs are rendered at.
 pub const DPI: u32 = 300;
 
@@ -275,6 +278,7 @@ pub fn read_page_images(doc: &Doc<'_>, report: Report, name: Option<&str>) -> Re
     let mut read_lines = BTreeSet::new();
     let mut problems: Vec<String> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
+    let mut tried = 0;
     for b in &doc.blocks {
         let image = match b {
             Block::Para { text, line } if ranges.iter().any(|(s, e)| (*s..*e).contains(line)) => text.strip_prefix(IMAGE_MARK).map(|src| (src, *line)),
@@ -284,6 +288,17 @@ pub fn read_page_images(doc: &Doc<'_>, report: Report, name: Option<&str>) -> Re
             blocks.push(b.clone());
             continue;
         };
+        if tried == MAX_PAGE_IMAGES {
+            problems.push(format!("图片“{src}”等未识别（每个网页最多识别 {MAX_PAGE_IMAGES} 张图片）"));
+            blocks.push(b.clone());
+            tried += 1;
+            continue;
+        }
+        if tried > MAX_PAGE_IMAGES {
+            blocks.push(b.clone());
+            continue;
+        }
+        tried += 1;
         match local_image(base.as_deref(), src).and_then(|p| std::fs::read(&p).map_err(|e| format!("图片“{src}”无法读取：{e}"))).and_then(|bytes| read_image_lines(&bytes)) {
             Ok(lines) => {
                 let numbered: Vec<(u32, &OcrLine)> = lines.iter().map(|l| (line, l)).collect();
