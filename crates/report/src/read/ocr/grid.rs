@@ -9,7 +9,7 @@ use super::image::Gray;
 /// A horizontal rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HLine {
-    /// First and last pixel row.
+    /// First pixel row.
     pub y0: usize,
     /// Last pixel row (inclusive).
     pub y1: usize,

@@ -3,21 +3,24 @@
 //! Three inputs reach this module:
 //! - an image file given to `report check` (PNG, JPEG; other formats without grid detection);
 //! - a PDF without a text layer (a scan): its pages rendered with `pdftoppm -r 300 -gray`;
-//! - a web page whose table sections hold only `<img>`s pointing to local files (relative to the
-//!   page): the images are read in place of the tables.
+//! - a web page (or Markdown file) whose table sections hold only images pointing to local files
+//!   (relative to the page): the images are read in place of the tables.
 //!
-//! For each image: the ruled grid is found and erased ([`grid`]), the clean image goes through
-//! `tesseract --psm 6 tsv`, and every word lands in the cell it stands in. The national format
-//! then decides what the rows are ([`rows`]): the rows that hold numbers are aligned, in order,
-//! to the format's data rows (label similarity + the number of cells each row must have), and
-//! become table rows with the format's own labels, so the assembler reads them like any table.
-//! Text outside tables becomes paragraphs (headings, narrative, the title for agency and year).
+//! For each image: the ruled grid is found and erased ([`grid`]); every cell's text is laid flat,
+//! one table row per line, under the page's other text ([`mosaic`]) and read by one
+//! `tesseract --psm 6 tsv` call ([`tess`]); each word goes back to the cell it was placed from.
+//! Cells the first call did not settle (ink read as nothing, a row of lone digits, a row of
+//! table 三's shape that does not add up) are read again one per line. The national format then
+//! decides what the rows are ([`rows`]): the lines that hold numbers are aligned, in order, to the
+//! format's data rows (label similarity + the number of cells each row must have), and become
+//! table rows with the format's own labels, so the assembler reads them like any table. Text
+//! outside tables becomes paragraphs (headings, narrative, the title for agency and year).
 //!
 //! What is refused: a row whose cells cannot be told apart stays with its cells as read (the
 //! checker flags what does not add up); a cell with ink that OCR read as nothing is `？`
 //! (unreadable), never 0. Tables read this way are marked (`Table::ocr`), get an `OCR_READ`
 //! finding naming the image, and the checker reports their broken sums as `OCR_UNCERTAIN`
-//! warnings, never as the agency's errors.
+//! warnings, never as the agency's errors. docs/REPORT.md has the measurements.
 
 pub mod grid;
 pub mod image;
