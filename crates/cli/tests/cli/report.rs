@@ -190,3 +190,67 @@ fn aggregate_sums_reports_and_names_units_with_errors() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(std::fs::metadata(&out).unwrap().len() > 1000);
 }
+
+/// A valid 1×1 grey PNG (stored deflate block), made here.
+fn tiny_png() -> Vec<u8> {
+    fn crc(data: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for b in data {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+        }
+        !c
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        let body: Vec<u8> = kind.iter().chain(data).copied().collect();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    // zlib: header, one stored block of [filter 0, white], Adler-32
+    chunk(&mut png, b"IDAT", &[0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0xFF, 0x01, 0x01, 0x01, 0x00]);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn an_image_without_tesseract_is_unreadable_and_names_the_packages() {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-ocr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("表三.png");
+    std::fs::write(&png, tiny_png()).unwrap();
+    let path = png.display().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["report", "check", &path])
+        .env("GONGKAI_TESSERACT", "gongkai-no-such-tesseract")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("tesseract-ocr tesseract-ocr-chi-sim") && all.contains("PNG"), "{all}");
+    // switched off: said so
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(["report", "check", &path]).env("GONGKAI_OCR", "off").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(format!("{}{}", stdout(&o), stderr(&o)).contains("GONGKAI_OCR=off"));
+    // a page whose table 三 is that image: MISSING_TABLE, saying why it was not read
+    let page = std::fs::read_to_string(example("2024-example-town.html")).unwrap();
+    let (a, b) = (page.find("<table").unwrap(), page.find("</table>").unwrap());
+    let i = a + 1 + page[a + 1..].find("<table").unwrap();
+    let j = b + 1 + page[b + 1..].find("</table>").unwrap() + "</table>".len();
+    let with_image = format!("{}<p><img src=\"表三.png\"></p>{}", &page[..i], &page[j..]);
+    let html = dir.join("page.html");
+    std::fs::write(&html, with_image).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["report", "check", &html.display().to_string()])
+        .env("GONGKAI_TESSERACT", "gongkai-no-such-tesseract")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("MISSING_TABLE") && out.contains("表三.png") && out.contains("tesseract-ocr-chi-sim"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

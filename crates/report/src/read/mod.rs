@@ -26,6 +26,7 @@ pub mod html;
 pub mod label;
 pub mod layout;
 pub mod markdown;
+pub mod ocr;
 pub mod pdf;
 pub mod text;
 pub mod xlsx;
@@ -80,6 +81,10 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
         });
     }
     if let Some(kind) = image_kind(head) {
+        if ocr::image::kind(head).is_some() {
+            // a table or page as an image: read with OCR when tesseract is there
+            return finish(ocr::read_image(head, name)?);
+        }
         return Err(ReadError::Binary { detail: format!("这是{kind}图片，不含文字") });
     }
     // A page declares its charset in a <meta> tag: look for one only when the input starts with
@@ -92,7 +97,10 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
             return read_json(&json, name);
         }
     if looks_html(trimmed) {
-        return finish(assemble::assemble(&html::scan(&text), name));
+        let doc = html::scan(&text);
+        let report = assemble::assemble(&doc, name);
+        // tables published as images: read the local images with OCR
+        return finish(ocr::read_page_images(&doc, report, name));
     }
     if declared.is_some() {
         // markup that is not a page after all: its <meta> charset does not count
@@ -128,7 +136,16 @@ fn read_json(json: &serde_json::Value, name: Option<&str>) -> Result<Report, Rea
 }
 
 fn read_pdf(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
-    let text = pdf::read_pdf_bytes(bytes)?;
+    let text = match pdf::read_pdf_bytes(bytes) {
+        // a scan: its pages read with OCR
+        Err(ReadError::PdfNoTextLayer) => {
+            return finish(ocr::read_scanned_pdf(bytes, name)?).map_err(|e| match e {
+                ReadError::NotAReport { detail } => ReadError::NotAReport { detail: format!("PDF 没有文字层（扫描件），经文字识别（OCR）后仍{detail}") },
+                other => other,
+            });
+        }
+        other => other?,
+    };
     // pdftotext -layout output: always the layout reader, whatever its shape suggests.
     finish(layout::read_layout(&text, name))
 }
@@ -139,7 +156,9 @@ fn read_docx(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
 }
 
 fn read_markdown(text: &str, name: Option<&str>) -> Result<Report, ReadError> {
-    finish(assemble::assemble(&markdown::to_doc(text), name))
+    let doc = markdown::to_doc(text);
+    let report = assemble::assemble(&doc, name);
+    finish(ocr::read_page_images(&doc, report, name))
 }
 
 /// A report with nothing recognised is not a report — unless its text names one (a title page
