@@ -206,6 +206,12 @@ fn story(db: Db) {
     login(&d, &base, "registrar");
     d.goto(&report);
     d.click_on("form[action$='/generate'] button");
+    // The page before may have its own draft form: wait for the one after the redirect.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !d.url().contains("done=") {
+        assert!(std::time::Instant::now() < deadline, "no redirect after generating: {}", d.url());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     d.find("form[action$='/draft']");
     d.fill("textarea[name=s5]", "一是答复文书的规范性有待提高。二是将加强培训，严格按期限答复。");
     d.click_on("form[action$='/draft'] button[type=submit]");

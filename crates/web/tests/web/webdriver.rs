@@ -230,11 +230,26 @@ impl Driver {
         }
     }
 
-    /// Replaces the value of a form field by typing `text`.
+    /// Replaces the value of a form field by typing `text`. A page still being replaced (the
+    /// field found on the page before a navigation went stale) is waited for, up to 10 s, and the
+    /// field found again on the new page.
     pub fn fill(&self, css: &str, text: &str) {
-        let e = self.find(css);
-        self.cmd("POST", &format!("/element/{}/clear", e.0), Some(json!({})));
-        self.cmd("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text })));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let e = self.find(css);
+            let clear = format!("/session/{}/element/{}/clear", self.session, e.0);
+            let value = format!("/session/{}/element/{}/value", self.session, e.0);
+            let typed = self
+                .raw("POST", &clear, Some(&json!({})))
+                .and_then(|_| self.raw("POST", &value, Some(&json!({ "text": text }))));
+            match typed {
+                Ok(_) => return,
+                Err(err) if err.contains("stale element") && Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(err) => panic!("fill {css}: {err}"),
+            }
+        }
     }
 
     /// Sets a field's value directly (date inputs and selects, whose typing depends on the
