@@ -1252,8 +1252,24 @@ impl<'a> Assembler<'a> {
                     cut = Some(format!("第{}部分的正文（句子未完）", ["一", "二", "三", "四", "五", "六"][s]));
                 }
             }
-        self.fragment();
-        let Some(read) = cut else { return };
+        // a report never ends after section 一: nothing but 一 read (no table either) is the
+        // first page(s) of a longer document, whatever its last sentence looks like
+        let tables_read = self.tables.iter().flatten().any(|t| !t.rows.is_empty());
+        if cut.is_none() && last_section == Some(0) && !tables_read {
+            cut = Some("第一部分的正文".to_owned());
+        }
+        let fragment = self.fragment();
+        let Some(read) = cut else {
+            if let Some((start, line)) = fragment {
+                self.findings.push(Finding::new(
+                    CheckCode::TruncatedInput,
+                    format!("这是报告的片段：输入从第{}部分开始，没有报告标题和第{}部分（可能是 PDF 的单页或部分页面、网页的部分复制）", NUM[start], NUM[..start].join("、")),
+                    Location { line, ..Location::default() },
+                    "用完整的报告重新检查；只核对片段时，缺少的部分不再另行列出",
+                ));
+            }
+            return;
+        };
         let missing: Vec<&str> = SECTION_INDEX
             .iter()
             .enumerate()
@@ -1272,9 +1288,19 @@ impl<'a> Assembler<'a> {
             1 => format!("，第{}部分未读到", missing[0]),
             _ => format!("，第{}部分均未读到", missing.join("、")),
         };
+        // a page range cut on both sides is one finding: where it starts and where it ends
+        let message = match fragment {
+            Some((start, _)) => format!(
+                "这是报告的片段：输入从第{}部分开始（没有报告标题和第{}部分），在第 {} 行（{read}）之后就结束了{missing_desc}。{read_desc}（可能是 PDF 的部分页面、网页的部分复制）",
+                NUM[start],
+                NUM[..start].join("、"),
+                self.last_line
+            ),
+            None => format!("报告不完整：输入在第 {} 行（{read}）之后就结束了{missing_desc}。{read_desc}", self.last_line),
+        };
         self.findings.push(Finding::new(
             CheckCode::TruncatedInput,
-            format!("报告不完整：输入在第 {} 行（{read}）之后就结束了{missing_desc}。{read_desc}", self.last_line),
+            message,
             Location { line: Some(self.last_line), ..Location::default() },
             "核对原文件是否完整（下载、复制或转换时可能被截断），用完整的报告重新检查",
         ));
@@ -1282,6 +1308,7 @@ impl<'a> Assembler<'a> {
 }
 
 const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
+const NUM: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
 
 impl Assembler<'_> {
     /// MISSING_TABLE for a table the report shows only as an image: no row of it was read and
@@ -1313,36 +1340,29 @@ impl Assembler<'_> {
     /// copied part of a page) — no section 一 heading and no title naming a report before the
     /// first part read. One TRUNCATED_INPUT finding names it; the checker then does not list
     /// what comes before as missing.
-    fn fragment(&mut self) {
+    fn fragment(&self) -> Option<(usize, Option<u32>)> {
         let first = self.sections.iter().find_map(|s| s.id.as_deref()).and_then(|id| SECTION_INDEX.iter().position(|x| *x == id));
         let first_table = TableId::ALL.iter().find(|t| self.tables[tix(**t)].as_ref().is_some_and(|tb| !tb.rows.is_empty())).map(|t| match t {
             TableId::T2 => 1,
             TableId::T3 => 2,
             TableId::T4 => 3,
         });
-        let Some(start) = [first, first_table].into_iter().flatten().min() else { return };
+        let start = [first, first_table].into_iter().flatten().min()?;
         if start == 0 {
-            return;
+            return None;
         }
+        // a title is a line of its own that names the report (section 一's body, the first
+        // text of a page range, may say 政府信息公开 and 报告 in a long sentence)
         let titled = self.sections.iter().take_while(|s| s.id.is_none()).any(|s| {
-            let t = format!("{}{}", s.title, s.text);
-            (t.contains("报告") || t.contains("年报")) && t.contains("政府信息公开")
+            std::iter::once(s.title.as_str()).chain(s.text.lines()).any(|t| {
+                t.chars().count() <= 80 && (t.contains("报告") || t.contains("年报")) && t.contains("政府信息公开")
+            })
         });
         if titled {
-            return;
+            return None;
         }
-        const NUM: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
         let line = self.sections.iter().find(|s| s.id.is_some()).and_then(|s| s.line);
-        self.findings.push(Finding::new(
-            CheckCode::TruncatedInput,
-            format!(
-                "这是报告的片段：输入从第{}部分开始，没有报告标题和第{}部分（可能是 PDF 的单页或部分页面、网页的部分复制）",
-                NUM[start],
-                NUM[..start].join("、")
-            ),
-            Location { line, ..Location::default() },
-            "用完整的报告重新检查；只核对片段时，缺少的部分不再另行列出",
-        ));
+        Some((start, line))
     }
 }
 

@@ -336,6 +336,47 @@ impl Para {
     }
 }
 
+/// A fragment (one page or a page range of a PDF) may start inside a table: the lines before
+/// the first heading found then belong to the section before that heading (table 三's rows
+/// before 四、政府信息公开行政复议…), or, when no heading is found at all, to the table whose row
+/// labels they print. Returns that section's index and where its lines end. Not a fragment when
+/// the lines name the report (a title) or hold no numbers line with a table row's label.
+fn fragment_lead(lines: &[(u32, &str)], heads: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let end = heads.first().map_or(lines.len(), |(i, _)| *i);
+    let pre = &lines[..end];
+    if pre.iter().any(|(_, l)| l.contains("年度报告") || l.contains("总体情况")) {
+        return None;
+    }
+    let labelled = |table: TableId| {
+        pre.iter()
+            .filter(|(_, l)| {
+                let cut = cut_line(l);
+                !cut.numbers.is_empty()
+                    && cut.chunks.iter().any(|c| {
+                        [FormatVersion::V2021, FormatVersion::V2019].iter().any(|f| {
+                            label::match_row(*f, table, c.text, None).is_some_and(|m| m.quality == label::Quality::Exact)
+                        })
+                    })
+            })
+            .count()
+    };
+    let sec = match heads.first() {
+        Some(&(_, s)) if (2..=4).contains(&s) => s - 1,
+        Some(_) => return None,
+        None if labelled(TableId::T3) > 0 => 2,
+        None if labelled(TableId::T2) > 0 => 1,
+        None => return None,
+    };
+    let table = match sec {
+        1 => TableId::T2,
+        2 => TableId::T3,
+        _ => TableId::T4,
+    };
+    // table 四's values have no label: its fifteen numbers on one line
+    let holds = if table == TableId::T4 { pre.iter().any(|(_, l)| cut_line(l).numbers.len() >= 12) } else { labelled(table) > 0 };
+    holds.then_some((sec, end))
+}
+
 /// Read `pdftotext -layout` text into a report.
 pub fn read_layout(text: &str, source: Option<&str>) -> Report {
     extract_layout(text).into_report(source)
@@ -368,7 +409,13 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
             expected = idx + 1;
         }
     }
+    let lead = fragment_lead(&lines, &heads);
     let region = |sec: usize| -> Option<&[(u32, &str)]> {
+        if let Some((s, end)) = lead
+            && s == sec
+        {
+            return Some(&lines[..end]);
+        }
         let k = heads.iter().position(|(_, s)| *s == sec)?;
         let start = heads[k].0 + 1;
         let end = heads.get(k + 1).map_or(lines.len(), |(i, _)| *i);
@@ -376,7 +423,7 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
     };
     let t2 = region(1);
     let header_text: String = t2.map(|ls| ls.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("")).unwrap_or_default();
-    let pre_end = heads.first().map_or(lines.len(), |(i, _)| *i);
+    let pre_end = if lead.is_some() { 0 } else { heads.first().map_or(lines.len(), |(i, _)| *i) };
     let pre_text: String = lines[..pre_end].iter().map(|(_, l)| *l).collect::<Vec<_>>().join("");
     let format = crawl::format_from_headers(&header_text)
         .or_else(|| crawl::year_in(&pre_text).map(FormatVersion::for_year))
@@ -385,7 +432,8 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
     // Narrative: everything outside the table regions, headings as their own paragraphs.
     let table_secs = [1usize, 2, 3];
     let mut para = Para::default();
-    let mut in_table = false;
+    // a fragment that starts inside a table: its first lines are that table's
+    let mut in_table = lead.is_some();
     let mut head_iter = heads.iter().peekable();
     for (i, &(no, l)) in lines.iter().enumerate() {
         if let Some(&&(hi, sec)) = head_iter.peek() && hi == i {
