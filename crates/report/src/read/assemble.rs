@@ -339,8 +339,13 @@ fn detect_year(items: &[Item<'_, '_>]) -> Option<u16> {
             return Some(y);
         }
     }
-    // 3. a paragraph (or a long crawled line) opening with the year
+    // 3. a paragraph (or a long crawled line) opening with the year; not a date alone (the
+    // 落款's 2025年1月20日 is the year after the report's, and nothing else says which)
     for p in paras() {
+        let date_alone = p.chars().count() <= 12 && p.trim_end_matches(is_blank).ends_with('日');
+        if date_alone {
+            continue;
+        }
         if let Some((y, 0, _)) = years(p).next() {
             return Some(y);
         }
@@ -1257,6 +1262,17 @@ impl<'a> Assembler<'a> {
         let tables_read = self.tables.iter().flatten().any(|t| !t.rows.is_empty());
         if cut.is_none() && last_section == Some(0) && !tables_read {
             cut = Some("第一部分的正文".to_owned());
+        }
+        // the input ends in a table's header: the last section read is a table's, with no row
+        // of it (and no image standing for it) and nothing after
+        if cut.is_none()
+            && let Some(s) = last_section
+            && let Some(t) = TableId::ALL.into_iter().find(|t| t.section() == SECTION_INDEX[s])
+            && !self.tables[tix(t)].as_ref().is_some_and(|tb| !tb.rows.is_empty())
+            && !self.images.iter().any(|(sec, _, _)| *sec == Some(s))
+            && !TableId::ALL.iter().any(|x| *x > t && self.tables[tix(*x)].as_ref().is_some_and(|tb| !tb.rows.is_empty()))
+        {
+            cut = Some(format!("{}的表头", table_name(t)));
         }
         let fragment = self.fragment();
         let Some(read) = cut else {

@@ -357,7 +357,7 @@ fn separated_doc(text: &str) -> Doc<'_> {
             cells.push(Cow::Borrowed(trim_blank(&line[start..])));
             Some(cells)
         } else {
-            split_spaced(t)
+            split_spaced(t).or_else(|| split_single(t))
         };
         match cells {
             Some(cells) => {
@@ -374,6 +374,84 @@ fn separated_doc(text: &str) -> Doc<'_> {
     }
     flush(&mut rows, &mut blocks, table_line);
     Doc { blocks }
+}
+
+/// A table row whose cells are separated by single blanks, as `pdftotext` without `-layout`
+/// prints one: a short label without sentence punctuation and the values after it
+/// (`1.属于国家秘密 0 0 0 0 0 0 0`, `行政许可 35`), or two or more values alone (table 四's
+/// fifteen values under its header). `None` for anything else (a paragraph).
+fn split_single(t: &str) -> Option<Vec<Cow<'_, str>>> {
+    // most paragraphs end in punctuation or a CJK character: rejected without a token scan
+    if !t.as_bytes().last().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    // the tokens with their byte offsets
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
+    let mut from = None;
+    for (i, c) in t.char_indices() {
+        match (is_blank(c), from) {
+            (true, Some(s)) => {
+                tokens.push((s, &t[s..i]));
+                from = None;
+            }
+            (false, None) => from = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = from {
+        tokens.push((s, &t[s..]));
+    }
+    let values = tokens.iter().rev().take_while(|(_, x)| super::assemble::value_like(x)).count();
+    let first_value = tokens.len() - values;
+    if values == 0 || (first_value == 0 && values < 2) {
+        return None;
+    }
+    let mut cells = Vec::with_capacity(values + 1);
+    if first_value > 0 {
+        let label = trim_blank(&t[..tokens[first_value].0]);
+        if label.chars().count() > 60 || sentence_like(label) {
+            return None;
+        }
+        // a group label and its row's own (（三）不予公开 1.属于国家秘密) are two cells, as
+        // in the table
+        let mut from = 0;
+        for &(at, tok) in &tokens[1..first_value] {
+            if row_number_at(tok) {
+                cells.push(Cow::Borrowed(trim_blank(&t[from..at])));
+                from = at;
+            }
+        }
+        cells.push(Cow::Borrowed(trim_blank(&t[from..tokens[first_value].0])));
+    }
+    cells.extend(tokens[first_value..].iter().map(|(_, x)| Cow::Borrowed(*x)));
+    Some(cells)
+}
+
+/// Sentence punctuation outside brackets (a row label's （区分处理的，只计这一情形…） does
+/// not count, nor 、, which labels hold: 逾期不补正、行政机关不再处理…).
+fn sentence_like(label: &str) -> bool {
+    let mut depth = 0i32;
+    for c in label.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth -= 1,
+            '，' | '。' | '；' | '：' | ',' | ';' | '！' if depth <= 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A token that starts with a row number: 一、 （一） 1. 1、 1．
+fn row_number_at(tok: &str) -> bool {
+    const CJK: &str = "一二三四五六七八九十";
+    let mut cs = tok.chars();
+    match cs.next() {
+        Some('（' | '(') => cs.next().is_some_and(|c| CJK.contains(c)) && cs.next().is_some_and(|c| matches!(c, '）' | ')')),
+        Some(c) if c.is_ascii_digit() => cs.next().is_some_and(|c| matches!(c, '.' | '、' | '．')) && cs.next().is_some(),
+        Some(c) if CJK.contains(c) => cs.next() == Some('、'),
+        _ => false,
+    }
 }
 
 /// Split a line on runs of two or more blanks; `None` when it has no such run (a paragraph).
