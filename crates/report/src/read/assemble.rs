@@ -403,6 +403,13 @@ fn tix(t: TableId) -> usize {
     }
 }
 
+/// Surplus values as printed, the first twenty.
+fn shown(values: &[&str]) -> String {
+    let filled: Vec<&str> = values.iter().copied().filter(|c| !c.is_empty()).collect();
+    let more = if filled.len() > 20 { " …" } else { "" };
+    format!("{}{more}", filled[..filled.len().min(20)].join(" "))
+}
+
 fn table_name(t: TableId) -> &'static str {
     match t {
         TableId::T2 => "表二（主动公开政府信息情况）",
@@ -1030,10 +1037,13 @@ impl<'a> Assembler<'a> {
             };
             self.findings.push(Finding::new(
                 CheckCode::AmbiguousCells,
-                format!("{what}第 {line} 行有 {} 个数值，但格式只有 {n} 列，无法确定各数值所属的列；只读取了前 {n} 个", values.iter().filter(|c| !c.is_empty()).count()),
+                format!("{what}第 {line} 行有 {} 个数值，但格式只有 {n} 列，无法确定各数值所属的列，该行的数字未采用（原文：{}）", values.iter().filter(|c| !c.is_empty()).count(), shown(values)),
                 loc,
                 "核对该行的单元格，删除多余的数值或补齐缺失的表头".to_owned(),
             ));
+            // which of them are the row's is a guess: none is taken (the sums that need the row
+            // are not checked, and no error is derived from a guessed cell)
+            return vec![Value::Unreadable(String::new()); n];
         }
         let mut cells: Vec<Value> = v.iter().map(|c| parse_value(c)).collect();
         cells.resize(n, Value::Absent);

@@ -245,13 +245,19 @@ fn pipe_doc(text: &str) -> Doc<'_> {
 /// separate blocks and are dropped here. A run of blank lines alone is a row of blank cells only
 /// when it has at least two (one blank line separates paragraphs).
 fn one_cell_doc(text: &str) -> Doc<'_> {
-    let lines: Vec<(u32, &str)> = text
+    let mut lines: Vec<(u32, &str)> = text
         .split('\n')
         .enumerate()
-        .map(|(i, raw)| (u32::try_from(i + 1).unwrap_or(u32::MAX), trim_blank(raw)))
+        .map(|(i, raw)| (u32::try_from(i + 1).unwrap_or(u32::MAX), trim_blank(raw.trim_start_matches('\u{c}'))))
         .filter(|(_, t)| !is_page_footer(t))
         .collect();
     let value = |t: &str| !t.is_empty() && (super::assemble::value_like(t) || super::assemble::amount_with_unit(t).is_some());
+    if memchr::memchr(0x0C, text.as_bytes()).is_some() || double_spaced(&lines, value) {
+        // `pdftotext` without -layout (its pages end in form feeds) puts blank lines between
+        // blocks of text, often after every cell: blank lines separate cells here, and a blank
+        // cell prints nothing at all
+        lines.retain(|(_, t)| !t.is_empty());
+    }
     let mut blocks: Vec<Block<'_>> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -270,9 +276,10 @@ fn one_cell_doc(text: &str) -> Doc<'_> {
             while end > i + T4_WIDTH && lines[end - 1].1.is_empty() {
                 end -= 1;
             }
-            let cells = lines[i..end].iter().map(|(_, c)| Cow::Borrowed(*c)).collect();
+            let mut cells: Vec<Cow<'_, str>> = lines[i..end].iter().map(|(_, c)| Cow::Borrowed(*c)).collect();
+            let next = t4_continuation(&lines, j, &mut cells, &value).unwrap_or(j);
             blocks.push(Block::Table { rows: vec![GridRow { cells, line: no }], line: no });
-            i = j;
+            i = next;
             continue;
         }
         // a text line: the values that follow it
@@ -290,17 +297,62 @@ fn one_cell_doc(text: &str) -> Doc<'_> {
                 end -= 1;
             }
         }
+        let mut next = j;
         if values > 0 || end >= 2 {
             let mut cells = Vec::with_capacity(end + 1);
-            cells.push(Cow::Borrowed(t));
             cells.extend(run[..end].iter().map(|(_, c)| Cow::Borrowed(*c)));
+            next = t4_continuation(&lines, j, &mut cells, &value).unwrap_or(j);
+            cells.insert(0, Cow::Borrowed(t));
             blocks.push(Block::Table { rows: vec![GridRow { cells, line: no }], line: no });
         } else {
             blocks.push(Block::Para { text: t.into(), line: no });
         }
-        i = j;
+        i = next;
     }
     Doc { blocks }
+}
+
+/// Table 四's values with one of its header words printed among them (pdftotext puts a header
+/// cell where its text block falls: `… 5 0 0 0 总计 0`): the run of `cells` ending before line
+/// `j`, a word of at most four characters, and the values after it are one row when together
+/// they are table 四's fifteen values. Extends `cells` and returns where reading goes on.
+fn t4_continuation<'a>(lines: &[(u32, &'a str)], j: usize, cells: &mut Vec<Cow<'a, str>>, value: &impl Fn(&str) -> bool) -> Option<usize> {
+    let filled = |c: &[Cow<'_, str>]| c.iter().filter(|x| !x.is_empty()).count();
+    let have = filled(cells);
+    if have == 0 || have >= T4_WIDTH {
+        return None;
+    }
+    let (_, word) = lines.get(j)?;
+    if !(1..=4).contains(&word.chars().count()) || word.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut k = j + 1;
+    while k < lines.len() && (lines[k].1.is_empty() || value(lines[k].1)) {
+        k += 1;
+    }
+    let more: Vec<Cow<'a, str>> = lines[j + 1..k].iter().filter(|(_, c)| !c.is_empty()).map(|(_, c)| Cow::Borrowed(*c)).collect();
+    if have + more.len() != T4_WIDTH {
+        return None;
+    }
+    cells.extend(more);
+    Some(k)
+}
+
+/// Whether the values of a one-cell-per-line text are each followed by one blank line and then
+/// more text (at least 9 in 10 of them, and 20 or more): double-spaced cells, where a blank
+/// line is no cell. A browser's copy puts values on consecutive lines.
+fn double_spaced(lines: &[(u32, &str)], value: impl Fn(&str) -> bool) -> bool {
+    let (mut values, mut spaced) = (0usize, 0usize);
+    for (i, (_, t)) in lines.iter().enumerate() {
+        if !value(t) {
+            continue;
+        }
+        values += 1;
+        let next_blank = lines.get(i + 1).is_some_and(|(_, n)| n.is_empty());
+        let then_text = lines.get(i + 2).is_none_or(|(_, n)| !n.is_empty());
+        spaced += usize::from(next_blank && then_text);
+    }
+    values >= 20 && spaced * 10 >= values * 9
 }
 
 const T4_WIDTH: usize = 15;
