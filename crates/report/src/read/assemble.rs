@@ -385,6 +385,9 @@ struct Assembler<'a> {
     last_line: u32,
     /// Where the reader was in a table when the input ended: table and the last row read.
     last_table: Option<(TableId, u32)>,
+    /// Table 四 printed as three small tables (third-party Markdown): the group whose sub-heading
+    /// (行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）) came last, 0-2.
+    t4_group: Option<usize>,
     exact_sections: [bool; 6],
     /// The site's footer was met after section 六: the rest is not the report.
     footer: bool,
@@ -400,6 +403,28 @@ fn tix(t: TableId) -> usize {
         TableId::T2 => 0,
         TableId::T3 => 1,
         TableId::T4 => 2,
+    }
+}
+
+/// Table 四's columns per group (结果维持, 结果纠正, 其他结果, 尚未审结, 总计).
+const T4_GROUP_WIDTH: usize = 5;
+
+/// A sub-heading naming one group of table 四 (normalised text): 行政复议 → 0, 行政诉讼
+/// （未经复议直接起诉） → 1, 行政诉讼（复议后起诉） → 2. The joint header (行政诉讼 alone, or a
+/// line naming several groups) names none.
+pub(crate) fn t4_group_heading(norm: &str) -> Option<usize> {
+    let norm = norm.trim_start_matches(|c: char| c == '#' || c.is_ascii_digit() || matches!(c, '.' | '、' | '（' | '）'));
+    let direct = norm.contains("未经复议");
+    let after = norm.contains("复议后起诉") || norm.contains("经复议后");
+    let review = norm.starts_with("行政复议") && !norm.contains("诉讼");
+    if norm.chars().count() > 20 {
+        return None;
+    }
+    match (review, direct, after) {
+        (true, false, false) => Some(0),
+        (false, true, false) => Some(1),
+        (false, false, true) => Some(2),
+        _ => None,
     }
 }
 
@@ -437,6 +462,7 @@ impl<'a> Assembler<'a> {
             findings: Vec::new(),
             last_line: 0,
             last_table: None,
+            t4_group: None,
             exact_sections: [false; 6],
             footer: false,
             images: Vec::new(),
@@ -539,6 +565,14 @@ impl<'a> Assembler<'a> {
                 self.flush_pending();
                 self.ctx = Some(TableId::T3);
             }
+            return true;
+        }
+        if t == TableId::T4
+            && let Some(g) = t4_group_heading(&norm)
+        {
+            self.flush_pending();
+            self.enter(TableId::T4, line);
+            self.t4_group = Some(g);
             return true;
         }
         if label::is_t4_header(&norm) {
@@ -1136,6 +1170,29 @@ impl<'a> Assembler<'a> {
 
     fn emit_t4(&mut self, values: &[&'a str], line: u32, value_end: Option<usize>, all: usize) {
         let n = self.spec.t4.blocks[0].columns.len();
+        // one group's five values under its own sub-heading: its columns of the row
+        if let Some(g) = self.t4_group.take()
+            && values.iter().filter(|c| !c.is_empty()).count() == T4_GROUP_WIDTH
+        {
+            let filled: Vec<&'a str> = values.iter().copied().filter(|c| !c.is_empty()).collect();
+            self.enter(TableId::T4, line);
+            let label = self.spec.t4.blocks[0].rows[0].text;
+            if let Some(table) = self.tables[2].as_mut() {
+                if table.row(T4_ROW).is_none() {
+                    table.rows.push(Row { id: T4_ROW, label: label.to_owned(), cells: vec![Value::Absent; n], line: Some(line) });
+                }
+                if let Some(row) = table.row_mut(T4_ROW) {
+                    let part = &mut row.cells[g * T4_GROUP_WIDTH..(g + 1) * T4_GROUP_WIDTH];
+                    if part.iter().all(|c| *c == Value::Absent) {
+                        for (cell, v) in part.iter_mut().zip(filled) {
+                            *cell = parse_value(v);
+                        }
+                    }
+                }
+            }
+            self.last_table = Some((TableId::T4, line));
+            return;
+        }
         let cells = self.cells_for(values, n, all, value_end, (TableId::T4, None, line));
         self.enter(TableId::T4, line);
         let label = self.spec.t4.blocks[0].rows[0].text;

@@ -17,3 +17,4 @@ mod read_pdf;
 mod read_layouts;
 mod read_images;
 mod read_pages;
+mod read_md_split;
