@@ -1244,7 +1244,7 @@ impl<'a> Assembler<'a> {
         report.year = year;
         let meta = detect_meta(&self.paras, &self.sections);
         report.agency = meta.0;
-        report.level = report.agency.as_deref().and_then(level_of);
+        report.level = report.agency.as_deref().and_then(level_of).or_else(|| level_from_phrases(&self.sections));
         report.date = meta.1;
         self.truncation();
         self.image_tables();
@@ -1585,7 +1585,15 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         if p.chars().count() > 60 {
             continue;
         }
-        let head: &str = p;
+        // a title on two lines (…2024年政府信息 / 公开工作年度报告): the line and the next one
+        let joined: String;
+        let head: &str = match preamble.get(i + 1) {
+            Some((_, _, next)) if !p.contains("报告") && next.contains("报告") && years(p).next().is_some() && p.chars().count() + next.chars().count() <= 60 => {
+                joined = format!("{p}{next}");
+                &joined
+            }
+            _ => p,
+        };
         // X关于2024年…报告 / X2024年…报告 / 2024年X政府信息公开…: the 关于 of a title near the top,
         // never of a document cited in 《》 (《国务院办公厅政府信息与政务公开办公室关于印发…》)
         if i < 10
@@ -1623,6 +1631,9 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         (t, s) => t.or(s),
     };
     let first_text = || paras.iter().filter(|(s, _, _)| sections.get(*s).is_some_and(|x| x.id.as_deref() == Some("s1"))).map(|(_, _, p)| *p).next();
+    if agency.is_none() {
+        agency = signature(paras);
+    }
     if agency.is_none() {
         // 本报告由X办公室…编制
         for (_, _, p) in preamble.iter().take(10) {
@@ -1693,6 +1704,40 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         }
     }
     (agency, date)
+}
+
+/// The 落款 at the end of the report: the name on the line before the date (or before the date
+/// on the date's own line), among the last paragraphs.
+fn signature(paras: &[(usize, u32, &str)]) -> Option<String> {
+    let tail: Vec<&str> = paras.iter().rev().take(8).map(|(_, _, p)| *p).collect();
+    let at = tail.iter().position(|p| date_of_line(p).is_some())?;
+    let dated: String = tail[at].chars().filter(|c| !is_blank(*c)).collect();
+    let digit = dated.find(|c: char| c.is_ascii_digit() || matches!(c, '〇' | '○' | '二' | '一')).unwrap_or(0);
+    if digit > 0 {
+        return plausible_name(&dated[..digit]);
+    }
+    tail.get(at + 1).filter(|p| p.chars().count() <= 30).and_then(|p| plausible_name(p))
+}
+
+/// The level from how the report speaks of its agency (我镇, 本局 …), when its name is not found:
+/// the one kind of agency the narrative names itself as, or none when it uses several (a
+/// township report citing 我县's requirements is not told from a county's).
+fn level_from_phrases(sections: &[Section]) -> Option<AgencyLevel> {
+    const KINDS: [(&[&str], AgencyLevel); 3] = [
+        (&["我镇", "本镇", "我乡", "本乡", "我街道", "本街道"], AgencyLevel::Township),
+        (&["我县", "本县"], AgencyLevel::County),
+        (&["我局", "本局", "我委", "本委", "我厅", "本厅"], AgencyLevel::Department),
+    ];
+    let mut found: Option<AgencyLevel> = None;
+    for (words, level) in KINDS {
+        if sections.iter().any(|s| words.iter().any(|w| s.text.contains(w))) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(level);
+        }
+    }
+    found
 }
 
 /// The first candidate stands, unless a later one is its fuller form (民主镇人民政府 →

@@ -18,3 +18,4 @@ mod read_layouts;
 mod read_images;
 mod read_pages;
 mod read_md_split;
+mod read_who;
