@@ -556,7 +556,34 @@ impl<'a> Assembler<'a> {
                 self.t2_columns = None;
                 return true;
             }
-            if norm == "信息内容" || label::t2_header_format(raw).is_some() {
+            // the header row as separate lines (one cell per line) or as one line of words
+            // (pdftotext without -layout): its headings, compared with the block's columns when
+            // its first row comes
+            if norm == "信息内容" {
+                self.t2_header = Some((Vec::new(), line));
+                self.t2_columns = None;
+                return true;
+            }
+            if let Some(rest) = norm.strip_prefix("信息内容")
+                && raw.contains(is_blank)
+            {
+                let _ = rest;
+                let words: Vec<&'a str> = raw.split(is_blank).filter(|w| !w.is_empty()).skip(1).collect();
+                self.t2_header = Some((words, line));
+                self.t2_columns = None;
+                return true;
+            }
+            if self.pending.is_none()
+                && let Some((headers, _)) = self.t2_header.as_mut()
+                && raw.chars().count() <= 20
+                && !value_like(raw)
+                && label::match_row(self.format, TableId::T2, raw, None).is_none()
+                && label::match_t2_caption(self.format, raw).is_none()
+            {
+                headers.push(raw);
+                return true;
+            }
+            if label::t2_header_format(raw).is_some() {
                 return true;
             }
         }
@@ -744,14 +771,16 @@ impl<'a> Assembler<'a> {
         self.flush_pending();
         self.flush_loose();
         let idx = SECTION_INDEX.iter().position(|id| *id == m.spec.id).unwrap_or(0);
-        let start = label::raw_offset(raw, m.number.chars().count() + 1);
+        // a heading without its numeral has no number (and no 、) before its title
+        let start = if m.number.is_empty() { 0 } else { label::raw_offset(raw, m.number.chars().count() + 1) };
         let title: String = raw[start.min(m.end)..m.end].chars().filter(|c| !is_blank(*c)).collect();
         if m.quality == Quality::Variant {
-            let printed = format!("{}、{}", m.number, title);
+            let printed = if m.number.is_empty() { title.clone() } else { format!("{}、{}", m.number, title) };
             let wanted = format!("{}、{}", m.spec.number, m.spec.title);
+            let what = if m.number.is_empty() { format!("（缺少序号“{}、”）", m.spec.number) } else { String::new() };
             self.findings.push(Finding::new(
                 CheckCode::SectionTitle,
-                format!("第{}部分的标题印为“{printed}”，与年度报告格式规定的“{wanted}”不一致", m.spec.number),
+                format!("第{}部分的标题印为“{printed}”{what}，与年度报告格式规定的“{wanted}”不一致", m.spec.number),
                 Location { section: Some(m.spec.id.to_owned()), line: Some(line), ..Location::default() },
                 format!("按《中华人民共和国政府信息公开工作年度报告格式》（{}）将标题改为“{wanted}”", self.doc_no()),
             ));
@@ -1218,6 +1247,18 @@ impl<'a> Assembler<'a> {
                 continue; // the other format's header: OUTDATED_FORMAT territory, not a typo
             }
             if label::compare_header(printed, col.text).is_some() {
+                // the same heading misprinted the same way in several blocks (本年增/ under
+                // （五）（六）（八）): one finding naming them all
+                let caption = block.caption.unwrap_or("");
+                if let Some(f) = self.findings.iter_mut().find(|f| {
+                    f.code == CheckCode::LabelMismatch && f.location.table.as_deref() == Some("t2") && f.location.column.as_deref() == Some(col.id) && f.message.contains(&format!("印为“{printed}”"))
+                }) {
+                    if !f.message.contains(caption) {
+                        let at = f.message.find("的列标题").unwrap_or(0);
+                        f.message.insert_str(at, &format!("、{caption}"));
+                    }
+                    continue;
+                }
                 self.findings.push(Finding::new(
                     CheckCode::LabelMismatch,
                     format!("表二{}的列标题“{}”印为“{printed}”，与年度报告格式规定的文字不一致", block.caption.unwrap_or(""), col.text),

@@ -261,10 +261,16 @@ fn t4_rows(lines: &[(u32, &str)], findings: &mut Vec<Finding>) -> Vec<Row> {
 fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Finding>) -> Vec<Row> {
     let mut out: Vec<Row> = Vec::new();
     let mut prev_text = String::new();
+    // the block's header line (信息内容  本年制发件数 …): its headings, checked against the
+    // columns of the block its first row belongs to
+    let mut header: Option<(Vec<&str>, u32)> = None;
     for &(no, line) in lines {
         let cut = cut_line(line);
         let text: String = cut.chunks.iter().map(|c| c.text).collect::<Vec<_>>().join("");
         if cut.numbers.is_empty() {
+            if cut.chunks.first().is_some_and(|c| label::normalize_cow(c.text) == "信息内容") {
+                header = Some((cut.chunks[1..].iter().map(|c| c.text).collect(), no));
+            }
             prev_text = text;
             continue;
         }
@@ -274,6 +280,9 @@ fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
         });
         prev_text.clear();
         let Some(m) = m else { continue };
+        if let Some((headings, at)) = header.take() {
+            header_findings(format, m.block, &headings, at, findings);
+        }
         if out.iter().any(|r| r.id == m.row.id) {
             continue;
         }
@@ -297,6 +306,35 @@ fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
         }
     }
     out
+}
+
+/// LABEL_MISMATCH for a table 二 column heading printed differently from the format's (one
+/// finding per heading and misprint, naming every block that prints it so).
+fn header_findings(format: FormatVersion, block: &gongkai_domain::report::spec::BlockSpec, headings: &[&str], line: u32, findings: &mut Vec<Finding>) {
+    if headings.len() != block.columns.len() {
+        return;
+    }
+    let caption = block.caption.unwrap_or("");
+    for (printed, col) in headings.iter().zip(block.columns) {
+        if label::t2_header_format(printed).is_some_and(|f| f != format) || label::compare_header(printed, col.text).is_none() {
+            continue;
+        }
+        if let Some(f) = findings.iter_mut().find(|f| {
+            f.code == CheckCode::LabelMismatch && f.location.column.as_deref() == Some(col.id) && f.message.contains(&format!("印为“{printed}”"))
+        }) {
+            if !f.message.contains(caption) {
+                let at = f.message.find("的列标题").unwrap_or(0);
+                f.message.insert_str(at, &format!("、{caption}"));
+            }
+            continue;
+        }
+        findings.push(Finding::new(
+            CheckCode::LabelMismatch,
+            format!("表二{caption}的列标题“{}”印为“{printed}”，与年度报告格式规定的文字不一致", col.text),
+            Location { section: Some("s2".to_owned()), table: Some("t2".to_owned()), column: Some(col.id.to_owned()), line: Some(line), ..Location::default() },
+            format!("按《中华人民共和国政府信息公开工作年度报告格式》（{}）将列标题改为“{}”", format.spec().doc_no, col.text),
+        ));
+    }
 }
 
 /// A paragraph being built from wrapped lines.

@@ -19,3 +19,4 @@ mod read_images;
 mod read_pages;
 mod read_md_split;
 mod read_who;
+mod read_defects;

@@ -17,7 +17,7 @@ use crate::round_trip::difference;
 
 /// How one converter spells things.
 #[derive(Debug, Clone, Copy)]
-struct Style {
+pub struct Style {
     /// Sub-headings as `###` headings (else bold lines).
     headings: bool,
     /// Half-width brackets `(三)`, a blank after a row number (`1. 属于…`), ` :` for `：`.
@@ -29,7 +29,7 @@ struct Style {
 }
 
 impl Style {
-    fn for_seed(seed: u64) -> Style {
+    pub fn for_seed(seed: u64) -> Style {
         let mut r = Rng::new(seed ^ 0x5151);
         Style { headings: r.chance(60), half_width: r.chance(80), wide_digits: r.chance(40), names: usize::try_from(r.range(0, 2)).unwrap() }
     }
@@ -90,7 +90,7 @@ fn t4_split(values: &[String], st: Style, out: &mut String) {
 
 /// A document written as such a converter writes it: headings of the six sections as `##`,
 /// paragraphs, pipe tables, and table 四 (the table block after its heading) split in three.
-fn doc_as_split_md(doc: &Doc<'_>, st: Style) -> String {
+pub fn doc_as_split_md(doc: &Doc<'_>, st: Style) -> String {
     let mut out = String::new();
     let mut in_t4 = false;
     for b in &doc.blocks {

@@ -43,7 +43,7 @@ fn wrap(text: &str, indent: &str, out: &mut Vec<String>) {
 /// their first-line indent; without it (`pdftotext` plain), cells are joined by one space and
 /// nothing is indented. Table 四's header keeps its three lines, its values one line. Pages of
 /// 40 lines end with a footer `-N-` and a form feed. Returns the pages.
-fn as_pdftotext(txt: &str, layout: bool) -> Vec<String> {
+pub fn as_pdftotext(txt: &str, layout: bool) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let src: Vec<&str> = txt.split('\n').collect();
     let mut i = 0;
