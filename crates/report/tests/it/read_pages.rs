@@ -338,3 +338,30 @@ fn shared_pdfs_in_pdftotext_without_layout_read_no_guessed_number() {
         assert!(got.iter().all(|g| want.contains(g)), "{name}: {got:#?} vs {want:#?}");
     }
 }
+
+/// The verdict on a page range of a report that passes says the copy could not be checked
+/// whole, not that the report fails; on a page range of a report with errors, that it fails.
+#[test]
+fn the_verdict_on_a_page_range_is_incomplete_not_a_failure() {
+    use gongkai_domain::report::verdict::{Status, verdict};
+    if !have_pdftotext() {
+        return;
+    }
+    for (name, range, want) in [
+        ("2024-huaian-city.pdf", (3, 5), Status::Incomplete),
+        ("2024-huaian-city.pdf", (5, 6), Status::Incomplete),
+        ("2024-hongze-district.pdf", (2, 4), Status::Incomplete),
+        ("2023-hongze-district.pdf", (3, 4), Status::Fail),
+    ] {
+        let Some(path) = shared(name) else { return };
+        let r = read_bytes(pdftotext(&path, true, Some(range)).as_bytes(), Some(name)).unwrap();
+        let f = check(&r, None, &CheckOptions::default());
+        let v = verdict(&f);
+        assert_eq!(v.status, want, "{name} {range:?}: {} {f:#?}", v.text);
+        if want == Status::Incomplete {
+            assert!(v.text.starts_with("未能完整核对：报告不完整"), "{}", v.text);
+        } else {
+            assert!(v.text.contains("表四总计与各项之和不符 ×2") && v.text.contains("报告不完整"), "{}", v.text);
+        }
+    }
+}
