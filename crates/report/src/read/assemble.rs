@@ -1376,7 +1376,7 @@ impl<'a> Assembler<'a> {
         if cut.is_none()
             && let Some(s) = last_section
             && let Some(t) = TableId::ALL.into_iter().find(|t| t.section() == SECTION_INDEX[s])
-            && !self.tables[tix(t)].as_ref().is_some_and(|tb| !tb.rows.is_empty())
+            && self.tables[tix(t)].as_ref().is_none_or(|tb| tb.rows.is_empty())
             && !self.images.iter().any(|(sec, _, _)| *sec == Some(s))
             && !TableId::ALL.iter().any(|x| *x > t && self.tables[tix(*x)].as_ref().is_some_and(|tb| !tb.rows.is_empty()))
         {

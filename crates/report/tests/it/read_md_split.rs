@@ -3,7 +3,7 @@
 //! with half-width punctuation and spaces (`(三) 不予公开`, `1. 属于国家秘密`, `其他 :`), values
 //! in full- or half-width digits. Tested on generated reports and on the shared real reports
 //! rewritten so at test time (their own cells, as the HTML, Markdown or text reader sees them).
-#![expect(clippy::unwrap_used, clippy::panic, reason = "test helpers fail loudly")]
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use gongkai_domain::report::check::{CheckOptions, check};
 use gongkai_domain::report::spec::T4_ROW;
