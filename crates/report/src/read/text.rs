@@ -356,6 +356,7 @@ fn double_spaced(lines: &[(u32, &str)], value: impl Fn(&str) -> bool) -> bool {
 }
 
 const T4_WIDTH: usize = 15;
+const T3_WIDTH: usize = 7;
 
 /// How many cells the row a label names has, when every format agrees: 7 in table 三, 15 for
 /// table 四's values (under a header cell such as 总计; `span`, the lines from the label to its
@@ -388,6 +389,8 @@ fn separated_doc(text: &str) -> Doc<'_> {
     let mut rows: Vec<GridRow<'_>> = Vec::new();
     let mut table_line = 0u32;
     let mut n = 0u32;
+    // the line of the last row split on single blanks (a wrapped row continues on the next)
+    let mut last_single: Option<u32> = None;
     for raw in text.split('\n') {
         n = n.saturating_add(1);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -409,9 +412,28 @@ fn separated_doc(text: &str) -> Doc<'_> {
             cells.push(Cow::Borrowed(trim_blank(&line[start..])));
             Some(cells)
         } else {
-            split_spaced(t).or_else(|| split_single(t))
+            split_spaced(t).or_else(|| {
+                let cells = split_single(t)?;
+                // a table 三 row wrapped in a narrow PDF column (`13 1 0 0` / `1 0 15`): values
+                // alone that complete the previous single-blank row to the table's seven
+                let values = |c: &[Cow<'_, str>]| c.iter().filter(|x| super::assemble::value_like(x)).count();
+                let alone = values(&cells) == cells.len();
+                if alone
+                    && last_single == Some(n - 1)
+                    && let Some(prev) = rows.last_mut()
+                    && values(&prev.cells) < T3_WIDTH
+                    && values(&prev.cells) + cells.len() == T3_WIDTH
+                {
+                    prev.cells.extend(cells);
+                    last_single = None;
+                    return Some(Vec::new());
+                }
+                last_single = Some(n);
+                Some(cells)
+            })
         };
         match cells {
+            Some(cells) if cells.is_empty() => {}
             Some(cells) => {
                 if rows.is_empty() {
                     table_line = n;
@@ -469,7 +491,12 @@ fn split_single(t: &str) -> Option<Vec<Cow<'_, str>>> {
         let mut from = 0;
         for &(at, tok) in &tokens[1..first_value] {
             if row_number_at(tok) {
-                cells.push(Cow::Borrowed(trim_blank(&t[from..at])));
+                let part = trim_blank(&t[from..at]);
+                // pieces of the vertical group labels a PDF prints beside the rows (果, （三）不,
+                // 予公开) are not cells: a group cell is kept only when it is a label whole
+                if exact_label(part) {
+                    cells.push(Cow::Borrowed(part));
+                }
                 from = at;
             }
         }
@@ -492,6 +519,14 @@ fn sentence_like(label: &str) -> bool {
         }
     }
     false
+}
+
+/// A table 二 or 三 label of either format, as printed whole (groups included).
+fn exact_label(t: &str) -> bool {
+    use gongkai_domain::report::spec::{FormatVersion, TableId};
+    [FormatVersion::V2021, FormatVersion::V2019].into_iter().any(|f| {
+        [TableId::T3, TableId::T2].into_iter().any(|tb| super::label::match_row(f, tb, t, None).is_some_and(|m| m.quality == super::label::Quality::Exact))
+    })
 }
 
 /// A token that starts with a row number: 一、 （一） 1. 1、 1．

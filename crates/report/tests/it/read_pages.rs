@@ -365,3 +365,33 @@ fn the_verdict_on_a_page_range_is_incomplete_not_a_failure() {
         }
     }
 }
+
+/// A PDF printed with a narrow table (a browser's print of the HTML page): pdftotext without
+/// -layout wraps each table 三 row after its fourth value (`13 1 0 0` / `1 0 15`). The two lines
+/// are one row: the values alone complete the row to its seven.
+#[test]
+fn table_three_rows_wrapped_after_four_values_read_whole() {
+    for seed in 0..40u64 {
+        let (report, txt) = generated(seed);
+        let plain = as_pdftotext(&txt, false).concat();
+        let mut wrapped = String::new();
+        for line in plain.lines() {
+            let tokens: Vec<&str> = line.split(' ').collect();
+            let values = tokens.iter().rev().take_while(|t| t.parse::<i64>().is_ok()).count();
+            if values == 7 && line.contains("申请") || values == 7 && tokens.len() > 7 {
+                let (head, tail) = tokens.split_at(tokens.len() - 3);
+                wrapped.push_str(&head.join(" "));
+                wrapped.push('\n');
+                wrapped.push_str(&tail.join(" "));
+            } else {
+                wrapped.push_str(line);
+            }
+            wrapped.push('\n');
+        }
+        assert!(wrapped.lines().count() > plain.lines().count() + 15, "seed {seed}");
+        let back = read_bytes(wrapped.as_bytes(), None).unwrap();
+        for row in &report.table(TableId::T3).unwrap().rows {
+            assert_eq!(back.table(TableId::T3).and_then(|t| t.row(row.id)).map(|r| &r.cells), Some(&row.cells), "seed {seed} {}:\n{wrapped}", row.id);
+        }
+    }
+}
