@@ -382,6 +382,10 @@ fn check_structure(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         // a table of which no row was read (published as an image, or nothing between two
         // headings) is one missing table, not a missing row for each of its rows
         let Some(table) = r.table(t).filter(|tb| !tb.rows.is_empty()) else {
+            // the reader found the table's numbers but could not place them: that finding says it
+            if r.reader_findings.iter().any(|f| f.code == CheckCode::AmbiguousCells && f.location.table.as_deref() == Some(t.id()) && f.location.row.is_none()) {
+                continue;
+            }
             out.push(Finding::new(
                 CheckCode::MissingTable,
                 format!("报告中没有找到{}“{}”（可能以图片形式发布或被删去）", table_label(t), r.format.spec().table(t).title),

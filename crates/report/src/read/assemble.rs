@@ -388,6 +388,9 @@ struct Assembler<'a> {
     /// Table 四 printed as three small tables (third-party Markdown): the group whose sub-heading
     /// (行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）) came last, 0-2.
     t4_group: Option<usize>,
+    /// Numbers met in table 四 that no row took (printed among its header words), and where.
+    t4_stray: Vec<String>,
+    t4_stray_line: Option<u32>,
     exact_sections: [bool; 6],
     /// The site's footer was met after section 六: the rest is not the report.
     footer: bool,
@@ -463,6 +466,8 @@ impl<'a> Assembler<'a> {
             last_line: 0,
             last_table: None,
             t4_group: None,
+            t4_stray: Vec::new(),
+            t4_stray_line: None,
             exact_sections: [false; 6],
             footer: false,
             images: Vec::new(),
@@ -912,6 +917,12 @@ impl<'a> Assembler<'a> {
                 if has_values && values.len() >= 12 {
                     return self.emit_t4(values, line, value_end, cells.len());
                 }
+                if has_values && !fuzzy {
+                    // numbers under a header word (总计 72 64 …): which columns they are is
+                    // not known; kept to say so if table 四 is never read
+                    self.t4_stray.extend(values.iter().filter(|c| !c.is_empty()).map(|c| (*c).to_owned()));
+                    self.t4_stray_line.get_or_insert(line);
+                }
                 continue;
             }
             if let Some((m, leaf)) = self.match_labels(t, norms, labels, fuzzy) {
@@ -1289,6 +1300,7 @@ impl<'a> Assembler<'a> {
         report.date = meta.1;
         self.truncation();
         self.image_tables();
+        self.stray_t4();
         let mut sections = std::mem::take(&mut self.sections);
         if sections.first().is_some_and(|s| s.id.is_none() && s.text.is_empty()) {
             sections.remove(0);
@@ -1435,6 +1447,25 @@ const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
 const NUM: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
 
 impl Assembler<'_> {
+    /// Table 四 of which no row was read although its numbers are there, printed among its
+    /// header words (pdftotext without -layout of a Word export): one AMBIGUOUS_CELLS naming
+    /// them, not a table missing (the checker then adds no MISSING_TABLE).
+    fn stray_t4(&mut self) {
+        if self.t4_stray.is_empty() || self.tables[2].as_ref().is_some_and(|t| !t.rows.is_empty()) {
+            return;
+        }
+        self.findings.push(Finding::new(
+            CheckCode::AmbiguousCells,
+            format!(
+                "表四的 {} 个数字（{}）与表头文字交错印出，无法确定各数字所属的列，表四未读取",
+                self.t4_stray.len(),
+                self.t4_stray.iter().take(20).cloned().collect::<Vec<_>>().join(" ")
+            ),
+            Location { section: Some("s4".to_owned()), table: Some("t4".to_owned()), line: self.t4_stray_line, ..Location::default() },
+            "核对原件中的表四（复制 PDF 文字时请保留版面，例如 pdftotext -layout），或直接检查 PDF 文件",
+        ));
+    }
+
     /// MISSING_TABLE for a table the report shows only as an image: no row of it was read and
     /// its section holds an image. One finding per table naming the image(s); the checker then
     /// lists none of its rows as missing.
