@@ -109,15 +109,18 @@ fn an_unreadable_input_exits_2_even_when_another_has_errors() {
     std::fs::write(&junk, [0u8, 159, 146, 150, 0, 0, 7, 255, 0, 1].repeat(50)).unwrap();
     let o = gk(&["report", "check", &empty.display().to_string(), &example("2024-example-bureau-defects.txt")]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("文件为空"), "{}", stdout(&o));
+    // The unreadable input is named on stderr; the summary table on stdout lists it too.
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("错误：无法读取") && err.contains("文件为空"), "{err}");
+    assert!(stdout(&o).contains("（无法读取）"), "{}", stdout(&o));
     let o = gk(&["report", "check", &junk.display().to_string()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("无法读取"), "{}", stdout(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("无法读取"), "{}", String::from_utf8_lossy(&o.stderr));
     let o = gk(&["report", "check", "--format", "json", &dir.path().join("missing.txt").display().to_string()]);
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["reports"].as_array().unwrap().len(), 0);
-    assert!(v["unreadable"][0]["error"].as_str().unwrap().contains("无法读取"));
+    assert!(v["unreadable"][0]["error"].as_str().unwrap().contains("文件或目录不存在"));
 }
 
 #[test]
