@@ -1670,7 +1670,12 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         // never of a document cited in 《》 (《国务院办公厅政府信息与政务公开办公室关于印发…》)
         if i < 10
             && head.contains("报告")
-            && let Some(pos) = head.match_indices("关于").map(|(p, _)| p).find(|&p| !super::crawl::inside_book_title(head, p))
+            && let Some(pos) = head
+                .match_indices("关于")
+                .map(|(p, _)| p)
+                // not a notice that publishes the report (X办公室关于印发《…报告》的通知): its
+                // sender is not the report's agency
+                .find(|&p| !super::crawl::inside_book_title(head, p) && !["印发", "转发", "公布", "发布"].iter().any(|w| head[p + "关于".len()..].starts_with(w)))
             && let Some(n) = name_before(head, pos) {
                 title = pick(title, n);
                 continue;
