@@ -1,6 +1,5 @@
 //! Issue 7, item 22 (the ledger's part): `case template`, the columns 告知书文号 and 送达方式, a
 //! withdrawal exported as 撤回 and imported back as a withdrawal, Excel's "Unicode 文本" read.
-#![expect(clippy::unwrap_used, reason = "tests: a failed unwrap is a failed test")]
 
 use crate::records::{Gk, setup, staff};
 

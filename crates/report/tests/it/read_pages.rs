@@ -388,7 +388,7 @@ fn table_three_rows_wrapped_after_four_values_read_whole() {
         for line in plain.lines() {
             let tokens: Vec<&str> = line.split(' ').collect();
             let values = tokens.iter().rev().take_while(|t| t.parse::<i64>().is_ok()).count();
-            if values == 7 && line.contains("申请") || values == 7 && tokens.len() > 7 {
+            if values == 7 && (line.contains("申请") || tokens.len() > 7) {
                 let (head, tail) = tokens.split_at(tokens.len() - 3);
                 wrapped.push_str(&head.join(" "));
                 wrapped.push('\n');
