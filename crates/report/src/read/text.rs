@@ -486,6 +486,11 @@ fn split_single(t: &str) -> Option<Vec<Cow<'_, str>>> {
         if label.chars().count() > 60 || sentence_like(label) {
             return None;
         }
+        // one number after some words is a row only under a table's own label (行政许可 35),
+        // not a line of narrative that ends in a number (全年主动公开信息 312)
+        if values == 1 && !any_label(label) {
+            return None;
+        }
         // a group label and its row's own (（三）不予公开 1.属于国家秘密) are two cells, as
         // in the table
         let mut from = 0;
@@ -519,6 +524,14 @@ fn sentence_like(label: &str) -> bool {
         }
     }
     false
+}
+
+/// Text that a table 二 or 三 label of either format matches, exactly or as a variant.
+fn any_label(t: &str) -> bool {
+    use gongkai_domain::report::spec::{FormatVersion, TableId};
+    [FormatVersion::V2021, FormatVersion::V2019]
+        .into_iter()
+        .any(|f| [TableId::T2, TableId::T3].into_iter().any(|tb| super::label::match_row(f, tb, t, None).is_some()))
 }
 
 /// A table 二 or 三 label of either format, as printed whole (groups included).
@@ -595,6 +608,21 @@ mod tests {
         assert!(is_page_footer("第 3 页"));
         assert!(!is_page_footer("2024"));
         assert!(!is_page_footer("-185"));
+    }
+
+    #[test]
+    fn single_blank_rows_of_pdftotext_without_layout() {
+        let cells = |t: &str| split_single(t).map(|c| c.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(cells("1.属于国家秘密 0 0 0 0 0 0 0").map(|c| c.len()), Some(8));
+        assert_eq!(cells("（三）不予公开 1.属于国家秘密 1 0 0 0 0 0 1").unwrap()[..2], ["（三）不予公开", "1.属于国家秘密"]);
+        // pieces of a vertical group label beside the row are no cells
+        assert_eq!(cells("果 （三）不 4.保护第三方合法权益 1 0 0 0 0 0 1").unwrap()[0], "4.保护第三方合法权益");
+        assert_eq!(cells("（二）部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0").map(|c| c.len()), Some(8));
+        assert_eq!(cells("行政许可 35"), Some(vec!["行政许可".to_owned(), "35".to_owned()]));
+        assert_eq!(cells("0 3 0 6 9 0 0 2 0 2 0 0 0 0 0").map(|c| c.len()), Some(15));
+        for prose in ["全年主动公开信息 312", "本年度共收到申请 15 件", "2024", "经统计，全年共计 3 5", "第 3 期 2024"] {
+            assert_eq!(cells(prose), None, "{prose}");
+        }
     }
 
     #[test]
