@@ -578,7 +578,9 @@ impl<'a> Assembler<'a> {
                 self.t2_columns = None;
                 return true;
             }
+            // (only a header begun by a 信息内容 line of its own: a grid's header row is whole)
             if self.pending.is_none()
+                && self.t2_columns.is_none()
                 && let Some((headers, _)) = self.t2_header.as_mut()
                 && raw.chars().count() <= 20
                 && !value_like(raw)
