@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_domain::report::check::{CheckOptions, check, counts};
 use gongkai_domain::report::json::ReportJson;
+use gongkai_domain::report::verdict::{Status, verdict};
 use gongkai_domain::report::{Finding, Report, Severity};
 
 use crate::cmd::records;
@@ -363,8 +364,21 @@ fn quote(line: &str) -> String {
     }
 }
 
-fn human_findings(path: &Path, _r: &Report, findings: &[Finding]) -> String {
+/// A verdict's outcome in a word or two, for the summary table.
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "通过",
+        Status::Warnings => "通过（有警告）",
+        Status::Incomplete => "未能完整核对",
+        Status::Fail => "不通过",
+    }
+}
+
+fn human_findings(path: &Path, r: &Report, findings: &[Finding]) -> String {
     let mut s = String::new();
+    // the verdict first: one line a person can act on, then the findings that explain it
+    let _ = writeln!(s, "{}（{}）：{}
+", path.display(), describe(r), verdict(findings).text);
     let mut lines: Option<Option<Vec<String>>> = None;
     for f in findings {
         let kind = match f.severity {
@@ -419,8 +433,8 @@ fn pad(s: &str, w: usize) -> String {
 }
 
 fn summary_table(checked: &[Checked]) -> String {
-    let header = ["文件", "机关", "年度", "错误", "警告"];
-    let mut rows: Vec<[String; 5]> = Vec::new();
+    let header = ["文件", "机关", "年度", "错误", "警告", "结论"];
+    let mut rows: Vec<[String; 6]> = Vec::new();
     let (mut te, mut tw, mut unread) = (0, 0, 0);
     for c in checked {
         let file = c.path.display().to_string();
@@ -435,23 +449,24 @@ fn summary_table(checked: &[Checked]) -> String {
                     r.year.map_or_else(|| "—".into(), |y| y.to_string()),
                     e.to_string(),
                     w.to_string(),
+                    status_word(verdict(f).status).to_owned(),
                 ]);
             }
             Err(_) => {
                 unread += 1;
-                rows.push([file, "（无法读取）".into(), "—".into(), "—".into(), "—".into()]);
+                rows.push([file, "（无法读取）".into(), "—".into(), "—".into(), "—".into(), "无法读取".into()]);
             }
         }
     }
     let widths: Vec<usize> =
-        (0..5).map(|i| rows.iter().map(|r| width(&r[i])).chain(std::iter::once(width(header[i]))).max().unwrap_or(0)).collect();
+        (0..header.len()).map(|i| rows.iter().map(|r| width(&r[i])).chain(std::iter::once(width(header[i]))).max().unwrap_or(0)).collect();
     let mut s = String::new();
     let line = |s: &mut String, cells: &[&str]| {
         let parts: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
         let _ = writeln!(s, "{}", parts.join("  ").trim_end());
     };
     line(&mut s, &header);
-    let _ = writeln!(s, "{}", "-".repeat(widths.iter().sum::<usize>() + 8));
+    let _ = writeln!(s, "{}", "-".repeat(widths.iter().sum::<usize>() + 2 * (header.len() - 1)));
     for r in &rows {
         line(&mut s, &r.iter().map(String::as_str).collect::<Vec<_>>());
     }

@@ -28,9 +28,11 @@ fn stderr(o: &Output) -> String {
 
 #[test]
 fn check_a_clean_report_exits_0_with_a_one_line_summary() {
-    let o = gk(&["report", "check", &example("2024-example-town.txt")]);
+    let path = example("2024-example-town.txt");
+    let o = gk(&["report", "check", &path]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    assert_eq!(stdout(&o), "示例县城关镇人民政府 2024年度：0 个错误，0 个警告\n");
+    // the verdict first, the counts last
+    assert_eq!(stdout(&o), format!("{path}（示例县城关镇人民政府 2024年度）：通过：未发现问题\n\n示例县城关镇人民政府 2024年度：0 个错误，0 个警告\n"));
 }
 
 #[test]
@@ -39,6 +41,11 @@ fn check_a_report_with_errors_exits_1_and_prints_finding_source_line_and_fix() {
     let o = gk(&["report", "check", &path]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        format!("{path}（示例县民政局 2024年度）：不通过：5 个错误（表三勾稽关系不成立 ×2、表三办理结果总计与各项之和不符 ×2、表四总计与各项之和不符），3 个警告（文号年份括号不规范、正文数字与表格不符、未说明信息处理费收费情况）"),
+        "the verdict comes first:\n{out}"
+    );
     assert!(out.contains("error[T3_BALANCE]: 表三“总计”列：第一项 15 + 第二项 0 = 15，但第三项（七）16 + 第四项 0 = 16，勾稽关系不成立"), "{out}");
     assert!(out.contains(&format!("  --> {path}:")), "{out}");
     assert!(out.contains("| （七）总计"), "the source line is quoted:\n{out}");
@@ -56,9 +63,13 @@ fn check_a_directory_prints_a_summary_table() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     let header = out.lines().next().unwrap();
-    for h in ["文件", "机关", "年度", "错误", "警告"] {
+    for h in ["文件", "机关", "年度", "错误", "警告", "结论"] {
         assert!(header.contains(h), "{header}");
     }
+    let town = out.lines().find(|l| l.contains("2024-example-town.html")).unwrap();
+    assert!(town.trim_end().ends_with("通过"), "{town}");
+    let bureau = out.lines().find(|l| l.contains("2024-example-bureau-defects.txt")).unwrap();
+    assert!(bureau.trim_end().ends_with("不通过"), "{bureau}");
     assert!(out.contains("2024-example-town.html"));
     assert!(out.contains("共 5 份：10 个错误，6 个警告"), "{out}");
     // no progress bar when stderr is not a terminal
@@ -83,6 +94,10 @@ fn check_json_is_the_contract_with_every_finding() {
     let f = &bad["findings"][0];
     assert!(f["severity"].is_string() && f["message"].is_string() && f["location"].is_object());
     assert_eq!(reports[1]["findings"].as_array().unwrap().len(), 0);
+    // the verdict on each report, first thing a person reads: status and one line
+    assert_eq!(bad["verdict"]["status"], "fail");
+    assert!(bad["verdict"]["text"].as_str().unwrap().starts_with("不通过：5 个错误（表三勾稽关系不成立 ×2"), "{}", bad["verdict"]);
+    assert_eq!(reports[1]["verdict"], serde_json::json!({"status": "pass", "text": "通过：未发现问题"}));
 }
 
 #[test]

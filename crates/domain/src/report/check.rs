@@ -200,6 +200,10 @@ fn drop_beyond_cut(r: &Report, findings: &mut Vec<Finding>) {
         if sec > last || sec < first {
             return false;
         }
+        // the input ends in the last section's table header: its table is cut, not missing
+        if sec == last && f.code == CheckCode::MissingTable && table.is_some_and(|t| r.table(t).is_none_or(|x| x.rows.is_empty())) {
+            return false;
+        }
         let (Some(t), Some(row)) = (table.and_then(|t| r.table(t)), f.location.row.as_deref()) else { return true };
         let positions: Vec<usize> = t.rows.iter().filter_map(|x| row_pos(t, x.id)).collect();
         let (Some(&lo), Some(&hi), Some(p)) = (positions.iter().min(), positions.iter().max(), row_pos(t, row)) else { return true };
@@ -426,6 +430,10 @@ fn check_structure(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         // a table of which no row was read (published as an image, or nothing between two
         // headings) is one missing table, not a missing row for each of its rows
         let Some(table) = r.table(t).filter(|tb| !tb.rows.is_empty()) else {
+            // the reader found the table's numbers but could not place them: that finding says it
+            if r.reader_findings.iter().any(|f| f.code == CheckCode::AmbiguousCells && f.location.table.as_deref() == Some(t.id()) && f.location.row.is_none()) {
+                continue;
+            }
             out.push(Finding::new(
                 CheckCode::MissingTable,
                 format!("报告中没有找到{}“{}”（可能以图片形式发布或被删去）", table_label(t), r.format.spec().table(t).title),
@@ -455,15 +463,34 @@ fn section_content_present(r: &Report, id: &str) -> bool {
 
 fn missing_rows(ctx: &Ctx<'_>, t: TableId, table: &Table, out: &mut Vec<Finding>) {
     let rows = ctx.data(t);
-    // rows absent altogether
-    let absent: Vec<&RowSpec> = rows.iter().filter(|(_, _, row)| row.is_none()).map(|(_, rs, _)| *rs).collect();
-    for rs in &absent {
-        out.push(Finding::new(
-            CheckCode::MissingRow,
-            format!("{}缺少“{}”这一行", table_label(t), ctx.rl(t, rs.id)),
-            loc(t, Some(rs.id), None, table.line),
-            format!("按年度报告格式补上“{}”行并填写数据（没有发生的填 0）", rs.text),
-        ));
+    // rows absent altogether: one finding per run of consecutive absent rows
+    let mut runs: Vec<Vec<&RowSpec>> = Vec::new();
+    let mut open = false;
+    for (_, rs, row) in rows {
+        match (row.is_none(), open) {
+            (true, true) => {
+                if let Some(run) = runs.last_mut() {
+                    run.push(*rs);
+                }
+            }
+            (true, false) => {
+                runs.push(vec![*rs]);
+                open = true;
+            }
+            (false, _) => open = false,
+        }
+    }
+    for run in &runs {
+        let (Some(first), Some(last)) = (run.first(), run.last()) else { continue };
+        let (message, fix) = if run.len() == 1 {
+            (format!("{}缺少“{}”这一行", table_label(t), ctx.rl(t, first.id)), format!("按年度报告格式补上“{}”行并填写数据（没有发生的填 0）", first.text))
+        } else {
+            (
+                format!("{}缺少从“{}”到“{}”共 {} 行", table_label(t), ctx.rl(t, first.id), ctx.rl(t, last.id), run.len()),
+                "按年度报告格式补上这些行并填写数据（没有发生的填 0）".to_owned(),
+            )
+        };
+        out.push(Finding::new(CheckCode::MissingRow, message, loc(t, Some(first.id), None, table.line), fix));
     }
     // columns absent: per block, a column absent from every present row is one finding
     for block in ctx.format.spec().table(t).blocks {
@@ -537,15 +564,12 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                 flush(&mut run, out);
                 continue;
             };
+            // a row's cells that are not numbers: one finding for the row
+            let mut unreadable: Vec<(&'static str, &str)> = Vec::new();
             for (ci, c) in block.columns.iter().enumerate() {
                 match cell(row, ci) {
                     Value::Unreadable(_) if ambiguous.contains(&(t.id(), row.id)) => {}
-                    Value::Unreadable(s) => out.push(Finding::new(
-                        CheckCode::UnreadableValue,
-                        format!("{}“{}”行“{}”列的内容“{}”不是数字", table_label(t), ctx.rl(t, row.id), ctx.cl(t, row.id, c.id), s),
-                        loc(t, Some(row.id), Some(c.id), row.line),
-                        "该单元格只填写阿拉伯数字（没有发生的填 0），文字说明写在正文中",
-                    )),
+                    Value::Unreadable(s) => unreadable.push((c.id, s.as_str())),
                     v @ (Value::Int(_) | Value::Dec(_)) if c.kind != CellKind::SignedCount => {
                         if let Some(n) = v.number().filter(|n| n.is_negative()) {
                             out.push(Finding::new(
@@ -565,6 +589,24 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
                         }
                     }
                     _ => {}
+                }
+            }
+            match unreadable.as_slice() {
+                [] => {}
+                [(c, s)] => out.push(Finding::new(
+                    CheckCode::UnreadableValue,
+                    format!("{}“{}”行“{}”列的内容“{}”不是数字", table_label(t), ctx.rl(t, row.id), ctx.cl(t, row.id, c), s),
+                    loc(t, Some(row.id), Some(c), row.line),
+                    "该单元格只填写阿拉伯数字（没有发生的填 0），文字说明写在正文中",
+                )),
+                cells => {
+                    let what: Vec<String> = cells.iter().map(|(c, s)| format!("“{}”列“{s}”", ctx.cl(t, row.id, c))).collect();
+                    out.push(Finding::new(
+                        CheckCode::UnreadableValue,
+                        format!("{}“{}”行有 {} 个单元格不是数字：{}", table_label(t), ctx.rl(t, row.id), cells.len(), what.join("、")),
+                        loc(t, Some(row.id), None, row.line),
+                        "这些单元格只填写阿拉伯数字（没有发生的填 0），文字说明写在正文中",
+                    ));
                 }
             }
             let blanks: Vec<usize> = (0..block.columns.len()).filter(|ci| cell(row, *ci).is_blank()).collect();

@@ -1,7 +1,9 @@
 //! The stable JSON contract for a report (issue 2, "JSON contract"):
 //! `{"source", "agency", "level", "year", "format", "tables": {"t2": {"<row>": {"<column>": v}},
 //! "t3": {"<row>": [7 values]}, "t4": {"<column>": n}}, "findings": [...]}` plus `date` and
-//! `sections` (narrative), which make the JSON a complete, re-readable copy of the report.
+//! `sections` (narrative), which make the JSON a complete, re-readable copy of the report. A
+//! checked report ([`ReportJson`], [`checked_report_json`]) also has `verdict` (`{"status",
+//! "text"}`, see [`super::verdict`]), which a reader of the JSON ignores.
 //! A blank cell is `null`; a row the report does not have is absent; an unreadable cell is the
 //! string as printed.
 
@@ -72,9 +74,19 @@ pub fn report_json(report: &Report, findings: &[Finding]) -> Json {
     })
 }
 
-/// The same document as [`report_json`], serialized straight from the report without building
-/// a `serde_json::Value` tree (what `report check --format json` writes for every report). Keys
-/// are in the order of `report_json`'s maps (sorted).
+/// A checked report: [`report_json`] with the verdict on its findings (`"verdict"`), what
+/// `report check --format json` writes for each report.
+pub fn checked_report_json(report: &Report, findings: &[Finding]) -> Json {
+    let mut doc = report_json(report, findings);
+    if let Json::Object(m) = &mut doc {
+        m.insert("verdict".to_owned(), serde_json::to_value(super::verdict::verdict(findings)).unwrap_or(Json::Null));
+    }
+    doc
+}
+
+/// The same document as [`checked_report_json`], serialized straight from the report without
+/// building a `serde_json::Value` tree (what `report check --format json` writes for every
+/// report). Keys are in the order of `report_json`'s maps (sorted).
 #[derive(Debug, Clone, Copy)]
 pub struct ReportJson<'a> {
     /// The report.
@@ -228,7 +240,7 @@ impl serde::Serialize for ReportJson<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let r = self.report;
-        let mut m = s.serialize_map(Some(9))?;
+        let mut m = s.serialize_map(Some(10))?;
         m.serialize_entry("agency", &r.agency)?;
         m.serialize_entry("date", &r.date.map(|d| d.to_string()))?;
         let findings: Vec<FindingJson<'_>> = self.findings.iter().map(FindingJson).collect();
@@ -239,6 +251,7 @@ impl serde::Serialize for ReportJson<'_> {
         m.serialize_entry("sections", &sections)?;
         m.serialize_entry("source", &r.source)?;
         m.serialize_entry("tables", &TablesJson(r))?;
+        m.serialize_entry("verdict", &super::verdict::verdict(self.findings))?;
         m.serialize_entry("year", &r.year)?;
         m.end()
     }

@@ -222,6 +222,31 @@ fn unreadable_cells_are_errors_and_do_not_cause_derived_errors() {
 }
 
 #[test]
+fn a_rows_unreadable_cells_are_one_finding_naming_each() {
+    let mut r = clean(FormatVersion::V2021);
+    set(&mut r, TableId::T3, "granted", "natural_person", Value::Unreadable("五".into()));
+    set(&mut r, TableId::T3, "granted", "total", Value::Unreadable("—六".into()));
+    set(&mut r, TableId::T3, "partial", "total", Value::Unreadable("x".into()));
+    let f = run(&r);
+    assert_eq!(codes(&f), ["UNREADABLE_VALUE", "UNREADABLE_VALUE"], "{f:#?}");
+    assert!(f[0].message.contains("有 2 个单元格不是数字") && f[0].message.contains("“五”") && f[0].message.contains("“—六”"), "{}", f[0].message);
+    assert_eq!((f[0].location.row.as_deref(), f[0].location.column.as_deref()), (Some("granted"), None));
+    assert_eq!(f[1].location.column.as_deref(), Some("total"));
+}
+
+#[test]
+fn a_run_of_missing_rows_is_one_finding_and_separate_runs_are_not_joined() {
+    let mut r = clean(FormatVersion::V2021);
+    r.table_mut(TableId::T3).unwrap().rows.retain(|x| !matches!(x.id, "oh_no_correction" | "oh_fee_unpaid" | "oh_other" | "np_repeat"));
+    let f = run(&r);
+    let missing: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::MissingRow).collect();
+    assert_eq!(missing.len(), 2, "{f:#?}");
+    assert!(missing[0].message.contains("重复申请") && !missing[0].message.contains("共"), "{}", missing[0].message);
+    assert!(missing[1].message.contains("共 3 行"), "{}", missing[1].message);
+    assert_eq!(missing[1].location.row.as_deref(), Some("oh_no_correction"));
+}
+
+#[test]
 fn blank_cells_are_one_warning_per_run_of_rows_and_read_as_zero() {
     let mut r = clean(FormatVersion::V2021);
     for row in ["new_received", "carried_over"] {

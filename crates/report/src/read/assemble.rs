@@ -339,8 +339,13 @@ fn detect_year(items: &[Item<'_, '_>]) -> Option<u16> {
             return Some(y);
         }
     }
-    // 3. a paragraph (or a long crawled line) opening with the year
+    // 3. a paragraph (or a long crawled line) opening with the year; not a date alone (the
+    // 落款's 2025年1月20日 is the year after the report's, and nothing else says which)
     for p in paras() {
+        let date_alone = p.chars().count() <= 12 && p.trim_end_matches(is_blank).ends_with('日');
+        if date_alone {
+            continue;
+        }
         if let Some((y, 0, _)) = years(p).next() {
             return Some(y);
         }
@@ -380,6 +385,12 @@ struct Assembler<'a> {
     last_line: u32,
     /// Where the reader was in a table when the input ended: table and the last row read.
     last_table: Option<(TableId, u32)>,
+    /// Table 四 printed as three small tables (third-party Markdown): the group whose sub-heading
+    /// (行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）) came last, 0-2.
+    t4_group: Option<usize>,
+    /// Numbers met in table 四 that no row took (printed among its header words), and where.
+    t4_stray: Vec<String>,
+    t4_stray_line: Option<u32>,
     exact_sections: [bool; 6],
     /// The site's footer was met after section 六: the rest is not the report.
     footer: bool,
@@ -396,6 +407,35 @@ fn tix(t: TableId) -> usize {
         TableId::T3 => 1,
         TableId::T4 => 2,
     }
+}
+
+/// Table 四's columns per group (结果维持, 结果纠正, 其他结果, 尚未审结, 总计).
+const T4_GROUP_WIDTH: usize = 5;
+
+/// A sub-heading naming one group of table 四 (normalised text): 行政复议 → 0, 行政诉讼
+/// （未经复议直接起诉） → 1, 行政诉讼（复议后起诉） → 2. The joint header (行政诉讼 alone, or a
+/// line naming several groups) names none.
+pub(crate) fn t4_group_heading(norm: &str) -> Option<usize> {
+    let norm = norm.trim_start_matches(|c: char| c == '#' || c.is_ascii_digit() || matches!(c, '.' | '、' | '（' | '）'));
+    let direct = norm.contains("未经复议");
+    let after = norm.contains("复议后起诉") || norm.contains("经复议后");
+    let review = norm.starts_with("行政复议") && !norm.contains("诉讼");
+    if norm.chars().count() > 20 {
+        return None;
+    }
+    match (review, direct, after) {
+        (true, false, false) => Some(0),
+        (false, true, false) => Some(1),
+        (false, false, true) => Some(2),
+        _ => None,
+    }
+}
+
+/// Surplus values as printed, the first twenty.
+fn shown(values: &[&str]) -> String {
+    let filled: Vec<&str> = values.iter().copied().filter(|c| !c.is_empty()).collect();
+    let more = if filled.len() > 20 { " …" } else { "" };
+    format!("{}{more}", filled[..filled.len().min(20)].join(" "))
 }
 
 fn table_name(t: TableId) -> &'static str {
@@ -425,6 +465,9 @@ impl<'a> Assembler<'a> {
             findings: Vec::new(),
             last_line: 0,
             last_table: None,
+            t4_group: None,
+            t4_stray: Vec::new(),
+            t4_stray_line: None,
             exact_sections: [false; 6],
             footer: false,
             images: Vec::new(),
@@ -518,7 +561,36 @@ impl<'a> Assembler<'a> {
                 self.t2_columns = None;
                 return true;
             }
-            if norm == "信息内容" || label::t2_header_format(raw).is_some() {
+            // the header row as separate lines (one cell per line) or as one line of words
+            // (pdftotext without -layout): its headings, compared with the block's columns when
+            // its first row comes
+            if norm == "信息内容" {
+                self.t2_header = Some((Vec::new(), line));
+                self.t2_columns = None;
+                return true;
+            }
+            if let Some(rest) = norm.strip_prefix("信息内容")
+                && raw.contains(is_blank)
+            {
+                let _ = rest;
+                let words: Vec<&'a str> = raw.split(is_blank).filter(|w| !w.is_empty()).skip(1).collect();
+                self.t2_header = Some((words, line));
+                self.t2_columns = None;
+                return true;
+            }
+            // (only a header begun by a 信息内容 line of its own: a grid's header row is whole)
+            if self.pending.is_none()
+                && self.t2_columns.is_none()
+                && let Some((headers, _)) = self.t2_header.as_mut()
+                && raw.chars().count() <= 20
+                && !value_like(raw)
+                && label::match_row(self.format, TableId::T2, raw, None).is_none()
+                && label::match_t2_caption(self.format, raw).is_none()
+            {
+                headers.push(raw);
+                return true;
+            }
+            if label::t2_header_format(raw).is_some() {
                 return true;
             }
         }
@@ -527,6 +599,14 @@ impl<'a> Assembler<'a> {
                 self.flush_pending();
                 self.ctx = Some(TableId::T3);
             }
+            return true;
+        }
+        if t == TableId::T4
+            && let Some(g) = t4_group_heading(&norm)
+        {
+            self.flush_pending();
+            self.enter(TableId::T4, line);
+            self.t4_group = Some(g);
             return true;
         }
         if label::is_t4_header(&norm) {
@@ -698,14 +778,16 @@ impl<'a> Assembler<'a> {
         self.flush_pending();
         self.flush_loose();
         let idx = SECTION_INDEX.iter().position(|id| *id == m.spec.id).unwrap_or(0);
-        let start = label::raw_offset(raw, m.number.chars().count() + 1);
+        // a heading without its numeral has no number (and no 、) before its title
+        let start = if m.number.is_empty() { 0 } else { label::raw_offset(raw, m.number.chars().count() + 1) };
         let title: String = raw[start.min(m.end)..m.end].chars().filter(|c| !is_blank(*c)).collect();
         if m.quality == Quality::Variant {
-            let printed = format!("{}、{}", m.number, title);
+            let printed = if m.number.is_empty() { title.clone() } else { format!("{}、{}", m.number, title) };
             let wanted = format!("{}、{}", m.spec.number, m.spec.title);
+            let what = if m.number.is_empty() { format!("（缺少序号“{}、”）", m.spec.number) } else { String::new() };
             self.findings.push(Finding::new(
                 CheckCode::SectionTitle,
-                format!("第{}部分的标题印为“{printed}”，与年度报告格式规定的“{wanted}”不一致", m.spec.number),
+                format!("第{}部分的标题印为“{printed}”{what}，与年度报告格式规定的“{wanted}”不一致", m.spec.number),
                 Location { section: Some(m.spec.id.to_owned()), line: Some(line), ..Location::default() },
                 format!("按《中华人民共和国政府信息公开工作年度报告格式》（{}）将标题改为“{wanted}”", self.doc_no()),
             ));
@@ -836,6 +918,12 @@ impl<'a> Assembler<'a> {
                 // 12 or more cells, some of them blank (one cell per line keeps blank cells)
                 if has_values && values.len() >= 12 {
                     return self.emit_t4(values, line, value_end, cells.len());
+                }
+                if has_values && !fuzzy {
+                    // numbers under a header word (总计 72 64 …): which columns they are is
+                    // not known; kept to say so if table 四 is never read
+                    self.t4_stray.extend(values.iter().filter(|c| !c.is_empty()).map(|c| (*c).to_owned()));
+                    self.t4_stray_line.get_or_insert(line);
                 }
                 continue;
             }
@@ -1025,10 +1113,13 @@ impl<'a> Assembler<'a> {
             };
             self.findings.push(Finding::new(
                 CheckCode::AmbiguousCells,
-                format!("{what}第 {line} 行有 {} 个数值，但格式只有 {n} 列，无法确定各数值所属的列；只读取了前 {n} 个", values.iter().filter(|c| !c.is_empty()).count()),
+                format!("{what}第 {line} 行有 {} 个数值，但格式只有 {n} 列，无法确定各数值所属的列，该行的数字未采用（原文：{}）", values.iter().filter(|c| !c.is_empty()).count(), shown(values)),
                 loc,
                 "核对该行的单元格，删除多余的数值或补齐缺失的表头".to_owned(),
             ));
+            // which of them are the row's is a guess: none is taken (the sums that need the row
+            // are not checked, and no error is derived from a guessed cell)
+            return vec![Value::Unreadable(String::new()); n];
         }
         let mut cells: Vec<Value> = v.iter().map(|c| parse_value(c)).collect();
         cells.resize(n, Value::Absent);
@@ -1121,6 +1212,29 @@ impl<'a> Assembler<'a> {
 
     fn emit_t4(&mut self, values: &[&'a str], line: u32, value_end: Option<usize>, all: usize) {
         let n = self.spec.t4.blocks[0].columns.len();
+        // one group's five values under its own sub-heading: its columns of the row
+        if let Some(g) = self.t4_group.take()
+            && values.iter().filter(|c| !c.is_empty()).count() == T4_GROUP_WIDTH
+        {
+            let filled: Vec<&'a str> = values.iter().copied().filter(|c| !c.is_empty()).collect();
+            self.enter(TableId::T4, line);
+            let label = self.spec.t4.blocks[0].rows[0].text;
+            if let Some(table) = self.tables[2].as_mut() {
+                if table.row(T4_ROW).is_none() {
+                    table.rows.push(Row { id: T4_ROW, label: label.to_owned(), cells: vec![Value::Absent; n], line: Some(line) });
+                }
+                if let Some(row) = table.row_mut(T4_ROW) {
+                    let part = &mut row.cells[g * T4_GROUP_WIDTH..(g + 1) * T4_GROUP_WIDTH];
+                    if part.iter().all(|c| *c == Value::Absent) {
+                        for (cell, v) in part.iter_mut().zip(filled) {
+                            *cell = parse_value(v);
+                        }
+                    }
+                }
+            }
+            self.last_table = Some((TableId::T4, line));
+            return;
+        }
         let cells = self.cells_for(values, n, all, value_end, (TableId::T4, None, line));
         self.enter(TableId::T4, line);
         let label = self.spec.t4.blocks[0].rows[0].text;
@@ -1146,6 +1260,18 @@ impl<'a> Assembler<'a> {
                 continue; // the other format's header: OUTDATED_FORMAT territory, not a typo
             }
             if label::compare_header(printed, col.text).is_some() {
+                // the same heading misprinted the same way in several blocks (本年增/ under
+                // （五）（六）（八）): one finding naming them all
+                let caption = block.caption.unwrap_or("");
+                if let Some(f) = self.findings.iter_mut().find(|f| {
+                    f.code == CheckCode::LabelMismatch && f.location.table.as_deref() == Some("t2") && f.location.column.as_deref() == Some(col.id) && f.message.contains(&format!("印为“{printed}”"))
+                }) {
+                    if !f.message.contains(caption) {
+                        let at = f.message.find("的列标题").unwrap_or(0);
+                        f.message.insert_str(at, &format!("、{caption}"));
+                    }
+                    continue;
+                }
                 self.findings.push(Finding::new(
                     CheckCode::LabelMismatch,
                     format!("表二{}的列标题“{}”印为“{printed}”，与年度报告格式规定的文字不一致", block.caption.unwrap_or(""), col.text),
@@ -1172,10 +1298,11 @@ impl<'a> Assembler<'a> {
         report.year = year;
         let meta = detect_meta(&self.paras, &self.sections);
         report.agency = meta.0;
-        report.level = report.agency.as_deref().and_then(level_of);
+        report.level = report.agency.as_deref().and_then(level_of).or_else(|| level_from_phrases(&self.sections));
         report.date = meta.1;
         self.truncation();
         self.image_tables();
+        self.stray_t4();
         let mut sections = std::mem::take(&mut self.sections);
         if sections.first().is_some_and(|s| s.id.is_none() && s.text.is_empty()) {
             sections.remove(0);
@@ -1252,8 +1379,35 @@ impl<'a> Assembler<'a> {
                     cut = Some(format!("第{}部分的正文（句子未完）", ["一", "二", "三", "四", "五", "六"][s]));
                 }
             }
-        self.fragment();
-        let Some(read) = cut else { return };
+        // a report never ends after section 一: nothing but 一 read (no table either) is the
+        // first page(s) of a longer document, whatever its last sentence looks like
+        let tables_read = self.tables.iter().flatten().any(|t| !t.rows.is_empty());
+        if cut.is_none() && last_section == Some(0) && !tables_read {
+            cut = Some("第一部分的正文".to_owned());
+        }
+        // the input ends in a table's header: the last section read is a table's, with no row
+        // of it (and no image standing for it) and nothing after
+        if cut.is_none()
+            && let Some(s) = last_section
+            && let Some(t) = TableId::ALL.into_iter().find(|t| t.section() == SECTION_INDEX[s])
+            && self.tables[tix(t)].as_ref().is_none_or(|tb| tb.rows.is_empty())
+            && !self.images.iter().any(|(sec, _, _)| *sec == Some(s))
+            && !TableId::ALL.iter().any(|x| *x > t && self.tables[tix(*x)].as_ref().is_some_and(|tb| !tb.rows.is_empty()))
+        {
+            cut = Some(format!("{}的表头", table_name(t)));
+        }
+        let fragment = self.fragment();
+        let Some(read) = cut else {
+            if let Some((start, line)) = fragment {
+                self.findings.push(Finding::new(
+                    CheckCode::TruncatedInput,
+                    format!("这是报告的片段：输入从第{}部分开始，没有报告标题和第{}部分（可能是 PDF 的单页或部分页面、网页的部分复制）", NUM[start], NUM[..start].join("、")),
+                    Location { line, ..Location::default() },
+                    "用完整的报告重新检查；只核对片段时，缺少的部分不再另行列出",
+                ));
+            }
+            return;
+        };
         let missing: Vec<&str> = SECTION_INDEX
             .iter()
             .enumerate()
@@ -1272,9 +1426,19 @@ impl<'a> Assembler<'a> {
             1 => format!("，第{}部分未读到", missing[0]),
             _ => format!("，第{}部分均未读到", missing.join("、")),
         };
+        // a page range cut on both sides is one finding: where it starts and where it ends
+        let message = match fragment {
+            Some((start, _)) => format!(
+                "这是报告的片段：输入从第{}部分开始（没有报告标题和第{}部分），在第 {} 行（{read}）之后就结束了{missing_desc}。{read_desc}（可能是 PDF 的部分页面、网页的部分复制）",
+                NUM[start],
+                NUM[..start].join("、"),
+                self.last_line
+            ),
+            None => format!("报告不完整：输入在第 {} 行（{read}）之后就结束了{missing_desc}。{read_desc}", self.last_line),
+        };
         self.findings.push(Finding::new(
             CheckCode::TruncatedInput,
-            format!("报告不完整：输入在第 {} 行（{read}）之后就结束了{missing_desc}。{read_desc}", self.last_line),
+            message,
             Location { line: Some(self.last_line), ..Location::default() },
             "核对原文件是否完整（下载、复制或转换时可能被截断），用完整的报告重新检查",
         ));
@@ -1282,8 +1446,28 @@ impl<'a> Assembler<'a> {
 }
 
 const SECTION_INDEX: [&str; 6] = ["s1", "s2", "s3", "s4", "s5", "s6"];
+const NUM: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
 
 impl Assembler<'_> {
+    /// Table 四 of which no row was read although its numbers are there, printed among its
+    /// header words (pdftotext without -layout of a Word export): one AMBIGUOUS_CELLS naming
+    /// them, not a table missing (the checker then adds no MISSING_TABLE).
+    fn stray_t4(&mut self) {
+        if self.t4_stray.is_empty() || self.tables[2].as_ref().is_some_and(|t| !t.rows.is_empty()) {
+            return;
+        }
+        self.findings.push(Finding::new(
+            CheckCode::AmbiguousCells,
+            format!(
+                "表四的 {} 个数字（{}）与表头文字交错印出，无法确定各数字所属的列，表四未读取",
+                self.t4_stray.len(),
+                self.t4_stray.iter().take(20).cloned().collect::<Vec<_>>().join(" ")
+            ),
+            Location { section: Some("s4".to_owned()), table: Some("t4".to_owned()), line: self.t4_stray_line, ..Location::default() },
+            "核对原件中的表四（复制 PDF 文字时请保留版面，例如 pdftotext -layout），或直接检查 PDF 文件",
+        ));
+    }
+
     /// MISSING_TABLE for a table the report shows only as an image: no row of it was read and
     /// its section holds an image. One finding per table naming the image(s); the checker then
     /// lists none of its rows as missing.
@@ -1313,36 +1497,29 @@ impl Assembler<'_> {
     /// copied part of a page) — no section 一 heading and no title naming a report before the
     /// first part read. One TRUNCATED_INPUT finding names it; the checker then does not list
     /// what comes before as missing.
-    fn fragment(&mut self) {
+    fn fragment(&self) -> Option<(usize, Option<u32>)> {
         let first = self.sections.iter().find_map(|s| s.id.as_deref()).and_then(|id| SECTION_INDEX.iter().position(|x| *x == id));
         let first_table = TableId::ALL.iter().find(|t| self.tables[tix(**t)].as_ref().is_some_and(|tb| !tb.rows.is_empty())).map(|t| match t {
             TableId::T2 => 1,
             TableId::T3 => 2,
             TableId::T4 => 3,
         });
-        let Some(start) = [first, first_table].into_iter().flatten().min() else { return };
+        let start = [first, first_table].into_iter().flatten().min()?;
         if start == 0 {
-            return;
+            return None;
         }
+        // a title is a line of its own that names the report (section 一's body, the first
+        // text of a page range, may say 政府信息公开 and 报告 in a long sentence)
         let titled = self.sections.iter().take_while(|s| s.id.is_none()).any(|s| {
-            let t = format!("{}{}", s.title, s.text);
-            (t.contains("报告") || t.contains("年报")) && t.contains("政府信息公开")
+            std::iter::once(s.title.as_str()).chain(s.text.lines()).any(|t| {
+                t.chars().count() <= 80 && (t.contains("报告") || t.contains("年报")) && t.contains("政府信息公开")
+            })
         });
         if titled {
-            return;
+            return None;
         }
-        const NUM: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
         let line = self.sections.iter().find(|s| s.id.is_some()).and_then(|s| s.line);
-        self.findings.push(Finding::new(
-            CheckCode::TruncatedInput,
-            format!(
-                "这是报告的片段：输入从第{}部分开始，没有报告标题和第{}部分（可能是 PDF 的单页或部分页面、网页的部分复制）",
-                NUM[start],
-                NUM[..start].join("、")
-            ),
-            Location { line, ..Location::default() },
-            "用完整的报告重新检查；只核对片段时，缺少的部分不再另行列出",
-        ));
+        Some((start, line))
     }
 }
 
@@ -1482,12 +1659,25 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         if p.chars().count() > 60 {
             continue;
         }
-        let head: &str = p;
+        // a title on two lines (…2024年政府信息 / 公开工作年度报告): the line and the next one
+        let joined: String;
+        let head: &str = match preamble.get(i + 1) {
+            Some((_, _, next)) if !p.contains("报告") && next.contains("报告") && years(p).next().is_some() && p.chars().count() + next.chars().count() <= 60 => {
+                joined = format!("{p}{next}");
+                &joined
+            }
+            _ => p,
+        };
         // X关于2024年…报告 / X2024年…报告 / 2024年X政府信息公开…: the 关于 of a title near the top,
         // never of a document cited in 《》 (《国务院办公厅政府信息与政务公开办公室关于印发…》)
         if i < 10
             && head.contains("报告")
-            && let Some(pos) = head.match_indices("关于").map(|(p, _)| p).find(|&p| !super::crawl::inside_book_title(head, p))
+            && let Some(pos) = head
+                .match_indices("关于")
+                .map(|(p, _)| p)
+                // not a notice that publishes the report (X办公室关于印发《…报告》的通知): its
+                // sender is not the report's agency
+                .find(|&p| !super::crawl::inside_book_title(head, p) && !["印发", "转发", "公布", "发布"].iter().any(|w| head[p + "关于".len()..].starts_with(w)))
             && let Some(n) = name_before(head, pos) {
                 title = pick(title, n);
                 continue;
@@ -1520,6 +1710,9 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         (t, s) => t.or(s),
     };
     let first_text = || paras.iter().filter(|(s, _, _)| sections.get(*s).is_some_and(|x| x.id.as_deref() == Some("s1"))).map(|(_, _, p)| *p).next();
+    if agency.is_none() {
+        agency = signature(paras);
+    }
     if agency.is_none() {
         // 本报告由X办公室…编制
         for (_, _, p) in preamble.iter().take(10) {
@@ -1590,6 +1783,40 @@ fn detect_meta(paras: &[(usize, u32, &str)], sections: &[Section]) -> (Option<St
         }
     }
     (agency, date)
+}
+
+/// The 落款 at the end of the report: the name on the line before the date (or before the date
+/// on the date's own line), among the last paragraphs.
+fn signature(paras: &[(usize, u32, &str)]) -> Option<String> {
+    let tail: Vec<&str> = paras.iter().rev().take(8).map(|(_, _, p)| *p).collect();
+    let at = tail.iter().position(|p| date_of_line(p).is_some())?;
+    let dated: String = tail[at].chars().filter(|c| !is_blank(*c)).collect();
+    let digit = dated.find(|c: char| c.is_ascii_digit() || matches!(c, '〇' | '○' | '二' | '一')).unwrap_or(0);
+    if digit > 0 {
+        return plausible_name(&dated[..digit]);
+    }
+    tail.get(at + 1).filter(|p| p.chars().count() <= 30).and_then(|p| plausible_name(p))
+}
+
+/// The level from how the report speaks of its agency (我镇, 本局 …), when its name is not found:
+/// the one kind of agency the narrative names itself as, or none when it uses several (a
+/// township report citing 我县's requirements is not told from a county's).
+fn level_from_phrases(sections: &[Section]) -> Option<AgencyLevel> {
+    const KINDS: [(&[&str], AgencyLevel); 3] = [
+        (&["我镇", "本镇", "我乡", "本乡", "我街道", "本街道"], AgencyLevel::Township),
+        (&["我县", "本县"], AgencyLevel::County),
+        (&["我局", "本局", "我委", "本委", "我厅", "本厅"], AgencyLevel::Department),
+    ];
+    let mut found: Option<AgencyLevel> = None;
+    for (words, level) in KINDS {
+        if sections.iter().any(|s| words.iter().any(|w| s.text.contains(w))) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(level);
+        }
+    }
+    found
 }
 
 /// The first candidate stands, unless a later one is its fuller form (民主镇人民政府 →

@@ -292,7 +292,7 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     // Cheap rejection on the hot path: headings start with a Chinese numeral (after blanks).
     let mut visible = raw.chars().filter(|c| !is_blank(*c));
     if !visible.next().is_some_and(is_cn_digit) {
-        return None;
+        return without_numeral(raw, expected);
     }
     // …and the numeral is followed by its separator (一、 一. 一，), not by text (一是…)
     if !visible.find(|c| !is_cn_digit(*c)).is_some_and(|c| matches!(c, '、' | '.' | '．' | '，' | ',' | '&')) {
@@ -346,6 +346,21 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
         return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Variant, end: raw.len() });
     }
     None
+}
+
+/// A heading printed without its numeral (`其他需要报告的事项`): the exact title of the section
+/// the reader expects next, alone on its line (a variant: SECTION_TITLE). Any other section's
+/// title without a numeral is text, not a heading.
+fn without_numeral(raw: &str, expected: Option<usize>) -> Option<SectionMatch> {
+    let s = SECTIONS.get(expected?)?;
+    let t = raw.trim_matches(is_blank);
+    // cheap rejection: about the title's length (3 bytes a character), and its last character
+    if t.len() + 6 < s.title.len() || t.len() > s.title.len() + 12 || !t.trim_end_matches(['。', '：', ':', '.']).ends_with(s.title.chars().last()?) {
+        return None;
+    }
+    let norm = normalize_cow(t);
+    let body = norm.trim_end_matches(['。', '：', ':', '.']);
+    (body == s.title).then(|| SectionMatch { spec: s, number: String::new(), quality: Quality::Variant, end: raw.len() })
 }
 
 /// After an exact title at the start of a long paragraph: is the rest merely more title

@@ -261,10 +261,16 @@ fn t4_rows(lines: &[(u32, &str)], findings: &mut Vec<Finding>) -> Vec<Row> {
 fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Finding>) -> Vec<Row> {
     let mut out: Vec<Row> = Vec::new();
     let mut prev_text = String::new();
+    // the block's header line (信息内容  本年制发件数 …): its headings, checked against the
+    // columns of the block its first row belongs to
+    let mut header: Option<(Vec<&str>, u32)> = None;
     for &(no, line) in lines {
         let cut = cut_line(line);
         let text: String = cut.chunks.iter().map(|c| c.text).collect::<Vec<_>>().join("");
         if cut.numbers.is_empty() {
+            if cut.chunks.first().is_some_and(|c| label::normalize_cow(c.text) == "信息内容") {
+                header = Some((cut.chunks[1..].iter().map(|c| c.text).collect(), no));
+            }
             prev_text = text;
             continue;
         }
@@ -274,6 +280,9 @@ fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
         });
         prev_text.clear();
         let Some(m) = m else { continue };
+        if let Some((headings, at)) = header.take() {
+            header_findings(format, m.block, &headings, at, findings);
+        }
         if out.iter().any(|r| r.id == m.row.id) {
             continue;
         }
@@ -297,6 +306,35 @@ fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
         }
     }
     out
+}
+
+/// LABEL_MISMATCH for a table 二 column heading printed differently from the format's (one
+/// finding per heading and misprint, naming every block that prints it so).
+fn header_findings(format: FormatVersion, block: &gongkai_domain::report::spec::BlockSpec, headings: &[&str], line: u32, findings: &mut Vec<Finding>) {
+    if headings.len() != block.columns.len() {
+        return;
+    }
+    let caption = block.caption.unwrap_or("");
+    for (printed, col) in headings.iter().zip(block.columns) {
+        if label::t2_header_format(printed).is_some_and(|f| f != format) || label::compare_header(printed, col.text).is_none() {
+            continue;
+        }
+        if let Some(f) = findings.iter_mut().find(|f| {
+            f.code == CheckCode::LabelMismatch && f.location.column.as_deref() == Some(col.id) && f.message.contains(&format!("印为“{printed}”"))
+        }) {
+            if !f.message.contains(caption) {
+                let at = f.message.find("的列标题").unwrap_or(0);
+                f.message.insert_str(at, &format!("、{caption}"));
+            }
+            continue;
+        }
+        findings.push(Finding::new(
+            CheckCode::LabelMismatch,
+            format!("表二{caption}的列标题“{}”印为“{printed}”，与年度报告格式规定的文字不一致", col.text),
+            Location { section: Some("s2".to_owned()), table: Some("t2".to_owned()), column: Some(col.id.to_owned()), line: Some(line), ..Location::default() },
+            format!("按《中华人民共和国政府信息公开工作年度报告格式》（{}）将列标题改为“{}”", format.spec().doc_no, col.text),
+        ));
+    }
 }
 
 /// A paragraph being built from wrapped lines.
@@ -336,6 +374,47 @@ impl Para {
     }
 }
 
+/// A fragment (one page or a page range of a PDF) may start inside a table: the lines before
+/// the first heading found then belong to the section before that heading (table 三's rows
+/// before 四、政府信息公开行政复议…), or, when no heading is found at all, to the table whose row
+/// labels they print. Returns that section's index and where its lines end. Not a fragment when
+/// the lines name the report (a title) or hold no numbers line with a table row's label.
+fn fragment_lead(lines: &[(u32, &str)], heads: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let end = heads.first().map_or(lines.len(), |(i, _)| *i);
+    let pre = &lines[..end];
+    if pre.iter().any(|(_, l)| l.contains("年度报告") || l.contains("总体情况")) {
+        return None;
+    }
+    let labelled = |table: TableId| {
+        pre.iter()
+            .filter(|(_, l)| {
+                let cut = cut_line(l);
+                !cut.numbers.is_empty()
+                    && cut.chunks.iter().any(|c| {
+                        [FormatVersion::V2021, FormatVersion::V2019].iter().any(|f| {
+                            label::match_row(*f, table, c.text, None).is_some_and(|m| m.quality == label::Quality::Exact)
+                        })
+                    })
+            })
+            .count()
+    };
+    let sec = match heads.first() {
+        Some(&(_, s)) if (2..=4).contains(&s) => s - 1,
+        Some(_) => return None,
+        None if labelled(TableId::T3) > 0 => 2,
+        None if labelled(TableId::T2) > 0 => 1,
+        None => return None,
+    };
+    let table = match sec {
+        1 => TableId::T2,
+        2 => TableId::T3,
+        _ => TableId::T4,
+    };
+    // table 四's values have no label: its fifteen numbers on one line
+    let holds = if table == TableId::T4 { pre.iter().any(|(_, l)| cut_line(l).numbers.len() >= 12) } else { labelled(table) > 0 };
+    holds.then_some((sec, end))
+}
+
 /// Read `pdftotext -layout` text into a report.
 pub fn read_layout(text: &str, source: Option<&str>) -> Report {
     extract_layout(text).into_report(source)
@@ -368,7 +447,13 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
             expected = idx + 1;
         }
     }
+    let lead = fragment_lead(&lines, &heads);
     let region = |sec: usize| -> Option<&[(u32, &str)]> {
+        if let Some((s, end)) = lead
+            && s == sec
+        {
+            return Some(&lines[..end]);
+        }
         let k = heads.iter().position(|(_, s)| *s == sec)?;
         let start = heads[k].0 + 1;
         let end = heads.get(k + 1).map_or(lines.len(), |(i, _)| *i);
@@ -376,7 +461,7 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
     };
     let t2 = region(1);
     let header_text: String = t2.map(|ls| ls.iter().map(|(_, l)| *l).collect::<Vec<_>>().join("")).unwrap_or_default();
-    let pre_end = heads.first().map_or(lines.len(), |(i, _)| *i);
+    let pre_end = if lead.is_some() { 0 } else { heads.first().map_or(lines.len(), |(i, _)| *i) };
     let pre_text: String = lines[..pre_end].iter().map(|(_, l)| *l).collect::<Vec<_>>().join("");
     let format = crawl::format_from_headers(&header_text)
         .or_else(|| crawl::year_in(&pre_text).map(FormatVersion::for_year))
@@ -385,7 +470,8 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
     // Narrative: everything outside the table regions, headings as their own paragraphs.
     let table_secs = [1usize, 2, 3];
     let mut para = Para::default();
-    let mut in_table = false;
+    // a fragment that starts inside a table: its first lines are that table's
+    let mut in_table = lead.is_some();
     let mut head_iter = heads.iter().peekable();
     for (i, &(no, l)) in lines.iter().enumerate() {
         if let Some(&&(hi, sec)) = head_iter.peek() && hi == i {

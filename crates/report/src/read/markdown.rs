@@ -178,9 +178,14 @@ fn group(lines: Vec<Line>) -> Vec<Block<'static>> {
 }
 
 /// Whether a loose line after a table fragment ends the table: a section heading (`三、…` that
-/// is not one of table 三's own rows), a table caption, or a sentence.
+/// is not one of table 三's own rows), a table caption, a sub-heading naming a group of table
+/// 四, or a sentence.
 fn ends_table(text: &str) -> bool {
     if text.contains('。') {
+        return true;
+    }
+    // a sub-heading of table 四 printed as three small tables (**行政诉讼 (复议后起诉)**)
+    if text.chars().count() <= 30 && super::assemble::t4_group_heading(&super::label::normalize(text)).is_some() {
         return true;
     }
     let t = text.trim_start();

@@ -245,13 +245,19 @@ fn pipe_doc(text: &str) -> Doc<'_> {
 /// separate blocks and are dropped here. A run of blank lines alone is a row of blank cells only
 /// when it has at least two (one blank line separates paragraphs).
 fn one_cell_doc(text: &str) -> Doc<'_> {
-    let lines: Vec<(u32, &str)> = text
+    let mut lines: Vec<(u32, &str)> = text
         .split('\n')
         .enumerate()
-        .map(|(i, raw)| (u32::try_from(i + 1).unwrap_or(u32::MAX), trim_blank(raw)))
+        .map(|(i, raw)| (u32::try_from(i + 1).unwrap_or(u32::MAX), trim_blank(raw.trim_start_matches('\u{c}'))))
         .filter(|(_, t)| !is_page_footer(t))
         .collect();
     let value = |t: &str| !t.is_empty() && (super::assemble::value_like(t) || super::assemble::amount_with_unit(t).is_some());
+    if memchr::memchr(0x0C, text.as_bytes()).is_some() || double_spaced(&lines, value) {
+        // `pdftotext` without -layout (its pages end in form feeds) puts blank lines between
+        // blocks of text, often after every cell: blank lines separate cells here, and a blank
+        // cell prints nothing at all
+        lines.retain(|(_, t)| !t.is_empty());
+    }
     let mut blocks: Vec<Block<'_>> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -270,9 +276,10 @@ fn one_cell_doc(text: &str) -> Doc<'_> {
             while end > i + T4_WIDTH && lines[end - 1].1.is_empty() {
                 end -= 1;
             }
-            let cells = lines[i..end].iter().map(|(_, c)| Cow::Borrowed(*c)).collect();
+            let mut cells: Vec<Cow<'_, str>> = lines[i..end].iter().map(|(_, c)| Cow::Borrowed(*c)).collect();
+            let next = t4_continuation(&lines, j, &mut cells, &value).unwrap_or(j);
             blocks.push(Block::Table { rows: vec![GridRow { cells, line: no }], line: no });
-            i = j;
+            i = next;
             continue;
         }
         // a text line: the values that follow it
@@ -290,20 +297,66 @@ fn one_cell_doc(text: &str) -> Doc<'_> {
                 end -= 1;
             }
         }
+        let mut next = j;
         if values > 0 || end >= 2 {
             let mut cells = Vec::with_capacity(end + 1);
-            cells.push(Cow::Borrowed(t));
             cells.extend(run[..end].iter().map(|(_, c)| Cow::Borrowed(*c)));
+            next = t4_continuation(&lines, j, &mut cells, &value).unwrap_or(j);
+            cells.insert(0, Cow::Borrowed(t));
             blocks.push(Block::Table { rows: vec![GridRow { cells, line: no }], line: no });
         } else {
             blocks.push(Block::Para { text: t.into(), line: no });
         }
-        i = j;
+        i = next;
     }
     Doc { blocks }
 }
 
+/// Table 四's values with one of its header words printed among them (pdftotext puts a header
+/// cell where its text block falls: `… 5 0 0 0 总计 0`): the run of `cells` ending before line
+/// `j`, a word of at most four characters, and the values after it are one row when together
+/// they are table 四's fifteen values. Extends `cells` and returns where reading goes on.
+fn t4_continuation<'a>(lines: &[(u32, &'a str)], j: usize, cells: &mut Vec<Cow<'a, str>>, value: &impl Fn(&str) -> bool) -> Option<usize> {
+    let filled = |c: &[Cow<'_, str>]| c.iter().filter(|x| !x.is_empty()).count();
+    let have = filled(cells);
+    if have == 0 || have >= T4_WIDTH {
+        return None;
+    }
+    let (_, word) = lines.get(j)?;
+    if !(1..=4).contains(&word.chars().count()) || word.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut k = j + 1;
+    while k < lines.len() && (lines[k].1.is_empty() || value(lines[k].1)) {
+        k += 1;
+    }
+    let more: Vec<Cow<'a, str>> = lines[j + 1..k].iter().filter(|(_, c)| !c.is_empty()).map(|(_, c)| Cow::Borrowed(*c)).collect();
+    if have + more.len() != T4_WIDTH {
+        return None;
+    }
+    cells.extend(more);
+    Some(k)
+}
+
+/// Whether the values of a one-cell-per-line text are each followed by one blank line and then
+/// more text (at least 9 in 10 of them, and 20 or more): double-spaced cells, where a blank
+/// line is no cell. A browser's copy puts values on consecutive lines.
+fn double_spaced(lines: &[(u32, &str)], value: impl Fn(&str) -> bool) -> bool {
+    let (mut values, mut spaced) = (0usize, 0usize);
+    for (i, (_, t)) in lines.iter().enumerate() {
+        if !value(t) {
+            continue;
+        }
+        values += 1;
+        let next_blank = lines.get(i + 1).is_some_and(|(_, n)| n.is_empty());
+        let then_text = lines.get(i + 2).is_none_or(|(_, n)| !n.is_empty());
+        spaced += usize::from(next_blank && then_text);
+    }
+    values >= 20 && spaced * 10 >= values * 9
+}
+
 const T4_WIDTH: usize = 15;
+const T3_WIDTH: usize = 7;
 
 /// How many cells the row a label names has, when every format agrees: 7 in table 三, 15 for
 /// table 四's values (under a header cell such as 总计; `span`, the lines from the label to its
@@ -336,6 +389,8 @@ fn separated_doc(text: &str) -> Doc<'_> {
     let mut rows: Vec<GridRow<'_>> = Vec::new();
     let mut table_line = 0u32;
     let mut n = 0u32;
+    // the line of the last row split on single blanks (a wrapped row continues on the next)
+    let mut last_single: Option<u32> = None;
     for raw in text.split('\n') {
         n = n.saturating_add(1);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -357,9 +412,28 @@ fn separated_doc(text: &str) -> Doc<'_> {
             cells.push(Cow::Borrowed(trim_blank(&line[start..])));
             Some(cells)
         } else {
-            split_spaced(t)
+            split_spaced(t).or_else(|| {
+                let cells = split_single(t)?;
+                // a table 三 row wrapped in a narrow PDF column (`13 1 0 0` / `1 0 15`): values
+                // alone that complete the previous single-blank row to the table's seven
+                let values = |c: &[Cow<'_, str>]| c.iter().filter(|x| super::assemble::value_like(x)).count();
+                let alone = values(&cells) == cells.len();
+                if alone
+                    && last_single == Some(n - 1)
+                    && let Some(prev) = rows.last_mut()
+                    && values(&prev.cells) < T3_WIDTH
+                    && values(&prev.cells) + cells.len() == T3_WIDTH
+                {
+                    prev.cells.extend(cells);
+                    last_single = None;
+                    return Some(Vec::new());
+                }
+                last_single = Some(n);
+                Some(cells)
+            })
         };
         match cells {
+            Some(cells) if cells.is_empty() => {}
             Some(cells) => {
                 if rows.is_empty() {
                     table_line = n;
@@ -374,6 +448,110 @@ fn separated_doc(text: &str) -> Doc<'_> {
     }
     flush(&mut rows, &mut blocks, table_line);
     Doc { blocks }
+}
+
+/// A table row whose cells are separated by single blanks, as `pdftotext` without `-layout`
+/// prints one: a short label without sentence punctuation and the values after it
+/// (`1.属于国家秘密 0 0 0 0 0 0 0`, `行政许可 35`), or two or more values alone (table 四's
+/// fifteen values under its header). `None` for anything else (a paragraph).
+fn split_single(t: &str) -> Option<Vec<Cow<'_, str>>> {
+    // most paragraphs end in punctuation or a CJK character: rejected without a token scan
+    if !t.as_bytes().last().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    // the tokens with their byte offsets
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
+    let mut from = None;
+    for (i, c) in t.char_indices() {
+        match (is_blank(c), from) {
+            (true, Some(s)) => {
+                tokens.push((s, &t[s..i]));
+                from = None;
+            }
+            (false, None) => from = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = from {
+        tokens.push((s, &t[s..]));
+    }
+    let values = tokens.iter().rev().take_while(|(_, x)| super::assemble::value_like(x)).count();
+    let first_value = tokens.len() - values;
+    if values == 0 || (first_value == 0 && values < 2) {
+        return None;
+    }
+    let mut cells = Vec::with_capacity(values + 1);
+    if first_value > 0 {
+        let label = trim_blank(&t[..tokens[first_value].0]);
+        if label.chars().count() > 60 || sentence_like(label) {
+            return None;
+        }
+        // one number after some words is a row only under a table's own label (行政许可 35),
+        // not a line of narrative that ends in a number (全年主动公开信息 312)
+        if values == 1 && !any_label(label) {
+            return None;
+        }
+        // a group label and its row's own (（三）不予公开 1.属于国家秘密) are two cells, as
+        // in the table
+        let mut from = 0;
+        for &(at, tok) in &tokens[1..first_value] {
+            if row_number_at(tok) {
+                let part = trim_blank(&t[from..at]);
+                // pieces of the vertical group labels a PDF prints beside the rows (果, （三）不,
+                // 予公开) are not cells: a group cell is kept only when it is a label whole
+                if exact_label(part) {
+                    cells.push(Cow::Borrowed(part));
+                }
+                from = at;
+            }
+        }
+        cells.push(Cow::Borrowed(trim_blank(&t[from..tokens[first_value].0])));
+    }
+    cells.extend(tokens[first_value..].iter().map(|(_, x)| Cow::Borrowed(*x)));
+    Some(cells)
+}
+
+/// Sentence punctuation outside brackets (a row label's （区分处理的，只计这一情形…） does
+/// not count, nor 、, which labels hold: 逾期不补正、行政机关不再处理…).
+fn sentence_like(label: &str) -> bool {
+    let mut depth = 0i32;
+    for c in label.chars() {
+        match c {
+            '（' | '(' => depth += 1,
+            '）' | ')' => depth -= 1,
+            '，' | '。' | '；' | '：' | ',' | ';' | '！' if depth <= 0 => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Text that a table 二 or 三 label of either format matches, exactly or as a variant.
+fn any_label(t: &str) -> bool {
+    use gongkai_domain::report::spec::{FormatVersion, TableId};
+    [FormatVersion::V2021, FormatVersion::V2019]
+        .into_iter()
+        .any(|f| [TableId::T2, TableId::T3].into_iter().any(|tb| super::label::match_row(f, tb, t, None).is_some()))
+}
+
+/// A table 二 or 三 label of either format, as printed whole (groups included).
+fn exact_label(t: &str) -> bool {
+    use gongkai_domain::report::spec::{FormatVersion, TableId};
+    [FormatVersion::V2021, FormatVersion::V2019].into_iter().any(|f| {
+        [TableId::T3, TableId::T2].into_iter().any(|tb| super::label::match_row(f, tb, t, None).is_some_and(|m| m.quality == super::label::Quality::Exact))
+    })
+}
+
+/// A token that starts with a row number: 一、 （一） 1. 1、 1．
+fn row_number_at(tok: &str) -> bool {
+    const CJK: &str = "一二三四五六七八九十";
+    let mut cs = tok.chars();
+    match cs.next() {
+        Some('（' | '(') => cs.next().is_some_and(|c| CJK.contains(c)) && cs.next().is_some_and(|c| matches!(c, '）' | ')')),
+        Some(c) if c.is_ascii_digit() => cs.next().is_some_and(|c| matches!(c, '.' | '、' | '．')) && cs.next().is_some(),
+        Some(c) if CJK.contains(c) => cs.next() == Some('、'),
+        _ => false,
+    }
 }
 
 /// Split a line on runs of two or more blanks; `None` when it has no such run (a paragraph).
@@ -430,6 +608,21 @@ mod tests {
         assert!(is_page_footer("第 3 页"));
         assert!(!is_page_footer("2024"));
         assert!(!is_page_footer("-185"));
+    }
+
+    #[test]
+    fn single_blank_rows_of_pdftotext_without_layout() {
+        let cells = |t: &str| split_single(t).map(|c| c.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(cells("1.属于国家秘密 0 0 0 0 0 0 0").map(|c| c.len()), Some(8));
+        assert_eq!(cells("（三）不予公开 1.属于国家秘密 1 0 0 0 0 0 1").unwrap()[..2], ["（三）不予公开", "1.属于国家秘密"]);
+        // pieces of a vertical group label beside the row are no cells
+        assert_eq!(cells("果 （三）不 4.保护第三方合法权益 1 0 0 0 0 0 1").unwrap()[0], "4.保护第三方合法权益");
+        assert_eq!(cells("（二）部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0").map(|c| c.len()), Some(8));
+        assert_eq!(cells("行政许可 35"), Some(vec!["行政许可".to_owned(), "35".to_owned()]));
+        assert_eq!(cells("0 3 0 6 9 0 0 2 0 2 0 0 0 0 0").map(|c| c.len()), Some(15));
+        for prose in ["全年主动公开信息 312", "本年度共收到申请 15 件", "2024", "经统计，全年共计 3 5", "第 3 期 2024"] {
+            assert_eq!(cells(prose), None, "{prose}");
+        }
     }
 
     #[test]

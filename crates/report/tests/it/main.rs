@@ -17,3 +17,7 @@ mod read_pdf;
 mod read_layouts;
 mod read_images;
 mod read_ocr;
+mod read_pages;
+mod read_md_split;
+mod read_who;
+mod read_defects;

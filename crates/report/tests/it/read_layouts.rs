@@ -309,7 +309,7 @@ fn cuts(txt: &str) -> Vec<(&'static str, String)> {
 /// A cut copy: one TRUNCATED_INPUT, nothing after (or before) the cut listed as missing, no
 /// blank cells or label misprints invented for the cut row, and the rows read equal to the whole
 /// report's.
-fn assert_cut(what: &str, whole: &Report, cut: &Report) {
+pub fn assert_cut(what: &str, whole: &Report, cut: &Report) {
     let f = check(cut, None, &CheckOptions::default());
     let trunc = f.iter().filter(|x| x.code.code() == "TRUNCATED_INPUT").count();
     assert_eq!(trunc, 1, "{what}: {f:#?}");

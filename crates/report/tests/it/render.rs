@@ -370,12 +370,12 @@ fn assert_well_formed(xml: &str) {
 }
 
 /// `report check --format json` serializes `ReportJson` straight from the report: the same
-/// document as `report_json`, for generated reports (blanks, decimals, both formats) and the
-/// shared real ones.
+/// document as `checked_report_json` (the contract plus the verdict), for generated reports
+/// (blanks, decimals, both formats) and the shared real ones.
 #[test]
 fn streamed_report_json_is_the_contract_json() {
     use gongkai_domain::report::check::{CheckOptions, check};
-    use gongkai_domain::report::json::{ReportJson, report_json};
+    use gongkai_domain::report::json::{ReportJson, checked_report_json};
     let mut reports: Vec<gongkai_domain::report::Report> = (0..60).map(gongkai_report::testing::sample_report).collect();
     let shared = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/reports");
     if let Ok(dir) = std::fs::read_dir(&shared) {
@@ -388,7 +388,8 @@ fn streamed_report_json_is_the_contract_json() {
     }
     for r in &reports {
         let f = check(r, None, &CheckOptions::default());
-        let tree = report_json(r, &f);
+        let tree = checked_report_json(r, &f);
+        assert_eq!(tree["verdict"]["status"], gongkai_domain::report::verdict::verdict(&f).status.id(), "{:?}", r.source);
         let streamed = serde_json::to_value(ReportJson { report: r, findings: &f }).unwrap();
         assert_eq!(streamed, tree, "{:?}", r.source);
         assert_eq!(serde_json::to_string_pretty(&ReportJson { report: r, findings: &f }).unwrap(), serde_json::to_string_pretty(&tree).unwrap());
