@@ -503,6 +503,14 @@ pub fn match_row_norm(format: FormatVersion, table: TableId, norm: &str, group: 
     match_row_in(format, table, norm, group, true)
 }
 
+/// Whether `raw` is a row label of `table` in the format's wording, as
+/// `match_row(…).is_some_and(|m| m.quality == Quality::Exact)` says: the similarity steps only
+/// ever find variants, so they are skipped.
+pub fn is_exact_row(format: FormatVersion, table: TableId, raw: &str, group: Option<&str>) -> bool {
+    let norm = normalize_cow(raw);
+    match_row_in(format, table, &norm, group, false).is_some_and(|m| m.quality == Quality::Exact)
+}
+
 /// [`match_row_norm`] without the similarity steps: the format's wording (or a listed variant)
 /// only. Cheap; a caller trying several tables tries this in each before any similarity.
 pub fn match_row_exact(format: FormatVersion, table: TableId, norm: &str, group: Option<&str>) -> Option<RowMatch> {
