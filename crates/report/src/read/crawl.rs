@@ -1104,12 +1104,18 @@ impl Extracted {
 fn grid(id: TableId, rows: &[Row]) -> Vec<GridRow<'static>> {
     rows.iter()
         .map(|r| {
-            let mut cells = Vec::with_capacity(r.cells.len() + 1);
+            let mut cells: Vec<Cow<'static, str>> = Vec::with_capacity(r.cells.len() + 1);
             if id != TableId::T4 {
-                cells.push(r.label.clone());
+                cells.push(Cow::Owned(r.label.clone()));
             }
-            cells.extend(r.cells.iter().map(ToString::to_string));
-            GridRow { cells: cells.into_iter().map(Cow::Owned).collect(), line: r.line.unwrap_or(1) }
+            // each value as printed (`Display`): integers without the formatting machinery,
+            // blanks without an allocation
+            cells.extend(r.cells.iter().map(|v| match v {
+                Value::Int(n) => Cow::Owned(n.to_string()),
+                Value::Blank | Value::Absent => Cow::Borrowed(""),
+                v => Cow::Owned(v.to_string()),
+            }));
+            GridRow { cells, line: r.line.unwrap_or(1) }
         })
         .collect()
 }
