@@ -1642,7 +1642,8 @@ fn date_of_line(p: &str) -> Option<NaiveDate> {
     if long && !p.contains("日期") && !p.contains("时间") {
         return None;
     }
-    let s: String = p.chars().filter(|c| !is_blank(*c)).collect();
+    // without blanks: the runs between them copied whole
+    let s: String = p.split(is_blank).collect();
     if long {
         // a crawled page: look for a labelled date
         for label in ["发布日期：", "发布时间：", "成文日期：", "时间：", "日期："] {
