@@ -708,12 +708,21 @@ pub(crate) fn t3_is_group(id: &str) -> bool {
 
 /// Labels without whitespace, for comparison.
 pub(crate) fn squash(s: &str) -> String {
-    s.chars().filter(|c| !is_blank(*c)).collect()
+    // the runs between blanks copied whole
+    s.split(is_blank).collect()
 }
 
 /// Runs of whitespace as one space, trimmed.
 pub(crate) fn squash_spaces(s: &str) -> String {
-    s.split(is_blank).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    // the words joined by one space, into one string (no vector of words)
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(is_blank).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The index (0-5) of a section id `s1` … `s6`.
