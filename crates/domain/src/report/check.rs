@@ -1037,7 +1037,8 @@ fn normalize(text: &str) -> Vec<char> {
             '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
             _ => c,
         };
-        if c.is_whitespace() {
+        // no whitespace lies above U+3000: CJK text skips the Unicode table
+        if c <= '\u{3000}' && c.is_whitespace() {
             pending_space = true;
             continue;
         }
