@@ -256,7 +256,6 @@ fn in_order<T: Send>(
             want = i;
             status = feed(&mut early, &mut want);
         }
-        drop(feed);
         status.map(|()| joined && fed == files.len())
     });
     bar.finish_and_clear();
