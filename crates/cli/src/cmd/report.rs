@@ -181,8 +181,8 @@ struct Checked {
 /// Run `work` on every file, on as many threads as the process may use, and hand each result to
 /// `sink` in the files' order as soon as it and every result before it are done: nothing waits
 /// for the whole run, and a result is dropped once `sink` has used it. On one core `work` runs
-/// on this thread (no thread, no channel). Returns whether every file was done (false when a
-/// worker thread panicked; the files it held are then missing).
+/// on this thread (no thread, no channel). Returns whether every file was done (false when
+/// `work` panicked: that file is then missing, the others are there).
 fn in_order<T: Send>(
     files: &[PathBuf],
     progress: bool,
@@ -201,13 +201,18 @@ fn in_order<T: Send>(
     };
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().max(1));
     if workers <= 1 {
+        // as a worker thread would, a panic loses its file, not the run
+        let mut all = true;
         for p in files {
-            let t = work(p);
+            let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(p)));
             bar.inc(1);
-            sink(p, t)?;
+            match t {
+                Ok(t) => sink(p, t)?,
+                Err(_) => all = false,
+            }
         }
         bar.finish_and_clear();
-        return Ok(true);
+        return Ok(all);
     }
     let next = AtomicUsize::new(0);
     let result = std::thread::scope(|s| {
