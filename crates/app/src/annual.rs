@@ -100,7 +100,7 @@ pub async fn save_draft(rec: &Records, agency: &Agency, year: i32, report: &Repo
     if let Some(r) = rec.store().report(agency.id, year).await?
         && r.status != ReportStatus::Draft
     {
-        return Err(AppError::conflict(format!("{year} 年度报告已{}，不能覆盖；如需修改请作为更正并说明原因", r.status.label())));
+        return Err(AppError::conflict(format!("{year} 年度报告{}，不能覆盖；如需修改请作为更正并说明原因", r.status.label())));
     }
     rec.store().save_report(&rec.ctx(), agency.id, year, content, None).await?;
     Ok(())

@@ -55,6 +55,9 @@ pub struct CaseQuery {
 }
 
 async fn filter_of(rec: &Records, q: &CaseQuery) -> Result<Option<CaseFilter>> {
+    if q.text.as_deref().is_some_and(crate::records::unusable_key) {
+        return Err(AppError::invalid("搜索内容含有不可见的控制字符，请删除后重试"));
+    }
     let agencies = match &q.agency {
         Some(name) => vec![rec.agency(name).await?.id],
         None => {
@@ -66,7 +69,7 @@ async fn filter_of(rec: &Records, q: &CaseQuery) -> Result<Option<CaseFilter>> {
         }
     };
     let officer = match &q.officer {
-        Some(login) => match rec.store().user_by_login(login).await? {
+        Some(login) => match crate::records::user_by_login(rec.store(), login).await? {
             Some(u) => Some(u.id),
             None => return Ok(None),
         },
@@ -137,6 +140,9 @@ pub async fn find(rec: &Records, key: &str, agency: Option<&str>) -> Result<Appl
     };
     let mut found = Vec::new();
     for a in &visible {
+        if crate::records::unusable_key(key) {
+            break;
+        }
         if let Some(app) = rec.store().application_by_number(a.id, key).await? {
             found.push(app);
         }
@@ -300,7 +306,7 @@ pub async fn add(rec: &Records, agency: &Agency, c: NewCase) -> Result<Applicati
 }
 
 async fn user_id(rec: &Records, login: &str) -> Result<UserId> {
-    match rec.store().user_by_login(login).await? {
+    match crate::records::user_by_login(rec.store(), login).await? {
         Some(u) => Ok(u.id),
         None => Err(AppError::not_found(format!("未找到用户“{}”", login.trim()))),
     }
@@ -451,12 +457,18 @@ pub async fn record_event(rec: &Records, app: &Application, e: EventInput, seen:
 
 /// `gongkai case assign`: sets (or clears) the case officer.
 pub async fn assign(rec: &Records, app: &Application, officer: Option<&str>) -> Result<Application> {
+    assign_as_seen(rec, app, officer, None).await
+}
+
+/// [`assign`] from a form that saw version `seen` of the case: refused as a conflict when the
+/// case changed since (another assignment, an event), so no change is lost silently.
+pub async fn assign_as_seen(rec: &Records, app: &Application, officer: Option<&str>, seen: Option<i64>) -> Result<Application> {
     agency_for(rec, app, Right::Assign).await?;
     let officer = match officer {
         Some(login) => Some(user_id(rec, login).await?),
         None => None,
     };
-    Ok(rec.store().assign_officer(&rec.ctx(), app.id, officer).await?)
+    Ok(rec.store().assign_officer(&rec.ctx(), app.id, seen, officer).await?)
 }
 
 /// The officer asks for an extension (Art. 33); an office head decides ([`decide_extension`]).
@@ -471,6 +483,8 @@ pub async fn request_extension(
     if on > rec.today() {
         return Err(AppError::invalid(format!("申请日期（{on}）晚于今天")));
     }
+    crate::limits::check_text(reason, crate::limits::TextKind::Multiline, crate::limits::MAX_SHORT_TEXT)
+        .map_err(|m| AppError::invalid(format!("延期理由{m}")))?;
     Ok(rec.store().request_extension(&rec.ctx(), app.id, days, reason, on).await?)
 }
 

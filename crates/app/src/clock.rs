@@ -69,11 +69,18 @@ pub fn load_settings(data_dir: &Path, path: Option<&Path>) -> anyhow::Result<Set
         None if default_path.is_file() => default_path,
         None => return Ok(Settings::default()),
     };
-    let text = fs::read_to_string(&path).with_context(|| format!("无法读取设置文件 {}", path.display()))?;
+    let text = crate::limits::read_text_file(&path).with_context(|| "无法读取设置文件".to_owned())?;
     if text.trim().is_empty() {
         return Ok(Settings::default());
     }
-    serde_yaml::from_str(&text).with_context(|| format!("设置文件 {} 有误（可用的设置：start_day_counts、fee_wait_pauses_clock、township_report_due）", path.display()))
+    serde_yaml::from_str(&text).map_err(|e| {
+        let at = e.location().map(|l| format!("第 {} 行第 {} 列：", l.line(), l.column())).unwrap_or_default();
+        anyhow::anyhow!(
+            "设置文件 {} 有误：{at}{}（可用的设置：start_day_counts、fee_wait_pauses_clock、township_report_due）",
+            path.display(),
+            gongkai_calendar::serde_message_zh(&e.to_string())
+        )
+    })
 }
 
 /// What an import did.

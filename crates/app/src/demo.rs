@@ -248,6 +248,25 @@ pub async fn seed(office: &Office, system_user: &str) -> Result<Vec<DemoAccount>
     ] {
         people::add_agency(&op, init(name, level, Some(COUNTY))).await?;
     }
+    // Each agency's contact details (the 回执 prints them) and the 机关代字 of its letters.
+    for (name, address, phone, prefix) in [
+        (COUNTY, "岚皋县城关镇滨河路 1 号", "0915-2521001", "岚政办信公开"),
+        (TOWN, "岚皋县民主镇政府街 1 号", "0915-2512345", "民政信公开"),
+        ("城关镇人民政府", "岚皋县城关镇肖家坝 8 号", "0915-2521200", "城政信公开"),
+        ("堰门镇人民政府", "岚皋县堰门镇集镇 12 号", "0915-2530100", "堰政信公开"),
+        ("岚皋县民政局", "岚皋县城关镇西街 20 号", "0915-2522310", "岚民政信公开"),
+        ("岚皋县自然资源局", "岚皋县城关镇东街 5 号", "0915-2523456", "岚自然资信公开"),
+    ] {
+        let a = op.agency(name).await?;
+        let settings = gongkai_store::AgencySettings {
+            address: address.into(),
+            phone: phone.into(),
+            office_hours: "工作日 8:30-12:00，14:30-17:30".into(),
+            document_prefix: prefix.into(),
+            ..a.settings.clone()
+        };
+        op.update_agency_settings(&a, settings).await?;
+    }
     let mut accounts = vec![DemoAccount {
         role: Role::Administrator.label(),
         agency: COUNTY.to_string(),

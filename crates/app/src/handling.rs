@@ -6,7 +6,7 @@
 //! says so.
 
 use chrono::NaiveDate;
-use gongkai_domain::fee::{FEE_BASIS, FeeMethod, FeeQuote};
+use gongkai_domain::fee::{FeeMethod, FeeQuote};
 use gongkai_domain::guide::{self, Step};
 use gongkai_store::{Application, DeliveryMode, EventKind, ExtensionRequest, Letter, Outcome, Party, Storage};
 
@@ -14,7 +14,14 @@ use crate::auth::Right;
 use crate::cases::{self, EventInput};
 use crate::error::{AppError, Result};
 use crate::letters::{self, Values, date_zh};
+use crate::limits::{MAX_LONG_TEXT, MAX_SHORT_TEXT, TextKind, check_text};
 use crate::records::Records;
+
+/// Checks a text the officer typed for a letter before anything is recorded: no control
+/// character (PostgreSQL refuses a NUL; a letter must not carry one), bounded.
+fn check_typed(label: &str, value: &str, kind: TextKind, max: usize) -> Result<()> {
+    check_text(value, kind, max).map_err(|m| AppError::invalid(format!("{label}{m}")))
+}
 
 fn letter_failed(e: AppError) -> AppError {
     AppError::new(e.kind(), format!("事件已记录，但文书未能出具：{}", e.message()))
@@ -32,6 +39,7 @@ pub async fn request_correction(
     if items.trim().is_empty() {
         return Err(AppError::invalid("请写明需要补正的全部事项（第三十条：一次性告知）"));
     }
+    check_typed("补正事项", items, TextKind::Multiline, MAX_LONG_TEXT)?;
     if correct_by <= on {
         return Err(AppError::invalid("补正期限须晚于通知日期"));
     }
@@ -56,6 +64,8 @@ pub async fn start_consultation(
     if addressee.trim().is_empty() || matter.trim().is_empty() {
         return Err(AppError::invalid("请填写征求意见的对象和拟公开的信息"));
     }
+    check_typed("征求意见的对象", addressee, TextKind::Line, MAX_SHORT_TEXT)?;
+    check_typed("拟公开的信息", matter, TextKind::Multiline, MAX_LONG_TEXT)?;
     let mut e = EventInput::new(EventKind::ConsultationStarted, on);
     e.party = Some(party);
     e.note = format!("{}：{}", addressee.trim(), matter.trim());
@@ -80,13 +90,22 @@ pub async fn start_consultation(
     Ok((app, letter))
 }
 
-/// How the fee is set: by the calculator of 国办函〔2020〕109号, or typed.
+/// How the fee is set: always by the calculator of 国办函〔2020〕109号 (the notice states the
+/// method and the standard; regulation.md §3), never a typed amount.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeeAmount {
-    /// Priced by the calculator.
-    Quote(FeeMethod),
-    /// Typed in yuan.
-    Typed(i64),
+    /// 按量: priced by the calculator for this many pages.
+    PerPage {
+        /// The pages (or page equivalents) provided.
+        pages: u32,
+    },
+    /// 按件: priced by the calculator for this many items, the first at the application's
+    /// position in its applicant's month, counted from the records
+    /// ([`crate::intake::month_ordinal`]), never typed.
+    PerItem {
+        /// Items charged in this application (usually 1).
+        items: u32,
+    },
 }
 
 /// The fee notice (收费通知书): the event with the amount, then the letter.
@@ -101,23 +120,28 @@ pub async fn send_fee_notice(
     if how_to_pay.trim().is_empty() {
         return Err(AppError::invalid("请写明缴费方式"));
     }
-    let (yuan, lines) = match amount {
-        FeeAmount::Quote(method) => {
-            let q = FeeQuote::new(method).map_err(|e| AppError::invalid(e.to_string()))?;
-            let yuan = i64::try_from(q.amount_yuan).map_err(|_| AppError::invalid("金额过大"))?;
-            // The notice's closing sentences are the template's own.
-            let lines: Vec<String> = q
-                .notice_lines()
-                .into_iter()
-                .filter(|l| !l.starts_with("应缴金额") && !l.starts_with("申请人应当") && !l.starts_with("信息处理费属于"))
-                .map(|l| l.trim().to_string())
-                .collect();
-            (yuan, lines)
-        }
-        FeeAmount::Typed(y) => (y, vec![format!("收费依据：{FEE_BASIS}")]),
+    check_typed("缴费方式", how_to_pay, TextKind::Line, MAX_SHORT_TEXT)?;
+    let method = match amount {
+        FeeAmount::PerPage { pages } => FeeMethod::PerPage { pages },
+        FeeAmount::PerItem { items } => FeeMethod::PerItem { ordinal: crate::intake::month_ordinal(rec, app).await?, items },
     };
+    let q = FeeQuote::new(method).map_err(|e| AppError::invalid(e.to_string()))?;
+    let yuan = i64::try_from(q.amount_yuan).map_err(|_| AppError::invalid("金额过大"))?;
+    // The notice's closing sentences are the template's own.
+    let lines: Vec<String> = q
+        .notice_lines()
+        .into_iter()
+        .filter(|l| !l.starts_with("应缴金额") && !l.starts_with("申请人应当") && !l.starts_with("信息处理费属于"))
+        .map(|l| l.trim().to_string())
+        .collect();
     if yuan <= 0 {
-        return Err(AppError::invalid("按标准计算不需要收费（金额为 0 元），不发出收费通知"));
+        let why = match method {
+            FeeMethod::PerItem { ordinal, .. } => {
+                format!("按登记记录，本件为申请人本月第{ordinal}件，每月前10件免费：")
+            }
+            _ => String::new(),
+        };
+        return Err(AppError::invalid(format!("{why}按标准计算不需要收费（金额为 0 元），不发出收费通知")));
     }
     let mut e = EventInput::new(EventKind::FeeNoticeSent, on);
     e.amount_yuan = Some(yuan);
@@ -141,8 +165,10 @@ pub struct ReplyInput {
     pub delivery: Option<DeliveryMode>,
 }
 
-/// Records the reply with the guide's outcome and issues its 答复告知书.
+/// Records the reply with the guide's outcome and issues its 答复告知书, whose number becomes the
+/// case's 告知书文号 (`reply_letter_ref`).
 pub async fn reply(rec: &Records, app: &Application, input: ReplyInput, seen: Option<i64>) -> Result<(Application, Letter)> {
+    check_typed("答复内容", &input.text, TextKind::Multiline, MAX_LONG_TEXT)?;
     let answers: Vec<(&str, &str)> = input.answers.iter().map(|(q, a)| (q.as_str(), a.as_str())).collect();
     let leaf = match guide::walk(&answers).map_err(|e| AppError::invalid(e.to_string()))? {
         Step::Leaf(l) => l,
@@ -165,6 +191,8 @@ pub async fn reply(rec: &Records, app: &Application, input: ReplyInput, seen: Op
         ("救济途径", letters::remedies(rec, &agency, leaf.refusal).await?),
     ];
     let letter = letters::issue(rec, &app, letters::reply_kind(outcome), values, input.on).await.map_err(letter_failed)?;
+    // The letter's number is now the case's 告知书文号 (the store wrote both in one transaction).
+    let app = rec.store().application(app.id).await?;
     Ok((app, letter))
 }
 

@@ -177,6 +177,69 @@ pub async fn possible_repeats(
     Ok(out)
 }
 
+/// 国办函〔2020〕109号 按件: the position of `app` among its applicant's applications to the same
+/// agency in the calendar month of its receipt, counted from the records (whatever their outcome;
+/// voided ones left out): the earlier ones received that month, and those received the same day
+/// and registered before it, plus one. Each earlier application counts as one item. The same
+/// applicant is found by name (and, where both have one, the same ID document), as for
+/// [`possible_repeats`].
+pub async fn month_ordinal(rec: &Records, app: &Application) -> Result<u32> {
+    use chrono::Datelike;
+    let agency = rec.store().agency(app.agency).await?;
+    rec.require(Right::Read, &agency).await?;
+    let name = app.applicant.name.trim();
+    let compact: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let month = (app.received_on.year(), app.received_on.month());
+    let mut seen: HashSet<ApplicationId> = HashSet::new();
+    let mut count: u32 = 1;
+    for key in [name, compact.as_str()] {
+        if key.is_empty() {
+            continue;
+        }
+        let f = CaseFilter {
+            agencies: vec![agency.id],
+            text: Some(key.to_string()),
+            received_year: Some(month.0),
+            ..CaseFilter::default()
+        };
+        for c in rec.store().list_cases(&f).await? {
+            let before = c.received_on < app.received_on || (c.received_on == app.received_on && c.id.0 < app.id.0);
+            if c.id == app.id || c.voided || !before || (c.received_on.year(), c.received_on.month()) != month || !seen.insert(c.id) {
+                continue;
+            }
+            let other = rec.store().application(c.id).await?;
+            if same_applicant(name, &app.applicant.id_document, &other) {
+                count = count.saturating_add(1);
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// What is wrong with an uploaded ledger before it is read, if anything: a file of a type the
+/// ledger does not take (by its name's extension), or one people pick by mistake — a PDF, an old
+/// .xls or Word file, binary content — named for what it is rather than read as CSV headers.
+pub fn ledger_upload_problem(file_name: &str, bytes: &[u8]) -> Option<String> {
+    let what = "上传的文件";
+    let path = std::path::Path::new(file_name);
+    if path.extension().is_some()
+        && let Err(e) = crate::ledger::LedgerFormat::from_path(path)
+    {
+        return Some(format!("{e:#}"));
+    }
+    if bytes.starts_with(b"%PDF") {
+        return Some(format!("{what}是 PDF 文件，不是台账：请上传 .csv 或 .xlsx 格式的台账"));
+    }
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Some(format!("{what}是旧版 Excel（.xls）或 Word 文件：请在 Excel 中“另存为” .xlsx 或 .csv 后上传"));
+    }
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if !utf16 && !bytes.starts_with(b"PK\x03\x04") && bytes.iter().take(64 * 1024).any(|b| *b == 0) {
+        return Some(format!("{what}含有二进制内容，不是文字台账：请上传 .csv 或 .xlsx 格式的台账"));
+    }
+    None
+}
+
 /// Checks what the form cannot: dates against today and each other, the channel's confirmation
 /// date. Returns the problem and the field it concerns (`received_on`, `confirmed_on`).
 pub fn check(c: &NewCase, today: NaiveDate) -> std::result::Result<(), (&'static str, String)> {

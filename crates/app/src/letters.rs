@@ -29,8 +29,15 @@ pub struct LetterKind {
     pub default: &'static str,
     /// The placeholders this letter fills, beyond the common ones.
     pub fields: &'static [&'static str],
-    /// A one-line setting, not a letter (the document number's prefix, the reconsideration body).
+    /// A one-line setting, not a letter (the reconsideration body).
     pub setting: bool,
+}
+
+impl LetterKind {
+    /// A 答复告知书 (its number becomes the case's 告知书文号).
+    pub fn is_reply(&self) -> bool {
+        self.code.starts_with("reply_")
+    }
 }
 
 /// Placeholders every letter fills.
@@ -70,7 +77,8 @@ macro_rules! reply_template {
     };
 }
 
-/// Every kind of letter, then the two settings.
+/// Every kind of letter, then the one setting (the reconsideration body). The document number's
+/// 机关代字 is the agency's own setting ([`document_prefix`]).
 pub const KINDS: &[LetterKind] = &[
     LetterKind {
         code: "reply_granted",
@@ -155,13 +163,6 @@ pub const KINDS: &[LetterKind] = &[
         setting: false,
     },
     LetterKind {
-        code: "doc_prefix",
-        label: "发文字号的机关代字",
-        default: "信息公开",
-        fields: &[],
-        setting: true,
-    },
-    LetterKind {
         code: "reconsideration_body",
         label: "行政复议机关",
         // 行政复议法 2023 Art. 24: the county government for a township's and the county's
@@ -225,6 +226,9 @@ pub fn validate(kind: &LetterKind, body: &str) -> Result<()> {
         if !ok {
             return Err(AppError::invalid(format!("“{}”不能使用占位符“{{{{{p}}}}}”", kind.label)));
         }
+    }
+    if let Err(m) = crate::limits::check_text(body, crate::limits::TextKind::Multiline, 20_000) {
+        return Err(AppError::invalid(format!("模板{m}")));
     }
     if kind.setting {
         if body.trim().is_empty() || body.contains('\n') || body.chars().count() > 60 {
@@ -336,12 +340,59 @@ async fn government_above(rec: &Records, agency: &Agency) -> Result<String> {
     })
 }
 
-/// The agency's setting (prefix, reconsideration body), filled.
+/// The agency's setting (the reconsideration body), filled.
 async fn setting(rec: &Records, agency: &Agency, code: &str) -> Result<String> {
     let k = kind(code)?;
     let (body, _) = template(rec, agency, k).await?;
     let above = government_above(rec, agency).await?;
     fill(&body, &[("上级人民政府", above)])
+}
+
+/// The 机关代字 of an agency's document numbers when it has set none.
+pub const DEFAULT_PREFIX: &str = "信息公开";
+
+/// The template kind under which earlier versions kept the 机关代字 (before it became the agency
+/// setting `document_prefix`). Still read, so an agency's numbering does not change under it,
+/// until the agency's settings are next saved ([`crate::records::Records::update_agency`] moves
+/// it into the settings and removes the row).
+pub(crate) const LEGACY_PREFIX_KIND: &str = "doc_prefix";
+
+/// The 机关代字 of the agency's document numbers (`{代字}〔年份〕N号`): its setting
+/// `document_prefix`, else the one an earlier version kept with the letter templates, else
+/// [`DEFAULT_PREFIX`].
+pub async fn document_prefix(rec: &Records, agency: &Agency) -> Result<String> {
+    rec.require(Right::Read, agency).await?;
+    let own = agency.settings.document_prefix.trim();
+    if !own.is_empty() {
+        return Ok(own.to_string());
+    }
+    Ok(match legacy_prefix(rec, agency).await? {
+        Some(p) => p,
+        None => DEFAULT_PREFIX.to_string(),
+    })
+}
+
+/// The 机关代字 kept with the letter templates by an earlier version, if any.
+pub(crate) async fn legacy_prefix(rec: &Records, agency: &Agency) -> Result<Option<String>> {
+    Ok(rec
+        .store()
+        .letter_template(agency.id, LEGACY_PREFIX_KIND)
+        .await?
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty()))
+}
+
+/// Checks a 机关代字: one line, at most 40 characters, without the year's brackets or digits
+/// (the year and the number are the system's).
+pub fn check_prefix(prefix: &str) -> std::result::Result<(), String> {
+    let p = prefix.trim();
+    if p.chars().count() > 40 {
+        return Err("发文字号前缀不能超过 40 个字".into());
+    }
+    if p.chars().any(|c| c.is_control() || "〔〕[]（）()0123456789０１２３４５６７８９".contains(c)) {
+        return Err("发文字号前缀只填机关代字（如“民政信公开”），年份和序号由系统生成".into());
+    }
+    Ok(())
 }
 
 /// The reconsideration body the agency's remedies notice names.
@@ -378,13 +429,20 @@ pub async fn issue(rec: &Records, app: &Application, kind: &LetterKind, values: 
         return Err(AppError::invalid(format!("出具日期（{on}）晚于今天")));
     }
     let (body, _) = template(rec, &agency, kind).await?;
+    for (name, v) in &values {
+        crate::limits::check_text(v, crate::limits::TextKind::Multiline, crate::limits::MAX_LONG_TEXT)
+            .map_err(|m| AppError::invalid(format!("{name}{m}")))?;
+    }
     let mut all = common(&agency, app, on);
     all.extend(values);
     let text = fill(&body, &all)?;
-    let prefix = setting(rec, &agency, "doc_prefix").await?;
+    let prefix = document_prefix(rec, &agency).await?;
     Ok(rec
         .store()
-        .issue_letter(&rec.ctx(), NewLetter { application: app.id, kind: kind.code.to_string(), issued_on: on, prefix, body: text })
+        .issue_letter(
+            &rec.ctx(),
+            NewLetter { application: app.id, kind: kind.code.to_string(), issued_on: on, prefix, body: text, reply: kind.is_reply() },
+        )
         .await?)
 }
 
@@ -392,7 +450,7 @@ pub async fn issue(rec: &Records, app: &Application, kind: &LetterKind, values: 
 pub fn preview(agency: &Agency, kind: &LetterKind, body: &str) -> Result<String> {
     validate(kind, body)?;
     let sample: Values = vec![
-        ("文号", "信息公开〔2025〕1号".into()),
+        ("文号", format!("{}〔2025〕1号", Some(agency.settings.document_prefix.trim()).filter(|p| !p.is_empty()).unwrap_or(DEFAULT_PREFIX))),
         ("机关", agency.name.clone()),
         ("申请人", "张三".into()),
         ("申请日期", "2025年6月2日".into()),

@@ -118,12 +118,20 @@ pub fn open_file(path: &Path) -> anyhow::Result<std::fs::File> {
 }
 
 /// A JSON file's parse error in Chinese, at its place: `第 L 行第 C 列：…` (no English from
-/// serde_json).
+/// serde_json), the column counted in characters of `text`, the parsed text.
+pub fn json_error_in(text: &str, e: &serde_json::Error) -> String {
+    let column = gongkai_calendar::char_column(text, e.line(), e.column());
+    let what = json_error(e);
+    let what = what.split_once('：').map_or(what.as_str(), |(_, w)| w);
+    format!("第 {} 行第 {column} 列：{what}", e.line())
+}
+
+/// A JSON file's parse error in Chinese, at its place: `第 L 行第 C 列：…` (no English from
+/// serde_json; the column as serde_json counts it, in bytes: see [`json_error_in`]).
 pub fn json_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let msg = e.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-    let backticked = || msg.split('`').nth(1).map(str::to_owned);
     let what = match e.classify() {
         Category::Eof => "内容在中途结束（JSON 不完整）".to_owned(),
         Category::Io => "读取失败".to_owned(),
@@ -145,19 +153,7 @@ pub fn json_error(e: &serde_json::Error) -> String {
                 "不是有效的 JSON 语法".to_owned()
             }
         }
-        Category::Data => {
-            if msg.starts_with("missing field") {
-                format!("缺少字段 {}", backticked().unwrap_or_default())
-            } else if msg.starts_with("unknown field") {
-                format!("未知字段 {}", backticked().unwrap_or_default())
-            } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-                "值的类型不对".to_owned()
-            } else if msg.starts_with("unknown variant") {
-                format!("无法识别的取值 {}", backticked().unwrap_or_default())
-            } else {
-                "内容与要求的结构不符".to_owned()
-            }
-        }
+        Category::Data => gongkai_calendar::serde_message_zh(&msg),
     };
     format!("第 {} 行第 {} 列：{what}", e.line(), e.column())
 }
@@ -166,7 +162,7 @@ pub fn json_error(e: &serde_json::Error) -> String {
 /// the line and column. `what` names the file's role (叙述文件, 更正文件 …).
 pub fn read_json_file(path: &Path, what: &str) -> anyhow::Result<serde_json::Value> {
     let text = read_text_file(path)?;
-    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{what} {} 不是有效的 JSON：{}", path.display(), json_error(&e)))
+    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{what} {} 不是有效的 JSON：{}", path.display(), json_error_in(&text, &e)))
 }
 
 #[cfg(test)]

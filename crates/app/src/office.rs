@@ -146,6 +146,12 @@ impl Office {
         Ok(Office { store, engine, clock, location, read_only })
     }
 
+    /// The files of the live database (SQLite's file and companions, the audit anchor): never a
+    /// destination for an output file.
+    pub fn files(&self) -> Vec<std::path::PathBuf> {
+        self.store.files()
+    }
+
     /// Where the database is (password hidden).
     pub fn location(&self) -> &str {
         &self.location
@@ -183,7 +189,7 @@ impl Office {
 
     /// Whether a login is taken (`init` asks a password only for a new administrator).
     pub async fn user_exists(&self, login: &str) -> Result<bool> {
-        Ok(self.store.user_by_login(login).await?.is_some())
+        Ok(crate::records::user_by_login(&self.store, login).await?.is_some())
     }
 
     /// Closes the connections.
@@ -226,7 +232,7 @@ impl Office {
             return Err(AppError::unauthenticated("登录名为空：请用 --as 登录名（或 GONGKAI_USER）指定操作用户"));
         }
         let wrong = || AppError::unauthenticated("登录名或密码错误");
-        let user = self.store.user_by_login(login).await?;
+        let user = crate::records::user_by_login(&self.store, login).await?;
         // Verify even for an unknown login, so that timing does not tell which logins exist.
         let hash = match &user {
             Some(u) => u.password_hash.clone(),

@@ -117,7 +117,7 @@ async fn establish(office: &Office, rec: &Records, req: InitRequest, parent: Opt
         return Err(AppError::invalid("系统管理员登录名不能为空（--admin）"));
     }
     let mut done = Vec::new();
-    let admin = match store.user_by_login(admin_login).await? {
+    let admin = match crate::records::user_by_login(store, admin_login).await? {
         Some(u) => {
             done.push(format!("用户“{}”已存在，沿用其原密码", u.login));
             AdminAccount::Existing(u.id)
@@ -181,7 +181,7 @@ async fn require_manage(rec: &Records, user: &User) -> Result<()> {
 }
 
 async fn user_named(rec: &Records, login: &str) -> Result<User> {
-    match rec.store().user_by_login(login).await? {
+    match crate::records::user_by_login(rec.store(), login).await? {
         Some(u) => Ok(u),
         None => Err(AppError::not_found(format!("未找到用户“{}”", login.trim()))),
     }

@@ -134,7 +134,12 @@ impl Records {
     /// Replaces an agency's settings (its administrators).
     pub async fn update_agency_settings(&self, agency: &Agency, settings: AgencySettings) -> Result<Agency> {
         self.require(Right::Administer, agency).await?;
-        Ok(self.store().update_agency_settings(&self.ctx(), agency.id, settings).await?)
+        crate::letters::check_prefix(&settings.document_prefix).map_err(AppError::invalid)?;
+        let legacy = crate::letters::legacy_prefix(self, agency).await?;
+        let settings = carry_legacy_prefix(&agency.settings, settings, legacy.as_deref());
+        let after = self.store().update_agency_settings(&self.ctx(), agency.id, settings).await?;
+        self.drop_legacy_prefix(&after, legacy.is_some()).await?;
+        Ok(after)
     }
 
     /// Renames an agency, sets the region of its calendar and its settings (its administrators).
@@ -161,6 +166,7 @@ impl Records {
         if update.name.trim().is_empty() {
             return Err(AppError::invalid("机关名称不能为空"));
         }
+        crate::letters::check_prefix(&s.document_prefix).map_err(AppError::invalid)?;
         let settings = AgencySettings {
             address: s.address.trim().to_string(),
             phone: s.phone.trim().to_string(),
@@ -168,8 +174,22 @@ impl Records {
             document_prefix: s.document_prefix.trim().to_string(),
             ..s.clone()
         };
+        let legacy = crate::letters::legacy_prefix(self, agency).await?;
+        let settings = carry_legacy_prefix(&agency.settings, settings, legacy.as_deref());
         let update = AgencyUpdate { name: update.name.trim().to_string(), region: region.to_string(), settings };
-        Ok(self.store().update_agency(&self.ctx(), agency.id, update).await?)
+        let after = self.store().update_agency(&self.ctx(), agency.id, update).await?;
+        self.drop_legacy_prefix(&after, legacy.is_some()).await?;
+        Ok(after)
+    }
+
+    /// Once the settings hold the 机关代字, the copy an earlier version kept with the letter
+    /// templates goes (one place for it). A separate transaction: should it fail, the settings'
+    /// prefix already wins over the old row.
+    async fn drop_legacy_prefix(&self, agency: &Agency, had: bool) -> Result<()> {
+        if had && !agency.settings.document_prefix.is_empty() {
+            self.store().set_letter_template(&self.ctx(), agency.id, crate::letters::LEGACY_PREFIX_KIND, None).await?;
+        }
+        Ok(())
     }
 
     /// Refuses unless the principal administers every agency (whole-database export, import,
@@ -186,7 +206,35 @@ impl Records {
     }
 }
 
+/// The settings to store: when neither the old nor the new settings name a 机关代字 and an
+/// earlier version kept one with the letter templates, that one moves into the settings (the
+/// agency's numbering does not change under it).
+fn carry_legacy_prefix(old: &AgencySettings, mut new: AgencySettings, legacy: Option<&str>) -> AgencySettings {
+    if let Some(p) = legacy
+        && old.document_prefix.trim().is_empty()
+        && new.document_prefix.trim().is_empty()
+    {
+        new.document_prefix = p.to_string();
+    }
+    new
+}
+
 /// The one answer for an agency that does not exist or may not be seen.
 pub(crate) fn agency_not_found(key: &str) -> AppError {
     AppError::not_found(format!("未找到机关“{key}”（或无权查看）"))
+}
+
+/// Whether a key typed to look something up (a login, a 编号, a search) holds a control
+/// character: such a key names nothing, and is never sent to the database (PostgreSQL refuses a
+/// NUL in text).
+pub(crate) fn unusable_key(key: &str) -> bool {
+    key.chars().any(char::is_control)
+}
+
+/// A user by login; a login with a control character names no one.
+pub(crate) async fn user_by_login(store: &Store, login: &str) -> Result<Option<gongkai_store::User>> {
+    if unusable_key(login) {
+        return Ok(None);
+    }
+    Ok(store.user_by_login(login).await?)
 }

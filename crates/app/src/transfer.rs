@@ -27,12 +27,72 @@ pub async fn export(rec: &Records, out: &mut (dyn Write + Send)) -> Result<Trans
 
 /// `gongkai export -o FILE`: the file appears whole once the export is complete, or not at all.
 pub async fn export_to(rec: &Records, to: &Path, force: bool) -> Result<TransferSummary> {
+    export_to_tracked(rec, to, force, &|_| {}).await
+}
+
+/// [`export_to`], telling `written` how many bytes are written so far (a progress display).
+pub async fn export_to_tracked(
+    rec: &Records,
+    to: &Path,
+    force: bool,
+    written: &(dyn Fn(u64) + Sync),
+) -> Result<TransferSummary> {
     rec.require_whole_database("整库导出").await?;
     let opts = OutputOptions { overwrite: force, protect: rec.store().files() };
     let mut out = OutputFile::create(to, &opts)?;
-    let summary = rec.store().export_jsonl(&mut out).await.map_err(|e| AppError::from(e).context(format!("导出到 {}", to.display())))?;
+    let mut counted = Counted { inner: &mut out, count: 0, written };
+    let summary =
+        rec.store().export_jsonl(&mut counted).await.map_err(|e| AppError::from(e).context(format!("导出到 {}", to.display())))?;
     out.finish()?;
     Ok(summary)
+}
+
+/// A writer that reports how much went through it.
+struct Counted<'a, W> {
+    inner: W,
+    count: u64,
+    written: &'a (dyn Fn(u64) + Sync),
+}
+
+impl<W: Write> Write for Counted<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.count += n as u64;
+        (self.written)(self.count);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Whether an output file may be read by others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privacy {
+    /// Personal data (a ledger, a letter): readable by its owner only (0600).
+    Personal,
+    /// A document meant to be published (an annual report, a comparison): 0644.
+    Public,
+}
+
+/// Writes `bytes` to a file for the user as an [`OutputFile`]: the file appears whole or not at
+/// all, never over an existing file unless `force`, never over the live database of `office`
+/// whatever `force` says; 0600 unless [`Privacy::Public`].
+pub fn write_file(office: Option<&Office>, to: &Path, bytes: &[u8], force: bool, privacy: Privacy) -> Result<()> {
+    let opts = OutputOptions { overwrite: force, protect: office.map(|o| o.files()).unwrap_or_default() };
+    let mut out = OutputFile::create(to, &opts)?;
+    let failed = |e: &std::io::Error| {
+        AppError::new(crate::error::ErrorKind::Invalid, format!("无法写入 {}：{}", to.display(), crate::describe_io(e)))
+    };
+    out.write_all(bytes).map_err(|e| failed(&e))?;
+    out.finish()?;
+    #[cfg(unix)]
+    if privacy == Privacy::Public {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o644)).map_err(|e| failed(&e))?;
+    }
+    Ok(())
 }
 
 /// `gongkai import` into a database just created (empty): no principal exists there yet, so

@@ -87,7 +87,7 @@ impl CalendarFile {
             CalendarError::Parse {
                 line: loc.as_ref().map(serde_yaml::Location::line),
                 column: loc.as_ref().map(serde_yaml::Location::column),
-                message: e.to_string(),
+                message: crate::serde_message_zh(&e.to_string()),
             }
         })?;
         file.validate()?;

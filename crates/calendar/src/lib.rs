@@ -26,10 +26,12 @@
 mod calendar;
 mod data;
 mod error;
+mod serde_zh;
 pub mod statutory;
 mod zh;
 
 pub use calendar::{Calendar, DayInfo, DayReason, Note, Side, WorkingDays, FIRST_YEAR, LAST_YEAR};
 pub use data::{CalendarFile, HolidayEntry, Region, WorkdayEntry, YearSchedule, EMBEDDED_YAML};
 pub use error::CalendarError;
+pub use serde_zh::{char_column, serde_message_zh};
 pub use zh::{date_zh, month_day_zh, provisional_note, weekday_zh};

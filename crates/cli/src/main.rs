@@ -3,13 +3,17 @@
 //!
 //! Error policy: library crates return typed errors; here they become `anyhow` errors, printed once
 //! in Chinese on stderr as `错误：…`, with exit code 1 (2 where a command documents it, e.g.
-//! `report check` when an input cannot be read).
+//! `report check` when an input cannot be read). A wrong command line is answered by [`frame`] in
+//! the same form, with exit code 2.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+
 mod cmd;
+mod frame;
+mod progress;
 
 /// gongkai（公开）：政府信息公开工作平台。
 #[derive(Debug, Parser)]
@@ -33,7 +37,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match frame::parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let result = match cli.command {
         Command::Report(c) => cmd::report::run(c),
         Command::Serve(a) => cmd::serve::run(a),
@@ -43,7 +50,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("错误：{err:#}");
+            // The causes joined the Chinese way (anyhow's `{:#}` would join them with ": ").
+            let causes: Vec<String> = err.chain().map(ToString::to_string).collect();
+            eprintln!("错误：{}", causes.join("："));
             ExitCode::FAILURE
         }
     }
@@ -51,10 +60,8 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     #[test]
     fn clap_definitions_are_consistent() {
-        super::Cli::command().debug_assert();
+        super::frame::command().debug_assert();
     }
 }

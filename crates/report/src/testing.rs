@@ -319,6 +319,7 @@ fn t4(rng: &mut Rng, level: AgencyLevel) -> Table {
             line: None,
         }],
         line: None,
+        ocr: false,
     }
 }
 

@@ -7,7 +7,7 @@ pub(crate) fn describe_db(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::PoolTimedOut => "等待数据库连接超时（数据库繁忙，或无法连接）".into(),
         sqlx::Error::PoolClosed => "数据库连接已关闭".into(),
-        sqlx::Error::Io(io) => format!("无法连接数据库：{}", describe_io(io)),
+        sqlx::Error::Io(io) => format!("无法连接数据库服务器：{}", describe_connect(io)),
         sqlx::Error::Tls(_) => "与数据库建立加密连接（TLS）失败".into(),
         sqlx::Error::Configuration(_) => "数据库地址或连接参数有误".into(),
         sqlx::Error::RowNotFound => "未找到记录".into(),
@@ -52,6 +52,23 @@ fn describe_database(d: &dyn sqlx::error::DatabaseError) -> String {
 
 fn sqlite_code(code: &str) -> Option<i64> {
     code.parse::<i64>().ok().map(|c| c & 0xff)
+}
+
+/// Why a connection to the database server failed, in Chinese.
+fn describe_connect(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let text = e.to_string();
+    match e.kind() {
+        K::TimedOut | K::WouldBlock => "连接超时，服务器没有应答（地址或网络有误，或被防火墙拦截）".into(),
+        K::UnexpectedEof => "服务器未应答就关闭了连接（该地址可能不是 PostgreSQL 服务，或网络不通）".into(),
+        _ if text.contains("lookup") || text.contains("resolve") || text.contains("Name or service") => {
+            "无法解析主机名（请检查地址的拼写和网络）".into()
+        }
+        K::ConnectionRefused | K::ConnectionReset | K::ConnectionAborted | K::AddrNotAvailable | K::HostUnreachable | K::NetworkUnreachable => {
+            describe_io(e)
+        }
+        _ => "网络错误，无法建立连接".into(),
+    }
 }
 
 /// What went wrong with a file or a connection, in Chinese.

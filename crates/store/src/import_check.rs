@@ -218,7 +218,7 @@ impl ImportCheck {
         }
         let name = r.nonempty("name")?;
         let settings = r.text("settings")?;
-        serde_json::from_str::<AgencySettings>(settings).map_err(|e| r.bad("settings", format!("不是有效的机关设置：{e}")))?;
+        serde_json::from_str::<AgencySettings>(settings).map_err(|e| r.bad("settings", format!("不是有效的机关设置（第 {} 列附近）", e.column())))?;
         r.timestamp("created_at")?;
         r.unique(self.agency_names.insert(name.to_string()), "机关名称重复")?;
         r.unique(self.agencies.insert(id), "id 重复")
@@ -306,7 +306,7 @@ impl ImportCheck {
         }
         let detail = match r.text("detail")? {
             "" => EventDetail::default(),
-            d => serde_json::from_str(d).map_err(|e| r.bad("detail", format!("不是有效的事件详情：{e}")))?,
+            d => serde_json::from_str(d).map_err(|e| r.bad("detail", format!("不是有效的事件详情（第 {} 列附近）", e.column())))?,
         };
         if kind == EventKind::ExtensionApproved {
             // Art. 33: approved by an office head of the agency who is not the case's officer.
@@ -589,7 +589,7 @@ impl Cells<'_> {
     }
 
     fn json(&self, col: &str) -> Result<(), StoreError> {
-        serde_json::from_str::<Value>(self.text(col)?).map(drop).map_err(|e| self.bad(col, format!("不是有效的 JSON：{e}")))
+        serde_json::from_str::<Value>(self.text(col)?).map(drop).map_err(|e| self.bad(col, format!("不是有效的 JSON（第 {} 列附近）", e.column())))
     }
 
     fn refers(&self, ids: &HashSet<i64>, id: i64, col: &str, what: &str) -> Result<(), StoreError> {

@@ -208,7 +208,8 @@ storage_api! {
     /// version the caller saw, refused if the case changed since.
     fn add_event(&self, ctx: &Ctx, id: ApplicationId, seen: Option<i64>, event: Event, closing: Option<Closing>) -> Application;
     /// Sets (or clears) the case officer, who must be a case officer or office head there.
-    fn assign_officer(&self, ctx: &Ctx, id: ApplicationId, officer: Option<UserId>) -> Application;
+    /// `seen`: the version the caller saw, refused if the case changed since.
+    fn assign_officer(&self, ctx: &Ctx, id: ApplicationId, seen: Option<i64>, officer: Option<UserId>) -> Application;
     /// Corrects a case (fields, timeline or decision) or voids it, with a reason in the audit log.
     fn correct_case(&self, ctx: &Ctx, id: ApplicationId, seen: Option<i64>, correction: CaseCorrection, reason: &str) -> Application;
     /// The case officer (the acting user) asks for an extension.

@@ -1270,6 +1270,9 @@ pub struct NewLetter {
     pub prefix: String,
     /// The letter's content with [`DOC_NUMBER_MARK`] where the number goes.
     pub body: String,
+    /// The reply's 告知书: its number becomes the concluded case's `reply_letter_ref` (告知书文号)
+    /// in the same transaction, unless the case already has one.
+    pub reply: bool,
 }
 
 /// An issued letter.

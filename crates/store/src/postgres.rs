@@ -17,6 +17,10 @@ use crate::OpenOptions;
 type Db = sqlx::Postgres;
 type This = PgStore;
 
+/// How long a first connection to the server may take before the address is reported
+/// unreachable (the whole command answers within 5 seconds).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
 pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The PostgreSQL store.
@@ -113,7 +117,16 @@ impl PgStore {
         // A writer waiting for another's lock gives up after `lock_timeout` (SQLSTATE 55P03).
         let lock_ms = opts.lock_timeout.as_millis().max(1).to_string();
         let options = connect_options(url, opts.pg_schema.as_deref())?.options([("lock_timeout", lock_ms.as_str())]);
-        // An unreachable server fails within 5 seconds (the caller names the address).
+        // An unreachable server fails within 5 seconds with its own reason (the caller names the
+        // address): one connection is tried first, because the pool retries a refused connection
+        // until its acquire timeout and then reports only that it timed out.
+        match tokio::time::timeout(CONNECT_TIMEOUT, <sqlx::PgConnection as sqlx::Connection>::connect_with(&options)).await {
+            Err(_) => return Err(StoreError::Db(sqlx::Error::Io(std::io::ErrorKind::TimedOut.into()))),
+            Ok(Err(e)) => return Err(e.into()),
+            Ok(Ok(probe)) => {
+                let _ = sqlx::Connection::close(probe).await;
+            }
+        }
         let pool = PgPoolOptions::new()
             .max_connections(opts.max_connections.max(1))
             .acquire_timeout(Duration::from_secs(5))

@@ -24,6 +24,10 @@ pub enum WebError {
     NoSuchPage,
     /// The request itself is malformed (a query or form field the page cannot read).
     BadRequest(String),
+    /// The request is over its size limit (413).
+    TooLarge(String),
+    /// A form posted in a way the route does not read (a file upload where none is taken): 415.
+    NotAForm,
     /// A template failed to render (a bug).
     Render,
 }
@@ -98,6 +102,12 @@ impl IntoResponse for WebError {
             ),
             WebError::NoSuchPage => page(StatusCode::NOT_FOUND, "未找到", "没有这个页面。"),
             WebError::BadRequest(m) => page(StatusCode::UNPROCESSABLE_ENTITY, "请求有误", &m),
+            WebError::TooLarge(m) => page(StatusCode::PAYLOAD_TOO_LARGE, "内容过大", &m),
+            WebError::NotAForm => page(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "无法读取表单",
+                "这个页面只接受普通的表单提交，不接受文件上传。请返回，从系统的页面重新提交。",
+            ),
             WebError::Render => {
                 eprintln!("内部错误：页面模板无法生成");
                 page(StatusCode::INTERNAL_SERVER_ERROR, "系统错误", "页面无法生成，已记录。请稍后再试。")

@@ -20,8 +20,17 @@ use crate::routes::{Access, Scope};
 use crate::security::FORM_LIMIT;
 use crate::session::Staff;
 
-/// Runs the route's check, then the handler.
-pub async fn guard(State(state): State<AppState>, access: Access, req: Request, next: Next) -> Response {
+/// Runs the route's check, then the handler. A route that takes no upload reads only an
+/// ordinary form: a multipart body there (or any other body at the login) is answered with a
+/// Chinese page, not the extractor's English rejection.
+pub async fn guard(State(state): State<AppState>, access: Access, upload: bool, req: Request, next: Next) -> Response {
+    if req.method() == Method::POST
+        && !upload
+        && !is_urlencoded(req.headers())
+        && (is_multipart(req.headers()) || access == Access::Public)
+    {
+        return WebError::NotAForm.into_response();
+    }
     match check(&state, access, req).await {
         Ok(req) => next.run(req).await,
         Err(e) => e.into_response(),
@@ -70,7 +79,9 @@ async fn check(state: &AppState, access: Access, req: Request) -> Result<Request
     }
     // A form that changes something carries the session's CSRF token.
     let body = if parts.method == Method::POST && is_urlencoded(&parts.headers) {
-        let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::BadRequest("表单过大".into()))?;
+        let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+            WebError::TooLarge(format!("表单过大：一次提交不能超过 {} KB。请缩短填写的内容后重新提交。", FORM_LIMIT / 1024))
+        })?;
         let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
         let token = fields.iter().find(|(k, _)| k == "csrf").map_or("", |(_, v)| v.as_str());
         staff.check(token)?;

@@ -152,9 +152,9 @@ pub fn router(state: AppState) -> Router {
     let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
     for spec in routes() {
         let limit = if spec.upload { security::UPLOAD_LIMIT } else { security::FORM_LIMIT };
-        let access = spec.access;
+        let (access, takes_upload) = (spec.access, spec.upload);
         let check = axum::middleware::from_fn_with_state(state.clone(), move |s, req, next| {
-            crate::guard::guard(s, access, req, next)
+            crate::guard::guard(s, access, takes_upload, req, next)
         });
         let handler = spec.handler.layer::<_, std::convert::Infallible>(check).layer(DefaultBodyLimit::max(limit));
         match by_path.iter_mut().find(|(p, _)| *p == spec.path) {

@@ -34,6 +34,9 @@ async fn the_demo_county_covers_every_outcome_channel_and_desk_item() {
         let head = accounts.iter().find(|a| a.login == "mz_chen").unwrap();
         let chen = office.login("mz_chen", &head.password).await.unwrap();
         let town = chen.agency("民主镇人民政府").await.unwrap();
+        // The 回执's contact details and the letters' 机关代字 are set.
+        assert!(!town.settings.phone.is_empty() && !town.settings.address.is_empty(), "{today}");
+        assert_eq!(gongkai_app::letters::document_prefix(&chen, &town).await.unwrap(), "民政信公开");
         let last_year = d(today).format("%Y").to_string().parse::<i32>().unwrap() - 1;
         let all = cases::list(&chen, &CaseQuery { agency: Some(town.name.clone()), ..CaseQuery::default() }).await.unwrap();
         for o in Outcome::ALL {

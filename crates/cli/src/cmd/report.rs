@@ -5,11 +5,10 @@
 //! (2 wins over 1). The other subcommands exit 1 on failure, 2 when an input cannot be read.
 
 use std::fmt::Write as _;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use gongkai_domain::report::check::{CheckOptions, check, counts};
 use gongkai_domain::report::json::ReportJson;
@@ -18,9 +17,8 @@ use gongkai_domain::report::{Finding, Report, Severity};
 use crate::cmd::records;
 use gongkai_report::aggregate::aggregate_with;
 use gongkai_report::compare::compare;
-use gongkai_report::read::{decode, read_path};
+use gongkai_report::read::{ReadError, decode, read_path};
 use gongkai_report::render::{OutputFormat, render};
-use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -39,7 +37,7 @@ pub enum Command {
     /// 将已锁定的年度报告标记为已发布
     Publish(crate::cmd::records::StatusArgs),
     /// 更正已锁定或已发布的年度报告（记录更正人、时间和原因）
-    Correct(crate::cmd::records::StatusArgs),
+    Correct(crate::cmd::records::CorrectArgs),
     /// 年度报告的状态；已锁定或已发布后，列出办理记录已改变的单元格（退出码 1 表示有差异）
     Status(crate::cmd::records::StatusArgs),
 }
@@ -74,11 +72,14 @@ pub struct RenderArgs {
     /// 报告文件
     pub file: PathBuf,
     /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
-    #[arg(long)]
+    #[arg(long, value_name = "格式")]
     pub to: Option<OutputFormat>,
     /// 输出文件；“-”或省略表示标准输出（仅限文字格式）
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
+    #[arg(short = 'o', long = "out", alias = "output", value_name = "文件")]
+    pub out: Option<PathBuf>,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Output of `report compare`.
@@ -97,11 +98,14 @@ pub struct CompareArgs {
     /// 较新的报告
     pub new: PathBuf,
     /// 输出格式；省略时按 -o 的扩展名，否则为 text
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, value_name = "格式")]
     pub to: Option<CompareFormat>,
     /// 输出文件；“-”或省略表示标准输出
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
+    #[arg(short = 'o', long = "out", alias = "output", value_name = "文件")]
+    pub out: Option<PathBuf>,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -110,10 +114,13 @@ pub struct AggregateArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// 输出文件（“-”表示标准输出，仅限文字格式）
-    #[arg(short, long)]
-    pub output: PathBuf,
-    /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
+    #[arg(short = 'o', long = "out", alias = "output", value_name = "文件")]
+    pub out: PathBuf,
+    /// 覆盖已有的输出文件
     #[arg(long)]
+    pub force: bool,
+    /// 输出格式（txt、md、html、docx、xlsx、json）；省略时按 -o 的扩展名
+    #[arg(long, value_name = "格式")]
     pub to: Option<OutputFormat>,
     /// 汇总报告的机关名称
     #[arg(long)]
@@ -130,7 +137,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Lock(a) => records::report_status(records::StatusChange::Lock, a),
         Command::Publish(a) => records::report_status(records::StatusChange::Publish, a),
         Command::Status(a) => records::report_status(records::StatusChange::Show, a),
-        Command::Correct(a) => records::report_status(records::StatusChange::Correct, a),
+        Command::Correct(a) => records::report_correct(a),
     }
 }
 
@@ -142,7 +149,11 @@ fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut problems = Vec::new();
     for p in paths {
         if p.is_dir() {
+            let before = files.len();
             walk(p, &mut files, &mut problems);
+            if files.len() == before && !problems.iter().any(|(q, _)| q == p) {
+                problems.push((p.clone(), "目录中没有可读取的文件".to_owned()));
+            }
         } else {
             files.push(p.clone());
         }
@@ -154,7 +165,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<(PathBuf, Strin
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            problems.push((dir.to_path_buf(), format!("无法读取目录：{e}")));
+            problems.push((dir.to_path_buf(), format!("无法读取目录：{}", gongkai_app::describe_io(&e))));
             return;
         }
     };
@@ -171,6 +182,15 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<(PathBuf, Strin
             files.push(p);
         }
     }
+}
+
+/// Reads a report; the reason it cannot be read in Chinese (the operating system's error
+/// described, never its English text).
+fn read_report(path: &Path) -> Result<Report, String> {
+    read_path(path).map_err(|e| match e {
+        ReadError::Io { source, .. } => gongkai_app::describe_io(&source),
+        other => other.to_string(),
+    })
 }
 
 struct Checked {
@@ -190,15 +210,7 @@ fn in_order<T: Send>(
     mut sink: impl FnMut(&Path, T) -> anyhow::Result<()>,
 ) -> anyhow::Result<bool> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let bar = if progress && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(files.len() as u64);
-        if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {msg}") {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = if progress { crate::progress::bar(files.len() as u64, "份") } else { indicatif::ProgressBar::hidden() };
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().max(1));
     if workers <= 1 {
         // as a worker thread would, a panic loses its file, not the run
@@ -271,12 +283,10 @@ fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> 
     let opts = CheckOptions::default();
     let mut out: Vec<Checked> = Vec::with_capacity(files.len());
     let work = |path: &Path| {
-        read_path(path)
-            .map(|r| {
-                let f = check(&r, previous, &opts);
-                (r, f)
-            })
-            .map_err(|e| e.to_string())
+        read_report(path).map(|r| {
+            let f = check(&r, previous, &opts);
+            (r, f)
+        })
     };
     let done = in_order(files, progress, work, |path, result| {
         out.push(Checked { path: path.to_path_buf(), result });
@@ -293,7 +303,7 @@ fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> 
 fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let previous = match &a.previous {
         None => None,
-        Some(p) => match read_path(p) {
+        Some(p) => match read_report(p) {
             Ok(r) => Some(r),
             Err(e) => {
                 eprintln!("错误：无法读取上一年度报告 {}：{e}", p.display());
@@ -311,12 +321,13 @@ fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
             let errors =
                 checked.iter().any(|c| c.result.as_ref().is_ok_and(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)));
             let mut out = std::io::stdout().lock();
+            // An input that cannot be read is an error of the run, not a finding: on stderr.
             for (p, m) in &problems {
-                writeln!(out, "error: {}：{m}\n", p.display())?;
+                eprintln!("错误：{}：{m}", p.display());
             }
             for c in &checked {
                 match &c.result {
-                    Err(m) => writeln!(out, "error: 无法读取 {}：{m}\n", c.path.display())?,
+                    Err(m) => eprintln!("错误：无法读取 {}：{m}", c.path.display()),
                     Ok((r, f)) if !a.quiet => out.write_all(human_findings(&c.path, r, f).as_bytes())?,
                     Ok(_) => {}
                 }
@@ -360,7 +371,7 @@ fn check_json(
     let opts = CheckOptions::default();
     // a report's JSON, ready to write at its place in the document, or why the file is unreadable
     let work = |path: &Path| -> Result<(Vec<u8>, bool), String> {
-        let r = read_path(path).map_err(|e| e.to_string())?;
+        let r = read_report(path)?;
         let f = check(&r, previous, &opts);
         let errors = f.iter().any(|x| x.severity == Severity::Error);
         let mut json = Vec::with_capacity(32 * 1024);
@@ -649,7 +660,9 @@ fn format_from(to: Option<OutputFormat>, output: Option<&PathBuf>) -> anyhow::Re
     }
 }
 
-fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes to standard output, or to a file that appears whole (not over an existing one unless
+/// `force`).
+fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8], force: bool) -> anyhow::Result<()> {
     if is_stdout(output) {
         if format_binary {
             anyhow::bail!("docx、xlsx 为二进制格式，请用 -o 指定输出文件");
@@ -660,31 +673,31 @@ fn write_output(output: Option<&PathBuf>, format_binary: bool, bytes: &[u8]) -> 
         return Ok(());
     }
     let Some(path) = output else { return Ok(()) };
-    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))
+    Ok(gongkai_app::transfer::write_file(None, path, bytes, force, gongkai_app::transfer::Privacy::Public)?)
 }
 
 fn read_or_exit(path: &Path) -> Result<Report, ExitCode> {
-    read_path(path).map_err(|e| {
+    read_report(path).map_err(|e| {
         eprintln!("错误：无法读取 {}：{e}", path.display());
         ExitCode::from(2)
     })
 }
 
 fn run_render(a: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let format = format_from(a.to, a.output.as_ref())?;
+    let format = format_from(a.to, a.out.as_ref())?;
     let report = match read_or_exit(&a.file) {
         Ok(r) => r,
         Err(code) => return Ok(code),
     };
     let findings = check(&report, None, &CheckOptions::default());
     let bytes = render(&report, &findings, format)?;
-    write_output(a.output.as_ref(), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes)?;
+    write_output(a.out.as_ref(), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes, a.force)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
     let to = a.to.unwrap_or_else(|| {
-        let ext = a.output.as_ref().and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let ext = a.out.as_ref().and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase());
         if matches!(ext.as_deref(), Some("html" | "htm")) { CompareFormat::Html } else { CompareFormat::Text }
     });
     let old = match read_or_exit(&a.old) {
@@ -700,12 +713,12 @@ fn run_compare(a: &CompareArgs) -> anyhow::Result<ExitCode> {
         CompareFormat::Text => c.to_text(),
         CompareFormat::Html => c.to_html(),
     };
-    write_output(a.output.as_ref(), false, text.as_bytes())?;
+    write_output(a.out.as_ref(), false, text.as_bytes(), a.force)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<ExitCode> {
-    let format = format_from(a.to, Some(&a.output))?;
+    let format = format_from(a.to, Some(&a.out))?;
     let (files, problems) = collect_files(&a.paths);
     let checked = check_files(&files, None, files.len() > 1);
     let mut failed = problems.iter().map(|(p, m)| format!("{}：{m}", p.display())).collect::<Vec<_>>();
@@ -727,7 +740,7 @@ fn run_aggregate(a: &AggregateArgs) -> anyhow::Result<ExitCode> {
         let findings = check(&agg.report, None, &CheckOptions::default());
         render(&agg.report, &findings, format)?
     };
-    write_output(Some(&a.output), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes)?;
+    write_output(Some(&a.out), matches!(format, OutputFormat::Docx | OutputFormat::Xlsx), &bytes, a.force)?;
     eprint!("{}", agg.to_text().lines().take_while(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect::<String>());
     if !agg.units_with_errors.is_empty() {
         eprintln!("注意：{} 个单位的报告有错误，汇总数可能不准，请先核对这些报告", agg.units_with_errors.len());

@@ -131,7 +131,7 @@ fn an_old_copy_put_back_is_caught_by_the_anchor_and_by_the_receipt() {
     let out = o.ok(&["audit", "anchor"]);
     assert!(out.contains("已重建锚点") && out.contains(&format!("回执：{}:", n + 1)), "{out}");
     assert!(o.ok(&["audit", "verify"]).contains("哈希链校验通过"));
-    assert!(o.ok(&["audit", "log", "--after", "2"]).contains("anchor audit_anchor"));
+    assert!(o.ok(&["audit", "log", "--after", "2"]).contains("重建锚点：审计日志锚点"));
 }
 
 #[test]

@@ -94,15 +94,18 @@ fn an_unreadable_input_exits_2_even_when_another_has_errors() {
     std::fs::write(&junk, [0u8, 159, 146, 150, 0, 0, 7, 255, 0, 1].repeat(50)).unwrap();
     let o = gk(&["report", "check", &empty.display().to_string(), &example("2024-example-bureau-defects.txt")]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("文件为空"), "{}", stdout(&o));
+    // The unreadable input is named on stderr; the summary table on stdout lists it too.
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("错误：无法读取") && err.contains("文件为空"), "{err}");
+    assert!(stdout(&o).contains("（无法读取）"), "{}", stdout(&o));
     let o = gk(&["report", "check", &junk.display().to_string()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stdout(&o).contains("无法读取"), "{}", stdout(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("无法读取"), "{}", String::from_utf8_lossy(&o.stderr));
     let o = gk(&["report", "check", "--format", "json", &dir.path().join("missing.txt").display().to_string()]);
     assert_eq!(o.status.code(), Some(2));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["reports"].as_array().unwrap().len(), 0);
-    assert!(v["unreadable"][0]["error"].as_str().unwrap().contains("无法读取"));
+    assert!(v["unreadable"][0]["error"].as_str().unwrap().contains("文件或目录不存在"));
 }
 
 #[test]
@@ -154,8 +157,15 @@ fn render_to_stdout_and_files_and_back() {
         let o = gk(&["report", "render", &example("2024-example-town.txt"), "-o", &out.display().to_string()]);
         assert_eq!(o.status.code(), Some(0), "{ext}: {}", stderr(&o));
         assert!(std::fs::metadata(&out).unwrap().len() > 100, "{ext}");
-        if ext != "xlsx" {
-            let o = gk(&["report", "check", &out.display().to_string()]);
+        let o = gk(&["report", "check", &out.display().to_string()]);
+        if ext == "xlsx" {
+            // The workbook is read back (issue 7 item 12): its tables check clean, and what it
+            // cannot hold — the narrative sections — is named missing, nothing else.
+            assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+            let text = stdout(&o);
+            let found: Vec<&str> = text.lines().filter(|l| l.starts_with("error[") || l.starts_with("warning[")).collect();
+            assert!(!found.is_empty() && found.iter().all(|l| l.starts_with("error[MISSING_SECTION]")), "{text}");
+        } else {
             assert_eq!(o.status.code(), Some(0), "{ext}: {}", stdout(&o));
         }
     }
@@ -201,4 +211,68 @@ fn aggregate_sums_reports_and_names_units_with_errors() {
     let o = gk(&["report", "aggregate", &examples().display().to_string(), "-o", &out.display().to_string(), "--name", "示例县汇总"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+}
+
+/// A valid 1×1 grey PNG (stored deflate block), made here.
+fn tiny_png() -> Vec<u8> {
+    fn crc(data: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for b in data {
+            c ^= u32::from(*b);
+            for _ in 0..8 {
+                c = if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+        }
+        !c
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        let body: Vec<u8> = kind.iter().chain(data).copied().collect();
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    chunk(&mut png, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+    // zlib: header, one stored block of [filter 0, white], Adler-32
+    chunk(&mut png, b"IDAT", &[0x78, 0x01, 0x01, 0x02, 0x00, 0xFD, 0xFF, 0x00, 0xFF, 0x01, 0x01, 0x01, 0x00]);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+#[test]
+fn an_image_without_tesseract_is_unreadable_and_names_the_packages() {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-ocr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = dir.join("表三.png");
+    std::fs::write(&png, tiny_png()).unwrap();
+    let path = png.display().to_string();
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["report", "check", &path])
+        .env("GONGKAI_TESSERACT", "gongkai-no-such-tesseract")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(all.contains("tesseract-ocr tesseract-ocr-chi-sim") && all.contains("PNG"), "{all}");
+    // switched off: said so
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(["report", "check", &path]).env("GONGKAI_OCR", "off").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(format!("{}{}", stdout(&o), stderr(&o)).contains("GONGKAI_OCR=off"));
+    // a page whose table 三 is that image: MISSING_TABLE, saying why it was not read
+    let page = std::fs::read_to_string(example("2024-example-town.html")).unwrap();
+    let (a, b) = (page.find("<table").unwrap(), page.find("</table>").unwrap());
+    let i = a + 1 + page[a + 1..].find("<table").unwrap();
+    let j = b + 1 + page[b + 1..].find("</table>").unwrap() + "</table>".len();
+    let with_image = format!("{}<p><img src=\"表三.png\"></p>{}", &page[..i], &page[j..]);
+    let html = dir.join("page.html");
+    std::fs::write(&html, with_image).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["report", "check", &html.display().to_string()])
+        .env("GONGKAI_TESSERACT", "gongkai-no-such-tesseract")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("MISSING_TABLE") && out.contains("表三.png") && out.contains("tesseract-ocr-chi-sim"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -348,7 +348,7 @@ impl Timeline {
         }
         let raw: RawTimeline = serde_json::from_str(text).map_err(|e| TimelineError::Json {
             line: e.line(),
-            column: e.column(),
+            column: gongkai_calendar::char_column(text, e.line(), e.column()),
             message: serde_message_zh(&e),
         })?;
         let events = raw
@@ -691,23 +691,14 @@ fn parse_date(field: &str, s: &str) -> Result<NaiveDate, String> {
 fn serde_message_zh(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let msg = e.to_string();
-    // Drop serde_json's own " at line L column C" suffix: the position is reported separately.
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
     match e.classify() {
         Category::Eof => "内容不完整（JSON 意外结束）".to_owned(),
-        Category::Syntax => format!("不是有效的 JSON：{msg}"),
-        Category::Io => format!("读取失败：{msg}"),
-        Category::Data => {
-            if let Some(rest) = msg.strip_prefix("missing field ") {
-                format!("缺少字段 {rest}")
-            } else if let Some(rest) = msg.strip_prefix("unknown field ") {
-                let field = rest.split(',').next().unwrap_or(rest);
-                format!("未知字段 {field}（事件可用的字段：type、date、channel、signed、confirmed、same_day_contact_failed、party、days、approver、new_date、delivery、note）")
-            } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
-                format!("类型错误：{rest}")
-            } else {
-                msg
-            }
-        }
+        Category::Io => "读取失败".to_owned(),
+        Category::Syntax => format!("不是有效的 JSON：{}", gongkai_calendar::serde_message_zh(&msg)),
+        Category::Data if msg.starts_with("unknown field ") => format!(
+            "{}（事件可用的字段：type、date、channel、signed、confirmed、same_day_contact_failed、party、days、approver、new_date、delivery、note）",
+            gongkai_calendar::serde_message_zh(msg.split(", expected").next().unwrap_or(&msg))
+        ),
+        Category::Data => gongkai_calendar::serde_message_zh(&msg),
     }
 }

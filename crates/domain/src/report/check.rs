@@ -119,8 +119,56 @@ pub fn check(report: &Report, previous: Option<&Report>, opts: &CheckOptions) ->
     if all.iter().any(|f| f.code == CheckCode::TruncatedInput) {
         drop_beyond_cut(report, &mut all);
     }
+    if report.tables.iter().any(|t| t.ocr) {
+        ocr_uncertain(report, &mut all);
+    }
     sort_findings(report.format, &mut all);
     all
+}
+
+/// Tables read from images by OCR: what their numbers break — sums, a cell that is not a number,
+/// a row not found, a negative count, last year's carry-over — may be a misreading, so it is one
+/// OCR_UNCERTAIN warning per table naming the cells, never the agency's error. Other findings on
+/// such a table say that its numbers were read by OCR.
+fn ocr_uncertain(report: &Report, findings: &mut Vec<Finding>) {
+    const NOTE: &str = "（表中数字由图片文字识别读出）";
+    for t in report.tables.iter().filter(|t| t.ocr) {
+        let here = |f: &Finding| f.location.table.as_deref() == Some(t.id.id());
+        let doubtful = |f: &Finding| {
+            matches!(
+                f.code,
+                CheckCode::T3Balance
+                    | CheckCode::T3RowTotal
+                    | CheckCode::T3ResultsTotal
+                    | CheckCode::T4GroupTotal
+                    | CheckCode::NegativeValue
+                    | CheckCode::UnreadableValue
+                    | CheckCode::MissingRow
+                    | CheckCode::AmbiguousCells
+                    | CheckCode::CarryoverMismatch
+            )
+        };
+        let (broken, rest): (Vec<Finding>, Vec<Finding>) = std::mem::take(findings).into_iter().partition(|f| here(f) && doubtful(f));
+        *findings = rest;
+        for f in findings.iter_mut().filter(|f| here(f) && f.code != CheckCode::OcrRead && !f.message.ends_with(NOTE)) {
+            f.message.push_str(NOTE);
+        }
+        if broken.is_empty() {
+            continue;
+        }
+        let problems: Vec<&str> = broken.iter().map(|f| f.message.as_str()).collect();
+        let line = broken.iter().filter_map(|f| f.location.line).min().or(t.line);
+        findings.push(Finding::new(
+            CheckCode::OcrUncertain,
+            format!(
+                "{}由图片文字识别（OCR）读出，读出的数字不满足表格自身的勾稽关系，识别结果存疑：{}。这可能是识别错误，不据此认定机关填报有误",
+                table_label(t.id),
+                problems.join("；")
+            ),
+            Location { section: Some(t.id.section().to_owned()), table: Some(t.id.id().to_owned()), line, ..Location::default() },
+            "对照原图片逐格核对上述单元格的数字；如原图片中的数字本身不满足勾稽关系，按表格的勾稽关系更正后以文字表格重新发布",
+        ));
+    }
 }
 
 /// After TRUNCATED_INPUT, what the input does not reach is not listed again as missing: the

@@ -1,7 +1,8 @@
 //! Findings: what the checker (and the readers) say about a report. Codes and severities are the
 //! `checks` of report-format.yaml, plus `AMBIGUOUS_CELLS` for run-together cells that more than
 //! one split explains and `PLACEHOLDER_TEXT` for a template's fill-in marks left in the report
-//! (待填写, 【填写】, XXX, ××, ____; documented in docs/REPORT.md).
+//! (待填写, 【填写】, XXX, ××, ____; documented in docs/REPORT.md), `OCR_READ` for a table whose
+//! numbers were read from an image and `OCR_UNCERTAIN` for such a table whose sums do not hold.
 
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +85,8 @@ check_codes! {
     CopiedText = "COPIED_TEXT": Warning,
     AmbiguousCells = "AMBIGUOUS_CELLS": Error,
     PlaceholderText = "PLACEHOLDER_TEXT": Error,
+    OcrRead = "OCR_READ": Info,
+    OcrUncertain = "OCR_UNCERTAIN": Warning,
 }
 
 /// Where a finding points: as precise as the check can be. Ids are report-format.yaml's.

@@ -99,12 +99,15 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// 1-based line where the table starts in the source.
     pub line: Option<u32>,
+    /// The numbers were read from an image by OCR (文字识别), not from text: the checker reports
+    /// sums they break as an uncertain reading (OCR_UNCERTAIN), not as the agency's errors.
+    pub ocr: bool,
 }
 
 impl Table {
     /// An empty table.
     pub fn new(id: TableId) -> Self {
-        Table { id, rows: Vec::new(), line: None }
+        Table { id, rows: Vec::new(), line: None, ocr: false }
     }
 
     /// The row with this id.
@@ -129,7 +132,7 @@ impl Table {
                 line: None,
             })
             .collect();
-        Table { id: spec.id, rows, line: None }
+        Table { id: spec.id, rows, line: None, ocr: false }
     }
 }
 

@@ -92,7 +92,7 @@ fn import_validation_rejects_bad_notices() {
         (YEAR_2027.replace("weekday: Fri", "weekday: Mon"), "2027-01-01 标注为 Mon，实际是星期五"),
         (YEAR_2027.replace("2027-02-05, festival", "2027-01-01, festival"), "2027-01-01 在放假日中重复出现"),
         (YEAR_2027.replace("2027-02-05", "2027-02-30"), "日历文件格式错误（第"),
-        (YEAR_2027.replace("holidays:", "holiday:"), "unknown field `holiday`"),
+        (YEAR_2027.replace("holidays:", "holiday:"), "未知字段“holiday”（可用的字段：notice、amendments、verification、holidays、workdays）"),
         ("years: {}".to_owned(), "没有任何年度安排"),
         ("years:\n  2027: {}\n".to_owned(), "2027年的安排为空"),
         (YEAR_2027.replace("2027", "2100"), "2100年超出日历支持的范围"),

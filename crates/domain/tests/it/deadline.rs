@@ -456,7 +456,7 @@ fn unreadable_input_gets_a_chinese_message_with_the_position() {
     let e = Timeline::from_json("{\"event\": []}").unwrap_err().to_string();
     assert!(e.contains("未知字段"), "{e}");
     let e = Timeline::from_json("{\"events\": [{\"type\": \"received\"}]}").unwrap_err().to_string();
-    assert!(e.contains("缺少字段 `date`"), "{e}");
+    assert!(e.contains("缺少字段“date”") && !e.contains("missing"), "{e}");
 }
 
 #[test]

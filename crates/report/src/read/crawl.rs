@@ -1063,7 +1063,7 @@ pub(crate) fn put_table(report: &mut Report, id: TableId, rows: Vec<Row>, line: 
     rows.sort_by_key(|r| order.iter().position(|x| *x == r.id).unwrap_or(usize::MAX));
     rows.dedup_by(|a, b| a.id == b.id);
     report.tables.retain(|t| t.id != id);
-    report.tables.push(Table { id, rows, line });
+    report.tables.push(Table { id, rows, line, ocr: false });
     report.tables.sort_by_key(|t| t.id);
 }
 

@@ -101,7 +101,7 @@ fn ole_error(bytes: &[u8]) -> ReadError {
 /// The main document part, decompressed with a size cap.
 fn document_xml(bytes: &[u8]) -> Result<Vec<u8>, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| corrupt(format!("无法打开 ZIP 压缩包（{e}），文件可能已损坏或下载不完整")))?;
+        .map_err(|_| corrupt("不是完整的 ZIP 压缩包，文件可能已损坏或下载不完整"))?;
     let mut name = String::from("word/document.xml");
     if zip.index_for_name(&name).is_none() {
         // the package relationship names the main part
@@ -124,7 +124,7 @@ fn read_entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, cap: u64) ->
         Err(zip::result::ZipError::UnsupportedArchive(m)) if m.to_lowercase().contains("password") => {
             return Err(ReadError::DocxEncrypted);
         }
-        Err(e) => return Err(corrupt(format!("无法读取 {name}（{e}）"))),
+        Err(_) => return Err(corrupt(format!("压缩包中的 {name} 无法解压，文件可能已损坏"))),
     };
     if file.size() > cap {
         return Err(corrupt(format!("{name} 解压后 {} 字节，超过上限 {cap} 字节（可能是恶意构造的压缩包）", file.size())));
@@ -133,7 +133,7 @@ fn read_entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str, cap: u64) ->
     // the declared size may lie: cap what is actually inflated too
     file.take(cap + 1)
         .read_to_end(&mut out)
-        .map_err(|e| corrupt(format!("{name} 解压失败（{e}），文件可能已损坏")))?;
+        .map_err(|_| corrupt(format!("{name} 解压失败，文件可能已损坏或下载不完整")))?;
     if out.len() as u64 > cap {
         return Err(corrupt(format!("{name} 解压后超过上限 {cap} 字节（可能是恶意构造的压缩包）")));
     }
@@ -221,8 +221,8 @@ fn parse_document(xml: &str) -> Result<Doc<'static>, ReadError> {
     let mut p = Parser { blocks: Vec::new(), ordinal: 0, para: String::new(), para_space: false, tables: Vec::new(), skip: 0, in_text: false };
     let mut saw_body = false;
     loop {
-        let event = reader.read_event().map_err(|e| {
-            corrupt(format!("word/document.xml 不是有效的 XML（第 {} 字节附近：{e}）", reader.buffer_position()))
+        let event = reader.read_event().map_err(|_| {
+            corrupt(format!("word/document.xml 不是有效的 XML（第 {} 字节附近）", reader.buffer_position()))
         })?;
         match event {
             Event::Start(e) => {

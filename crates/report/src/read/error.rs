@@ -51,11 +51,17 @@ pub enum ReadError {
         detail: String,
     },
     /// A PDF with no text layer (a scan).
-    #[error("PDF 文件没有文字层（可能是扫描件或图片），无法读取其中的文字和表格：请使用带文字层的原始 PDF，或先进行文字识别（OCR）")]
+    #[error("PDF 文件没有文字层（可能是扫描件或图片），无法读取其中的文字和表格：请使用带文字层的原始 PDF，或安装文字识别（OCR）工具 tesseract（Debian/Ubuntu：apt-get install tesseract-ocr tesseract-ocr-chi-sim）后再检查")]
     PdfNoTextLayer,
     /// `pdftotext` is not installed.
     #[error("读取 PDF 需要 pdftotext 工具，但系统中未找到：请安装 poppler-utils（Debian/Ubuntu：apt-get install poppler-utils）")]
     PdftotextMissing,
+    /// An image or a scanned PDF that OCR could not read (tesseract missing, a failure).
+    #[error("{detail}")]
+    Ocr {
+        /// What happened and what to do, in Chinese.
+        detail: String,
+    },
     /// A password-protected PDF.
     #[error("PDF 文件已加密（设有密码），无法读取：请提供未加密的文件")]
     PdfEncrypted,
@@ -83,6 +89,12 @@ pub enum ReadError {
     /// A JSON document that is not a report in gongkai's JSON contract.
     #[error("{0}")]
     Json(#[from] JsonReportError),
+    /// An Excel workbook (`.xlsx`) that cannot be read.
+    #[error("Excel 工作簿（XLSX）已损坏或格式不正确：{detail}")]
+    XlsxCorrupt {
+        /// What went wrong.
+        detail: String,
+    },
     /// A flavour this build cannot read (yet), e.g. a legacy `.doc`.
     #[error("暂不支持读取{flavour}：{hint}")]
     Unsupported {

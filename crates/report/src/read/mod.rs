@@ -5,7 +5,7 @@
 //! | input starts with / looks like | reader |
 //! |---|---|
 //! | `%PDF` | [`pdf`] (`pdftotext -layout`), then the text readers |
-//! | `PK\x03\x04` (zip) | [`docx`] |
+//! | `PK\x03\x04` (zip) | [`xlsx`] when it holds `xl/workbook.xml`, else [`docx`] |
 //! | an OLE container (`D0 CF 11 E0`) | error: a password-protected Office file or a legacy `.doc` |
 //! | JSON (`{` / `[`) | gongkai's JSON contract: a bare report object, or `{"reports":[…]}` (its first report) |
 //! | HTML markup | [`html`] |
@@ -26,8 +26,10 @@ pub mod html;
 pub mod label;
 pub mod layout;
 pub mod markdown;
+pub mod ocr;
 pub mod pdf;
 pub mod text;
+pub mod xlsx;
 
 use std::path::Path;
 
@@ -72,6 +74,9 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
         return read_pdf(bytes, name);
     }
     if head.starts_with(b"PK\x03\x04") {
+        if xlsx::is_xlsx(bytes) {
+            return finish(assemble::assemble(&xlsx::to_doc(bytes)?, name));
+        }
         return read_docx(bytes, name);
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
@@ -84,6 +89,10 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
         });
     }
     if let Some(kind) = image_kind(head) {
+        if ocr::image::kind(head).is_some() {
+            // a table or page as an image: read with OCR when tesseract is there
+            return finish(ocr::read_image(head, name)?);
+        }
         return Err(ReadError::Binary { detail: format!("这是{kind}图片，不含文字") });
     }
     // A page declares its charset in a <meta> tag: look for one only when the input starts with
@@ -96,7 +105,10 @@ pub fn read_bytes(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError>
             return read_json(&json, name);
         }
     if looks_html(trimmed) {
-        return finish(assemble::assemble(&html::scan(&text), name));
+        let doc = html::scan(&text);
+        let report = assemble::assemble(&doc, name);
+        // tables published as images: read the local images with OCR
+        return finish(ocr::read_page_images(&doc, report, name));
     }
     if declared.is_some() {
         // markup that is not a page after all: its <meta> charset does not count
@@ -132,7 +144,16 @@ fn read_json(json: &serde_json::Value, name: Option<&str>) -> Result<Report, Rea
 }
 
 fn read_pdf(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
-    let text = pdf::read_pdf_bytes(bytes)?;
+    let text = match pdf::read_pdf_bytes(bytes) {
+        // a scan: its pages read with OCR
+        Err(ReadError::PdfNoTextLayer) => {
+            return finish(ocr::read_scanned_pdf(bytes, name)?).map_err(|e| match e {
+                ReadError::NotAReport { detail } => ReadError::NotAReport { detail: format!("PDF 没有文字层（扫描件），经文字识别（OCR）后仍{detail}") },
+                other => other,
+            });
+        }
+        other => other?,
+    };
     // pdftotext -layout output: always the layout reader, whatever its shape suggests.
     finish(layout::read_layout(&text, name))
 }
@@ -143,7 +164,9 @@ fn read_docx(bytes: &[u8], name: Option<&str>) -> Result<Report, ReadError> {
 }
 
 fn read_markdown(text: &str, name: Option<&str>) -> Result<Report, ReadError> {
-    finish(assemble::assemble(&markdown::to_doc(text), name))
+    let doc = markdown::to_doc(text);
+    let report = assemble::assemble(&doc, name);
+    finish(ocr::read_page_images(&doc, report, name))
 }
 
 /// A report with nothing recognised is not a report — unless its text names one (a title page

@@ -134,7 +134,7 @@ fn run(program: &OsStr, input: Input<'_>, timeout: Duration) -> Result<String, R
 
 /// Read at most `cap` bytes; the flag says whether there was more (the rest is drained so the
 /// child is not blocked on a full pipe).
-fn read_capped(mut r: impl Read, cap: u64) -> (Vec<u8>, bool) {
+pub(crate) fn read_capped(mut r: impl Read, cap: u64) -> (Vec<u8>, bool) {
     let mut out = Vec::new();
     let _ = (&mut r).take(cap).read_to_end(&mut out);
     let more = std::io::copy(&mut r, &mut std::io::sink()).unwrap_or(0) > 0;
@@ -142,12 +142,12 @@ fn read_capped(mut r: impl Read, cap: u64) -> (Vec<u8>, bool) {
 }
 
 #[derive(Debug)]
-enum WaitError {
+pub(crate) enum WaitError {
     Timeout,
     Io(std::io::Error),
 }
 
-fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Result<std::process::ExitStatus, WaitError> {
+pub(crate) fn wait_with_timeout(child: &mut Child, timeout: Duration) -> Result<std::process::ExitStatus, WaitError> {
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
     loop {

@@ -16,3 +16,4 @@ mod read_docx;
 mod read_pdf;
 mod read_layouts;
 mod read_images;
+mod read_ocr;

@@ -391,3 +391,34 @@ mod fuzz {
         }
     }
 }
+
+/// A workbook whose cell lies beyond any report table is refused with its place, before a cell
+/// array of the claimed size is made; a damaged workbook is named an Excel workbook.
+#[test]
+fn a_workbook_beyond_a_reports_size_or_damaged_is_refused_with_the_reason() {
+    let sheet = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#;
+    let parts: [(&str, &str); 4] = [
+        ("[Content_Types].xml", r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="表三" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+    ];
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        for (name, text) in parts.iter().copied().chain([("xl/worksheets/sheet1.xml", sheet)]) {
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let bytes = buf.into_inner();
+    let err = read::read_bytes(&bytes, Some("crafted.xlsx")).unwrap_err();
+    assert!(matches!(err, ReadError::XlsxCorrupt { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains("Excel") && message.contains("第 1048576 行") && message.contains("表三"), "{message}");
+    // cut short: still named an Excel workbook or a damaged ZIP, never a Word document
+    let cut = &bytes[..bytes.len() * 2 / 3];
+    let err = read::read_bytes(cut, Some("cut.xlsx")).unwrap_err().to_string();
+    assert!(!err.contains("Word 正文"), "{err}");
+}

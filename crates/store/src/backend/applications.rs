@@ -403,10 +403,11 @@ impl This {
         &self,
         ctx: &Ctx,
         id: ApplicationId,
+        seen: Option<i64>,
         officer: Option<UserId>,
     ) -> Result<Application> {
         let mut tx = self.begin_write().await?;
-        let before = case_for_change(&mut tx, id, None).await?;
+        let before = case_for_change(&mut tx, id, seen).await?;
         if let Some(u) = officer
             && !has_role(&mut tx, u, before.agency, Role::CaseOfficer).await?
             && !has_role(&mut tx, u, before.agency, Role::OfficeHead).await?
@@ -583,7 +584,7 @@ impl This {
             .ok_or_else(|| StoreError::NotFound(format!("延期申请（序号 {request}）")))?;
         let before_req = extension_from(&r)?;
         if before_req.status != ExtensionStatus::Pending {
-            return Err(StoreError::Conflict(format!("该延期申请已{}", before_req.status.label())));
+            return Err(StoreError::Conflict(format!("该延期申请已审批（{}），不能再次审批", before_req.status.label())));
         }
         let app = case_for_change(&mut tx, before_req.application, None).await?;
         if !has_role(&mut tx, by, app.agency, Role::OfficeHead).await? {

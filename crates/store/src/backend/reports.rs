@@ -257,7 +257,7 @@ impl This {
         let before_json = match &before {
             Some(r) if r.status != ReportStatus::Draft => {
                 return Err(StoreError::Conflict(format!(
-                    "{year} 年度报告已{}，修改须作为更正并说明原因",
+                    "{year} 年度报告{}，修改须作为更正并说明原因",
                     r.status.label()
                 )));
             }

@@ -139,7 +139,7 @@ impl This {
     /// Issues a letter: takes the agency's next number of the year (never repeated, never skipped:
     /// the number and the letter are written in one transaction under the write lock), formats it
     /// as `{prefix}〔{year}〕{n}号`, puts it in place of [`DOC_NUMBER_MARK`] in the body, and stores
-    /// the letter.
+    /// the letter; a reply's letter gives its number to the concluded case (`reply_letter_ref`).
     pub(crate) async fn issue_letter(&self, ctx: &Ctx, l: NewLetter) -> Result<Letter> {
         let mut tx = self.begin_write().await?;
         let app = load_application(&mut tx, l.application).await?;
@@ -198,7 +198,16 @@ impl This {
             created_at,
         };
         audit(&mut tx, ctx, Change::new("issue", "letter", id.to_string(), String::new(), json(&letter)?).of(app.agency)).await?;
-        tx.commit().await?;
+        if l.reply
+            && app.voided.is_none()
+            && let Some(closing) = app.closing.as_ref().filter(|c| c.reply_letter_ref.is_empty())
+        {
+            // The reply's 告知书文号 (the ledger's column), from the number just taken.
+            let closing = Closing { reply_letter_ref: letter.doc_number.clone(), ..closing.clone() };
+            let after = Application { closing: Some(closing), ..app.clone() };
+            save_case(self, &mut tx, ctx, &app, after, "letter_ref", "").await?;
+        }
+        self.commit_write(tx).await?;
         Ok(letter)
     }
 

@@ -83,7 +83,11 @@ impl This {
             ));
         }
         let mut lines = input.lines();
-        let header = lines.next().transpose()?.unwrap_or_default();
+        let header = lines
+            .next()
+            .transpose()
+            .map_err(|e| StoreError::Format(format!("第 1 行：{}", crate::errors::describe_io(&e))))?
+            .unwrap_or_default();
         let header: serde_json::Value = serde_json::from_str(&header)
             .map_err(|_| StoreError::Format("第 1 行不是 gongkai 导出文件头（文件为空，或不是 gongkai export 导出的文件）".into()))?;
         let version = header.get("gongkai_export").and_then(serde_json::Value::as_i64);
@@ -98,8 +102,8 @@ impl This {
         let mut order = 0usize;
         let mut lineno = 1;
         for line in lines {
-            let line = line?;
             lineno += 1;
+            let line = line.map_err(|e| StoreError::Format(format!("第 {lineno} 行：{}", crate::errors::describe_io(&e))))?;
             if line.trim().is_empty() {
                 continue;
             }

@@ -102,7 +102,7 @@ pub async fn every_kind_of_write(s: &Store) -> Seeded {
     let ids = s.import_applications(&ctx(), vec![a2, a3]).await.unwrap();
     let (a2, a3) = (ids[0], ids[1]);
     s.add_event(&ctx(), a2, None, replied("2025-02-12"), Some(closing(Outcome::Granted))).await.unwrap();
-    s.assign_officer(&ctx(), a3, Some(officer)).await.unwrap();
+    s.assign_officer(&ctx(), a3, None, Some(officer)).await.unwrap();
     let req = s.request_extension(&as_user("officer", officer), a3, 10, "材料较多", d("2025-02-20")).await.unwrap();
     s.decide_extension(&as_user("head", head), req.id, true, d("2025-02-21")).await.unwrap();
     let a3 = s.application(a3).await.unwrap();

@@ -30,6 +30,7 @@ async fn seed(s: &Store) -> AgencyId {
             issued_on: d(on),
             prefix: "某政公开".into(),
             body: format!("文号：{DOC_NUMBER_MARK}"),
+            reply: true,
         };
         s.issue_letter(&ctx(), l).await.unwrap();
     }
@@ -44,12 +45,16 @@ async fn letters_are_numbered_per_agency_and_year_without_gaps(db: &TestDb) {
     let numbers: Vec<&str> = letters.iter().map(|l| l.doc_number.as_str()).collect();
     assert_eq!(numbers, ["某政公开〔2025〕1号", "某政公开〔2025〕2号"]);
     assert_eq!(letters[1].body, "文号：某政公开〔2025〕2号");
+    // The reply's first letter gave the concluded case its 告知书文号; the second did not replace it.
+    let replied = s.application(apps[0].id).await.unwrap();
+    assert_eq!(replied.closing.unwrap().reply_letter_ref, "某政公开〔2025〕1号");
     let next_year = NewLetter {
         application: apps[0].id,
         kind: "reply".into(),
         issued_on: d("2026-01-05"),
         prefix: "某政公开".into(),
         body: DOC_NUMBER_MARK.into(),
+        reply: true,
     };
     assert_eq!(s.issue_letter(&ctx(), next_year).await.unwrap().doc_number, "某政公开〔2026〕1号");
     // Eight writers at once: every number taken once, none skipped.
@@ -58,7 +63,7 @@ async fn letters_are_numbered_per_agency_and_year_without_gaps(db: &TestDb) {
         let s = s.clone();
         let app = apps[1].id;
         tasks.push(tokio::spawn(async move {
-            let l = NewLetter { application: app, kind: "correction".into(), issued_on: d("2025-03-01"), prefix: "某政公开".into(), body: String::new() };
+            let l = NewLetter { application: app, kind: "correction".into(), issued_on: d("2025-03-01"), prefix: "某政公开".into(), body: String::new(), reply: false };
             s.issue_letter(&ctx(), l).await.unwrap().seq
         }));
     }

@@ -311,6 +311,7 @@ struct SettingsPage<'a> {
     errors: &'a FieldErrors,
     values: &'a Fields,
     notice: &'a str,
+    default_prefix: &'a str,
 }
 
 impl SettingsPage<'_> {
@@ -344,7 +345,8 @@ async fn agency_of(staff: &Staff, id: &str) -> WebResult<Agency> {
 
 async fn render_settings(staff: &Staff, agency: &Agency, status: StatusCode, errors: &FieldErrors, values: &Fields, notice: &str) -> WebResult<Response> {
     let chrome = Chrome::new(staff, "/admin", format!("机关设置 · {}", agency.name)).await?;
-    let body = SettingsPage { chrome: &chrome, agency, errors, values, notice }.render()?;
+    let default_prefix = gongkai_app::letters::DEFAULT_PREFIX;
+    let body = SettingsPage { chrome: &chrome, agency, errors, values, notice, default_prefix }.render()?;
     Ok((status, Html(body)).into_response())
 }
 
@@ -352,7 +354,15 @@ async fn render_settings(staff: &Staff, agency: &Agency, status: StatusCode, err
 pub async fn settings(staff: Staff, Path(id): Path<String>, Query(q): Query<AdminQuery>) -> WebResult<Response> {
     let agency = agency_of(&staff, &id).await?;
     let notice = if q.done == "saved" { "已保存。" } else { "" };
-    render_settings(&staff, &agency, StatusCode::OK, &FieldErrors::default(), &fields_of(&agency), notice).await
+    let mut values = fields_of(&agency);
+    if agency.settings.document_prefix.is_empty() {
+        // The 机关代字 an earlier version kept with the letter templates, shown to be saved here.
+        let prefix = gongkai_app::letters::document_prefix(&staff.rec, &agency).await?;
+        if prefix != gongkai_app::letters::DEFAULT_PREFIX {
+            values.insert("document_prefix".to_string(), prefix);
+        }
+    }
+    render_settings(&staff, &agency, StatusCode::OK, &FieldErrors::default(), &values, notice).await
 }
 
 /// `POST /admin/agencies/{agency}`.
@@ -369,8 +379,8 @@ pub async fn save_settings(staff: Staff, Path(id): Path<String>, Form(f): Form<F
     }
     let office_hours = form::optional(&mut e, "office_hours", "办公时间", val(&f, "office_hours"), 200);
     let document_prefix = form::optional(&mut e, "document_prefix", "发文字号前缀", val(&f, "document_prefix"), 40);
-    if document_prefix.chars().any(|c| "〔〕[]（）()0123456789".contains(c)) {
-        e.add("document_prefix", "发文字号前缀只填机关代字（如“民政信公开”），年份和序号由系统生成");
+    if let Err(m) = gongkai_app::letters::check_prefix(&document_prefix) {
+        e.add("document_prefix", &m);
     }
     if !e.is_empty() {
         return render_settings(&staff, &agency, StatusCode::UNPROCESSABLE_ENTITY, &e, &f, "").await;

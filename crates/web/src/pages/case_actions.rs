@@ -18,7 +18,6 @@ use gongkai_app::error::{AppError, ErrorKind};
 use gongkai_app::handling::{self, FeeAmount, ReplyInput};
 use gongkai_app::model::{Application, ApplicationId, CaseState, CaseSummary, DeliveryMode, EventKind, ExtensionRequest, Letter, Party};
 use gongkai_domain::deadline::DeadlineReport;
-use gongkai_domain::fee::FeeMethod;
 use gongkai_domain::guide::{self, Step};
 
 use crate::error::{WebError, WebResult};
@@ -107,7 +106,7 @@ async fn finish(staff: &Staff, app: Application, action: &str, fields: Fields, r
             // The latest record: the page shows what changed meanwhile.
             let app = cases::get(&staff.rec, app.id).await.unwrap_or(app);
             let filled = Filled { action: action.to_string(), message, fields };
-            Ok((status, page(staff, &app, &filled).await?).into_response())
+            Ok((status, Html(page(staff, &app, &filled).await?)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -125,7 +124,7 @@ pub async fn assign(staff: Staff, Path(id): Path<String>, Form(f): Form<Fields>)
         if login.is_empty() {
             return Err(AppError::invalid("请选择承办人"));
         }
-        let app = cases::assign(&staff.rec, &app, (login != "-").then_some(login)).await?;
+        let app = cases::assign_as_seen(&staff.rec, &app, (login != "-").then_some(login), seen(&f)?).await?;
         Ok(case_url(&app))
     }
     .await;
@@ -159,19 +158,18 @@ pub async fn consultation(staff: Staff, Path(id): Path<String>, Form(f): Form<Fi
     finish(&staff, app, "consultation", f, result).await
 }
 
-/// `POST /cases/{id}/fee`: 收费通知 with the amount from the calculator or typed.
+/// `POST /cases/{id}/fee`: 收费通知 with the amount from the calculator (按量 by the pages typed,
+/// 按件 by the applicant's applications this month as the records count them), never typed.
 pub async fn fee(staff: Staff, Path(id): Path<String>, Form(f): Form<Fields>) -> WebResult<Response> {
     let app = load(&staff, &id).await?;
     let result = async {
         let on = date(&f, "on", "通知日期")?;
         let amount = match field(&f, "method") {
-            "per_page" => FeeAmount::Quote(FeeMethod::PerPage { pages: number(&f, "pages", "页数")? }),
-            "per_item" => FeeAmount::Quote(FeeMethod::PerItem {
-                ordinal: number(&f, "ordinal", "本月第几件")?,
-                items: number(&f, "items", "件数")?,
-            }),
-            "typed" => FeeAmount::Typed(number(&f, "amount", "金额")?),
-            _ => return Err(AppError::invalid("请选择计收方式（按量、按件或直接填写金额）")),
+            "per_page" => FeeAmount::PerPage { pages: number(&f, "pages", "页数")? },
+            // 按件: the ordinal in the applicant's month comes from the records, never the form.
+            "per_item" => FeeAmount::PerItem { items: number(&f, "items", "件数")? },
+            // The amount is the calculator's: the notice states the method and the standard.
+            _ => return Err(AppError::invalid("请选择计收方式（按量或按件）")),
         };
         let (app, _) = handling::send_fee_notice(&staff.rec, &app, on, amount, field(&f, "how_to_pay"), seen(&f)?).await?;
         Ok(case_url(&app))

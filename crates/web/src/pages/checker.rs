@@ -93,11 +93,18 @@ pub async fn upload(staff: Staff, req: Request) -> WebResult<Response> {
         )
     };
     // The token comes first, so that nothing of a forged upload is read.
+    // An upload over the limit (its declared length) fails at the first read: said as such, not
+    // as a missing token.
     match mp.next_field().await {
         Ok(Some(f)) if f.name() == Some("csrf") => {
-            let token = f.text().await.map_err(|_| WebError::Csrf)?;
+            let token = match f.text().await {
+                Ok(t) => t,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(WebError::TooLarge(too_large())),
+                Err(_) => return Err(WebError::Csrf),
+            };
             staff.check(&token)?;
         }
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(WebError::TooLarge(too_large())),
         _ => return Err(WebError::Csrf),
     }
     let mut results = Vec::new();

@@ -45,8 +45,18 @@ pub fn required(errors: &mut FieldErrors, field: &'static str, label: &str, valu
         errors.add(field, format!("请填写{label}"));
     } else if v.chars().count() > max {
         errors.add(field, format!("{label}不能超过 {max} 个字"));
+    } else {
+        control(errors, field, label, v);
     }
     v.to_string()
+}
+
+/// A control character (a NUL, an escape) pasted into a field is named there: PostgreSQL refuses
+/// a NUL in text, and no record should carry one. Line breaks and tabs are text.
+fn control(errors: &mut FieldErrors, field: &'static str, label: &str, v: &str) {
+    if let Err(m) = gongkai_app::limits::check_text(v, gongkai_app::limits::TextKind::Multiline, usize::MAX) {
+        errors.add(field, format!("{label}{m}"));
+    }
 }
 
 /// An optional text of at most `max` characters, trimmed.
@@ -54,6 +64,8 @@ pub fn optional(errors: &mut FieldErrors, field: &'static str, label: &str, valu
     let v = value.trim();
     if v.chars().count() > max {
         errors.add(field, format!("{label}不能超过 {max} 个字"));
+    } else {
+        control(errors, field, label, v);
     }
     v.to_string()
 }

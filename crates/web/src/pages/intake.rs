@@ -284,12 +284,13 @@ pub async fn ledger_upload(staff: Staff, multipart: Result<Multipart, axum::extr
     let mut csrf_ok = false;
     let mut agency = String::new();
     let mut file: Option<Vec<u8>> = None;
+    let mut file_name = String::new();
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(WebError::BadRequest(format!(
+                return Err(WebError::TooLarge(format!(
                     "文件过大：台账文件不能超过 {} MB",
                     crate::security::UPLOAD_LIMIT / (1024 * 1024)
                 )));
@@ -310,9 +311,10 @@ pub async fn ledger_upload(staff: Staff, multipart: Result<Multipart, axum::extr
         match name.as_str() {
             "agency" => agency = field.text().await.map_err(|_| WebError::BadRequest("上传的表单无法读取".into()))?,
             "file" => {
+                file_name = field.file_name().unwrap_or("").trim().to_string();
                 let bytes = field.bytes().await.map_err(|e| {
                     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        WebError::BadRequest(format!("文件过大：台账文件不能超过 {} MB", crate::security::UPLOAD_LIMIT / (1024 * 1024)))
+                        WebError::TooLarge(format!("文件过大：台账文件不能超过 {} MB", crate::security::UPLOAD_LIMIT / (1024 * 1024)))
                     } else {
                         WebError::BadRequest("上传的文件无法读取".into())
                     }
@@ -332,6 +334,9 @@ pub async fn ledger_upload(staff: Staff, multipart: Result<Multipart, axum::extr
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return ledger_page(&staff, StatusCode::UNPROCESSABLE_ENTITY, &agency, "请选择要导入的台账文件（.csv 或 .xlsx）", &[], None).await;
     };
+    if let Some(problem) = gongkai_app::intake::ledger_upload_problem(&file_name, &bytes) {
+        return ledger_page(&staff, StatusCode::UNPROCESSABLE_ENTITY, &agency, &problem, &[], None).await;
+    }
     let table = match ledger::read_table_bytes(&bytes) {
         Ok((_, t)) => t,
         Err(e) => {

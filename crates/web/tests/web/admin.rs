@@ -128,6 +128,19 @@ async fn agencies_are_added_under_a_parent_of_a_fitting_level_and_their_settings
     let a = op.agency_by_id(t.town.id).await.unwrap();
     assert_eq!((a.settings.phone.as_str(), a.settings.document_prefix.as_str()), ("0915-2512345", "民政信公开"));
     assert_eq!(a.settings.office_hours, "工作日 8:30-12:00，14:30-17:30");
+    // The page links to the agency's letter templates; the next letter is numbered with the prefix
+    // (its sequence goes on: the fixture's letter was 信息公开〔2025〕1号).
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains(&format!("href=\"/agencies/{town}/letters\"")), "{}", page.body);
+    assert!(page.body.contains("value=\"民政信公开\""), "{}", page.body);
+    let officer = t.login("officer").await;
+    let case = format!("/cases/{}", t.case_town.id.0);
+    let seen = hidden(&t.get(&case, Some(&officer)).await.body, "seen").unwrap();
+    let r = t
+        .post(&format!("{case}/correction"), Some(&officer), &[("csrf", &officer.csrf), ("seen", &seen), ("on", "2025-06-04"), ("items", "写明文号"), ("correct_by", "2025-06-20")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(t.get(&case, Some(&officer)).await.body.contains("民政信公开〔2025〕2号"));
     // Another township's administrator-less head cannot open it.
     let head = t.login("head").await;
     assert_eq!(t.get(&path, Some(&head)).await.status, StatusCode::FORBIDDEN);

@@ -126,3 +126,89 @@ async fn every_form_without_the_sessions_csrf_token_is_refused() {
         }
     }
 }
+
+/// Every route, for every role, given a malformed request — a query of wrong types, a form with
+/// missing and wrong fields — answers a refusal as a Chinese HTML page (never the extractors'
+/// English text, never a 500).
+#[tokio::test]
+async fn every_route_answers_a_malformed_request_with_a_chinese_page() {
+    let t = TestWeb::new().await;
+    let junk_query = "?page=x&year=x&cell=x&done=x&after=x&before=x&q=%25&sort=x&limit=x&state=x&due=x&kind=x&format=x&agency=x&officer=x&outcome=x";
+    let junk_form: &[(&str, &str)] = &[("page", "x"), ("version", "x"), ("seen", "x"), ("year", "x"), ("days", "x"), ("on", "x"), ("request", "x"), ("answer", "x")];
+    let edge_query = "?page=18446744073709551616&year=2147483647&due=4294967296&after=9223372036854775807&before=9999-12-31&cell=t3:new_received:natural_person";
+    let edge_form: &[(&str, &str)] = &[
+        ("on", "2025-06-30"),
+        ("days", "4294967295"),
+        ("pages", "4294967295"),
+        ("items", "4294967295"),
+        ("year", "2147483647"),
+        ("request", "9223372036854775807"),
+        ("seen", "9223372036854775807"),
+        ("method", "per_page"),
+        ("how_to_pay", "现金"),
+        ("correct_by", "9999-12-31"),
+        ("items", "事项"),
+        ("reason", "理由"),
+        ("kind", "received"),
+        ("a_filed", "0001-01-01"),
+        ("d_made", "0001-01-01"),
+    ];
+    let mut checked = 0;
+    for (login, _, _) in USERS {
+        let session = t.login(login).await;
+        for spec in routes() {
+            if spec.path == "/logout" || spec.path == "/login" {
+                continue;
+            }
+            let path = fill(spec.path, &t, false);
+            let reply = if spec.method == Method::GET {
+                t.get(&format!("{path}{junk_query}"), Some(&session)).await
+            } else {
+                let mut form = vec![("csrf", session.csrf.as_str())];
+                form.extend_from_slice(junk_form);
+                t.post(&path, Some(&session), &form).await
+            };
+            assert!(reply.status != StatusCode::INTERNAL_SERVER_ERROR, "{login} {} {path}: {}", spec.method, reply.body);
+            // Numbers and dates at the edge of their types.
+            let reply = if spec.method == Method::GET {
+                t.get(&format!("{path}{edge_query}"), Some(&session)).await
+            } else {
+                let mut form = vec![("csrf", session.csrf.as_str())];
+                form.extend_from_slice(edge_form);
+                t.post(&path, Some(&session), &form).await
+            };
+            assert!(reply.status != StatusCode::INTERNAL_SERVER_ERROR, "{login} {} {path} (edge values): {}", spec.method, reply.body);
+            if reply.status.is_client_error() {
+                let ct = reply.headers.get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+                assert!(
+                    ct.starts_with("text/html") && reply.body.contains("lang=\"zh-CN\""),
+                    "{login} {} {path} → {} {ct}: {}",
+                    spec.method,
+                    reply.status,
+                    reply.body
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 0);
+    // Path parameters that are no id, year, kind or format: a Chinese page too.
+    let admin = t.login("admin").await;
+    for spec in routes() {
+        if spec.path == "/logout" || !spec.path.contains('{') {
+            continue;
+        }
+        let mut path = spec.path.to_string();
+        for (p, junk) in [("{id}", "abc"), ("{agency}", "-1"), ("{letter}", "x1"), ("{kind}", "nope"), ("{year}", "20x5"), ("{format}", "exe"), ("{name}", "nope.js")] {
+            path = path.replace(p, junk);
+        }
+        let reply = if spec.method == Method::GET {
+            t.get(&path, Some(&admin)).await
+        } else {
+            t.post(&path, Some(&admin), &[("csrf", &admin.csrf)]).await
+        };
+        assert!(reply.status.is_client_error(), "{} {path}: {}", spec.method, reply.status);
+        let ct = reply.headers.get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+        assert!(ct.starts_with("text/html") && reply.body.contains("lang=\"zh-CN\""), "{} {path} → {} {ct}: {}", spec.method, reply.status, reply.body);
+    }
+}

@@ -194,6 +194,8 @@ fn story(db: Db) {
     d.goto(&case);
     let answered = d.text();
     assert!(answered.contains("已办结") || answered.contains("已答复"), "{answered}");
+    // The reply letter's number is the case's 告知书文号.
+    assert!(answered.contains("告知书文号") && answered.contains("信息公开〔2025〕"), "{answered}");
     let docx = d.attr_of("a[href$='/docx']", "href");
     let (status, mime, len) = d.download(&docx);
     assert_eq!(status, 200, "{docx}");

@@ -81,10 +81,12 @@ async fn the_officer_asks_for_an_extension_and_only_another_office_head_approves
     let officer = t.login("officer").await;
     let path = case_path(&t);
     // The head assigns the officer.
-    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("officer", "officer")]).await;
+    let seen = version(&t, &head).await;
+    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("seen", &seen), ("officer", "officer")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // An empty choice is refused at the form.
-    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("officer", "")]).await;
+    let seen = version(&t, &head).await;
+    let r = t.post(&format!("{path}/assign"), Some(&head), &[("csrf", &head.csrf), ("seen", &seen), ("officer", "")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("请选择承办人"));
 
@@ -140,6 +142,15 @@ async fn the_guide_leads_step_by_step_to_the_reply_and_its_letter_in_html_and_do
     assert!(letter.starts_with("/letters/"));
     let case = t.get(&case_path(&t), Some(&s)).await;
     assert!(case.body.contains("部分公开") && !case.body.contains("id=\"actions\""), "closed: no actions");
+    // The reply's letter number is the case's 告知书文号, shown and in the 台账 export.
+    assert!(case.body.contains("<dt>告知书文号</dt><dd>信息公开〔2025〕2号</dd>"), "{}", case.body);
+    let export = t.get("/cases/export?format=csv", Some(&s)).await;
+    assert_eq!(export.status, StatusCode::OK);
+    let mut lines = export.body.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "告知书文号").expect("the 台账 has the column");
+    let row = lines.find(|l| l.starts_with("民主-2025-001,")).unwrap();
+    assert_eq!(row.split(',').nth(col), Some("信息公开〔2025〕2号"), "{row}");
 
     let html = t.get(&letter, Some(&s)).await;
     assert_eq!(html.status, StatusCode::OK);
@@ -180,6 +191,12 @@ async fn a_fee_notice_takes_the_calculators_amount_and_bad_numbers_are_named() {
     let r = t.post(&format!("{path}/fee"), Some(&s), &f).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("页数“很多”不是有效的数字") && r.body.contains("到财务室缴纳"), "{}", r.body);
+    // An amount typed instead of calculated (an old form, a crafted request): refused, nothing
+    // sent — the notice must state the method and the standard (国办函〔2020〕109号).
+    let typed = [("csrf", s.csrf.as_str()), ("seen", seen.as_str()), ("on", "2025-06-05"), ("method", "typed"), ("amount", "500"), ("how_to_pay", "到财务室缴纳")];
+    let r = t.post(&format!("{path}/fee"), Some(&s), &typed).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("请选择计收方式（按量或按件）") && !r.body.contains("value=\"typed\""), "{}", r.body);
     let f = fee("40");
     let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(t.post(&format!("{path}/fee"), Some(&s), &f).await.status, StatusCode::SEE_OTHER);
@@ -196,6 +213,44 @@ async fn a_fee_notice_takes_the_calculators_amount_and_bad_numbers_are_named() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+/// 按件: the form asks only how many items; the applicant's count this month is the records'.
+/// A typed ordinal (an old form, a crafted request) changes nothing.
+#[tokio::test]
+async fn a_per_item_fee_counts_the_applicants_month_from_the_records_not_the_form() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let op = t.office.operator("tester");
+    let page = t.get(&case_path(&t), Some(&s)).await;
+    assert!(!page.body.contains("name=\"ordinal\"") && page.body.contains("由系统按登记记录计算"), "{}", page.body);
+    // The fixture's case is 张三's first in June: free, whatever the form says.
+    let seen = version(&t, &s).await;
+    let per_item = |seen: &str| {
+        vec![("csrf", s.csrf.clone()), ("seen", seen.to_string()), ("on", "2025-06-20".into()), ("method", "per_item".into()), ("ordinal", "25".into()), ("items", "1".into()), ("how_to_pay", "到财务室缴纳".into())]
+    };
+    let f = per_item(&seen);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/fee", path = case_path(&t)), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("不需要收费") && r.body.contains("本件为申请人本月第1件"), "{}", r.body);
+    // Ten more of 张三's in June: the eleventh (the last registered) costs 100 yuan.
+    let mut last = None;
+    for day in 3..=12 {
+        last = Some(gongkai_app::cases::add(&op, &t.town, new_case(&format!("2025-06-{day:02}"))).await.unwrap());
+    }
+    let last = last.unwrap();
+    let path = format!("/cases/{}", last.id.0);
+    let seen = hidden(&t.get(&path, Some(&s)).await.body, "seen").unwrap();
+    let f = per_item(&seen);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = t.post(&format!("{path}/fee"), Some(&s), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.get(&path, Some(&s)).await;
+    assert!(page.body.contains("100 元"), "{}", page.body);
+    let letter = letter_links(&page.body).pop().unwrap();
+    let html = t.get(&letter, Some(&s)).await.body;
+    assert!(html.contains("本件为申请人本月第11件") && html.contains("人民币100元"), "{html}");
+}
+
 #[tokio::test]
 async fn an_administrator_edits_previews_and_resets_a_letter_template() {
     let t = TestWeb::new().await;
@@ -206,6 +261,9 @@ async fn an_administrator_edits_previews_and_resets_a_letter_template() {
     let list = t.get(&base, Some(&s)).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("补正告知书") && list.body.contains("默认模板"));
+    // The 机关代字 is an agency setting, linked from here; no longer a template.
+    assert!(list.body.contains(&format!("href=\"/admin/agencies/{}\"", t.town.id.0)) && !list.body.contains("doc_prefix"), "{}", list.body);
+    assert_eq!(t.get(&format!("{base}/doc_prefix"), Some(&s)).await.status, StatusCode::NOT_FOUND);
     let page = t.get(&format!("{base}/correction"), Some(&s)).await;
     assert!(page.body.contains("预览") && page.body.contains("政府信息公开申请补正告知书"));
     let body = gongkai_app::letters::kind("correction").unwrap().default.replace("特此告知。", "特此告知，谢谢配合。");
@@ -255,4 +313,33 @@ async fn a_late_correction_notice_is_recorded_as_late_on_the_clock_card_and_a_wi
     assert!(page.body.contains("撤回申请") && page.body.contains("申请人书面撤回") && !page.body.contains("id=\"actions\""), "{}", page.body);
     // The guide is closed to a closed case.
     assert_eq!(t.get(&format!("{path}/reply"), Some(&s)).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Two office heads open the case page; the first assigns an officer, the second's assignment
+/// from the page it saw is refused with a message (409), not saved over the first.
+#[tokio::test]
+async fn a_second_assignment_from_a_stale_page_is_refused_not_saved_over_the_first() {
+    let t = TestWeb::new().await;
+    let op = t.office.operator("tester");
+    gongkai_app::people::add_user(&op, "head2", "第二位主任", PASSWORD).await.unwrap();
+    gongkai_app::people::grant(&op, "head2", &t.town, gongkai_app::model::Role::OfficeHead).await.unwrap();
+    let (a, b) = (t.login("head").await, t.login("head2").await);
+    let path = case_path(&t);
+    let (seen_a, seen_b) = (version(&t, &a).await, version(&t, &b).await);
+    assert_eq!(seen_a, seen_b);
+    let r = t.post(&format!("{path}/assign"), Some(&a), &[("csrf", &a.csrf), ("seen", &seen_a), ("officer", "officer")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.post(&format!("{path}/assign"), Some(&b), &[("csrf", &b.csrf), ("seen", &seen_b), ("officer", "head2")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("已被他人修改") && r.body.contains("刷新"), "{}", r.body);
+    let app = gongkai_app::cases::get(&op, t.case_town.id).await.unwrap();
+    let officer = gongkai_app::people::user_by_id(&op, app.case_officer.unwrap()).await.unwrap();
+    assert_eq!(officer.login, "officer");
+    // A form without its version is refused too (nothing to compare with).
+    let r = t.post(&format!("{path}/assign"), Some(&b), &[("csrf", &b.csrf), ("officer", "head2")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // From the fresh page it saves.
+    let seen = version(&t, &b).await;
+    let r = t.post(&format!("{path}/assign"), Some(&b), &[("csrf", &b.csrf), ("seen", &seen), ("officer", "head2")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }

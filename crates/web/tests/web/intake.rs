@@ -247,3 +247,26 @@ async fn the_receipt_shows_the_agencys_contact_details() {
     let r = t.get(&format!("/receipts/{}", t.case_town.id.0), Some(&s)).await;
     assert!(r.body.contains("0915-2512345") && r.body.contains("工作日 8:30-17:30") && r.body.contains("民主镇政府街 1 号"), "{}", r.body);
 }
+
+/// An unreadable ledger (a damaged Excel file, a type the ledger does not take, text in an
+/// unknown encoding) is a page that says why, nothing imported.
+#[tokio::test]
+async fn an_unreadable_ledger_upload_is_a_clear_page_and_nothing_is_imported() {
+    let t = TestWeb::new().await;
+    let s = t.login("registrar").await;
+    let agency = t.town.id.to_string();
+    let before = count(&t).await;
+    for (name, bytes, says) in [
+        ("台账.xlsx", &b"PK\x03\x04 not really a workbook"[..], "Excel"),
+        ("台账.pdf", &b"%PDF-1.7"[..], "无法识别台账文件类型"),
+        ("台账.csv", &b"\x00\x01\x02\xff\xfe\x00garbage"[..], "含有二进制内容"),
+        ("台账.csv", &b"%PDF-1.7 renamed"[..], "是 PDF 文件"),
+        ("台账.xls", &b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"[..], "无法识别台账文件类型"),
+        ("台账", &b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"[..], "另存为"),
+    ] {
+        let r = t.upload("/intake/ledger", &s, &[("csrf", &s.csrf), ("agency", &agency)], name, bytes).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: {}", r.body);
+        assert!(r.body.contains("<html") && r.body.contains(says) && r.body.contains("name=\"file\""), "{name}: {}", r.body);
+    }
+    assert_eq!(count(&t).await, before);
+}

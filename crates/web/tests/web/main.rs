@@ -14,4 +14,6 @@ mod intake;
 mod pages;
 mod registers;
 mod reports;
+mod snapshot;
+mod text;
 mod webdriver;

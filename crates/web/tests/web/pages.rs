@@ -67,3 +67,60 @@ async fn logging_out_ends_the_session() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(t.get("/", Some(&s)).await.status, StatusCode::SEE_OTHER);
 }
+
+/// Request size limits: a form over the form limit, an upload over the upload limit (ledger and
+/// checker), and a file sent to a route that takes none: each a Chinese page, nothing done.
+#[tokio::test]
+async fn requests_over_their_size_limit_are_refused_with_a_chinese_page() {
+    let t = TestWeb::new().await;
+    let s = t.login("officer").await;
+    let path = format!("/cases/{}", t.case_town.id.0);
+    let seen = hidden(&t.get(&path, Some(&s)).await.body, "seen").unwrap();
+    let big = "很".repeat(gongkai_web::security::FORM_LIMIT / 3 + 10);
+    let r = t.post(&format!("{path}/events"), Some(&s), &[("csrf", &s.csrf), ("seen", &seen), ("kind", "withdrawn"), ("on", "2025-06-20"), ("note", &big)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("表单过大") && r.body.contains("<html"), "{}", r.body);
+    assert_eq!(hidden(&t.get(&path, Some(&s)).await.body, "seen").unwrap(), seen, "nothing recorded");
+    // The checker's upload over its limit.
+    let huge = vec![b' '; gongkai_web::security::UPLOAD_LIMIT + 1024];
+    let r = t.post_multipart("/checker", &s, &[("csrf", None, s.csrf.as_bytes()), ("report", Some("大.txt"), &huge)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("文件过大") && r.body.contains("<html"), "{}", r.body);
+    // A file sent where no upload is taken.
+    let r = t.post_multipart(&format!("{path}/events"), &s, &[("csrf", None, s.csrf.as_bytes()), ("note", Some("x.txt"), b"x")]).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
+    assert!(r.body.contains("<html") && r.body.contains("不接受文件上传"), "{}", r.body);
+    // The login form, posted as something else.
+    let req = axum::http::Request::post("/login")
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from("{\"login\":\"officer\"}"))
+        .unwrap();
+    let r = t.send(req).await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.body);
+    assert!(r.body.contains("无法读取表单"), "{}", r.body);
+}
+
+/// The CSP forbids inline script and style: no template has a `<script>` without `src`, a
+/// `<style>` element, a `style=` attribute or an event-handler attribute (`onclick=` …), which
+/// the browser would refuse silently.
+#[test]
+fn no_template_holds_inline_script_or_style() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let html = std::fs::read_to_string(&path).unwrap().to_ascii_lowercase();
+        seen += 1;
+        for (i, _) in html.match_indices("<script") {
+            let tag = &html[i..i + html[i..].find('>').unwrap()];
+            assert!(tag.contains(" src="), "{}: inline script", path.display());
+        }
+        assert!(!html.contains("<style"), "{}: a <style> element", path.display());
+        assert!(!html.contains(" style="), "{}: a style attribute", path.display());
+        for (i, _) in html.match_indices(" on") {
+            let word: String = html[i + 1..].chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            assert!(!(html[i + 1 + word.len()..].starts_with('=') && word.len() > 2), "{}: an event handler {word}=", path.display());
+        }
+    }
+    assert!(seen > 20);
+}

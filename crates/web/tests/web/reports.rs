@@ -282,6 +282,24 @@ async fn the_supervisor_sees_every_agency_below_and_downloads_the_aggregate() {
     let r = t.get("/supervision/2025/download/json", Some(&sup)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("岚皋县人民政府办公室（汇总）"), "{}", &r.body[..r.body.len().min(300)]);
+    // The 汇总 in every renderer format.
+    for (format, kind, head) in [
+        ("txt", "text/plain", "汇总"),
+        ("md", "text/markdown", "汇总"),
+        ("html", "text/html", "<!DOCTYPE html"),
+        ("docx", "wordprocessingml", "PK"),
+        ("xlsx", "spreadsheetml", "PK"),
+        ("json", "application/json", "{"),
+    ] {
+        let r = t.get(&format!("/supervision/2025/download/{format}"), Some(&sup)).await;
+        assert_eq!(r.status, StatusCode::OK, "{format}: {}", r.body);
+        let ct = r.headers.get("content-type").unwrap().to_str().unwrap();
+        assert!(ct.contains(kind), "{format}: {ct}");
+        let cd = r.headers.get("content-disposition").unwrap().to_str().unwrap();
+        assert!(cd.starts_with("attachment;") && cd.contains(&format!(".{format}")), "{cd}");
+        assert!(r.body.contains(head), "{format}: {}", &r.body[..r.body.len().min(200)]);
+    }
+    assert_eq!(t.get("/supervision/2025/download/pdf", Some(&sup)).await.status, StatusCode::NOT_FOUND);
     // Nobody else has the right: a township's head, an administrator.
     for login in ["head", "admin"] {
         let s = t.login(login).await;
@@ -289,4 +307,35 @@ async fn the_supervisor_sees_every_agency_below_and_downloads_the_aggregate() {
     }
     assert_eq!(t.get("/supervision/1900", Some(&sup)).await.status, StatusCode::NOT_FOUND);
     let _ = &t.county;
+}
+
+/// The page compares the year with last year's report as published (not recomputed): a case of
+/// last year registered after its publication shows as a carry-over that does not match.
+#[tokio::test]
+async fn the_report_page_compares_with_last_years_published_report() {
+    let t = TestWeb::new().await;
+    let (reg, head, leader) = (t.login("registrar").await, t.login("head").await, t.login("leader").await);
+    let op = t.office.operator("tester");
+    gongkai_app::cases::add(&op, &t.town, new_case("2024-12-20")).await.unwrap();
+    let last = format!("/reports/{}/2024", t.town.id.0);
+    let r = t.post(&format!("{last}/generate"), Some(&reg), &[("csrf", &reg.csrf)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let version = hidden(&t.get(&last, Some(&reg)).await.body, "version").unwrap();
+    let r = t.post(&format!("{last}/draft"), Some(&reg), &[("csrf", &reg.csrf), ("version", &version), ("s5", S5)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(t.post(&format!("{last}/lock"), Some(&head), &[("csrf", &head.csrf)]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(t.post(&format!("{last}/publish"), Some(&leader), &[("csrf", &leader.csrf)]).await.status, StatusCode::SEE_OTHER);
+    // As published: one application carried into 2025, matching 2025's records.
+    let page = t.get(&page_of(&t), Some(&reg)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("与上年比较") && page.body.contains("有变化的项目"), "{}", page.body);
+    let section = &page.body[page.body.find("与上年比较").unwrap()..];
+    assert!(section.contains("<span class=\"verdict good\">一致</span>"), "{section}");
+    // A 2024 application registered late: 2025's records carry two over, the published 2024
+    // report one. The comparison says so instead of recomputing last year.
+    gongkai_app::cases::add(&op, &t.town, new_case("2024-11-04")).await.unwrap();
+    let page = t.get(&page_of(&t), Some(&reg)).await;
+    let section = &page.body[page.body.find("与上年比较").unwrap()..];
+    assert!(section.contains("<span class=\"verdict bad\">不一致</span>"), "{section}");
+    assert!(section.contains("<td>1</td><td>2</td>"), "{section}");
 }

@@ -6,9 +6,10 @@ use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::Args;
 use gongkai_app::annual;
+use gongkai_app::transfer::Privacy;
 
 use super::{Access, open};
 
@@ -24,17 +25,20 @@ pub struct GenerateArgs {
     /// 输出格式：txt、md、html、docx、xlsx、json（json 为年报工具的数据接口）
     #[arg(long, default_value = "json")]
     pub to: String,
-    /// 输出文件（默认：标准输出；docx、xlsx 在终端上需要指定）
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    /// 输出文件（默认：标准输出；docx、xlsx 在终端上需要指定）；写完后才出现
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: Option<PathBuf>,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
     /// 同时保存为本年度报告草稿（已锁定的报告不会被覆盖）
     #[arg(long)]
     pub save: bool,
     /// 不输出报告，而是列出某个单元格背后的记录，例如 t3:granted:natural_person、t4:review_upheld
-    #[arg(long, value_name = "CELL")]
+    #[arg(long, value_name = "单元格")]
     pub drill: Option<String>,
     /// 正文各部分的文字：年度报告 JSON，或 {"s1": "……", "s5": "……"}；与 --save 一起保存到草稿
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "文件")]
     pub narrative: Option<PathBuf>,
     /// 报告已锁定或已发布时，仍按当前记录重新计算（默认输出保存的版本）
     #[arg(long)]
@@ -88,7 +92,8 @@ async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     let bytes = render(&report, &findings, format)?;
     match &a.out {
         Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("无法写入 {}", path.display()))?;
+            // Before publication a draft is not public (and a drill-down is not written here).
+            gongkai_app::transfer::write_file(Some(rec.office()), path, &bytes, a.force, Privacy::Personal)?;
             eprintln!("已生成 {}", path.display());
         }
         None => {
@@ -104,7 +109,7 @@ async fn generate_async(a: GenerateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `gongkai report lock|publish|correct`.
+/// `gongkai report lock|publish|status`: which report.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// 机关全称
@@ -113,14 +118,21 @@ pub struct StatusArgs {
     /// 报告年度
     #[arg(long)]
     pub year: i32,
-    /// 更正：更正后的报告（JSON，格式同 report generate --to json）
-    #[arg(long, value_name = "FILE")]
-    pub corrected: Option<PathBuf>,
-    /// 更正：原因（必填）
-    #[arg(long)]
-    pub reason: Option<String>,
     #[command(flatten)]
     pub access: Access,
+}
+
+/// `gongkai report correct`: which report, the corrected content and why.
+#[derive(Debug, Args)]
+pub struct CorrectArgs {
+    /// 更正后的报告（JSON，格式同 report generate --to json）
+    #[arg(long, value_name = "文件")]
+    pub corrected: PathBuf,
+    /// 更正原因（必填，记入审计日志）
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub report: StatusArgs,
 }
 
 /// What [`report_status`] does.
@@ -136,8 +148,18 @@ pub enum StatusChange {
     Show,
 }
 
-/// Runs `gongkai report lock|publish|correct|status`.
+/// Runs `gongkai report correct`.
+pub fn report_correct(a: CorrectArgs) -> anyhow::Result<ExitCode> {
+    let correction = (a.corrected, a.reason);
+    report_status_with(StatusChange::Correct, a.report, Some(correction))
+}
+
+/// Runs `gongkai report lock|publish|status`.
 pub fn report_status(change: StatusChange, a: StatusArgs) -> anyhow::Result<ExitCode> {
+    report_status_with(change, a, None)
+}
+
+fn report_status_with(change: StatusChange, a: StatusArgs, correction: Option<(PathBuf, String)>) -> anyhow::Result<ExitCode> {
     gongkai_app::runtime()?.block_on(async move {
         let rec = open(&a.access, None).await?;
         let agency = rec.agency(&a.agency).await?;
@@ -151,7 +173,7 @@ pub fn report_status(change: StatusChange, a: StatusArgs) -> anyhow::Result<Exit
                 say!("“{}” {} 年度报告已标记为已发布", agency.name, a.year);
             }
             StatusChange::Correct => {
-                let (Some(file), Some(reason)) = (&a.corrected, &a.reason) else {
+                let Some((file, reason)) = &correction else {
                     bail!("更正需要 --corrected 文件和 --reason 原因");
                 };
                 let v = gongkai_app::limits::read_json_file(file, "更正文件")?;

@@ -23,6 +23,8 @@ pub enum CaseCommand {
     Import(CaseImportArgs),
     /// 导出台账（格式由文件扩展名决定：.csv 或 .xlsx）
     Export(CaseExportArgs),
+    /// 生成台账模板（表头和一行示例；格式由文件扩展名决定：.csv 或 .xlsx），不需要数据库，填好后用 case import 导入
+    Template(CaseTemplateArgs),
     /// 案件列表
     List(CaseListArgs),
     /// 案件详情：时间线和答复期限的计算说明
@@ -56,16 +58,22 @@ pub struct CaseKey {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
     /// 自然人
+    #[value(alias = "自然人")]
     NaturalPerson,
     /// 商业企业
+    #[value(alias = "商业企业")]
     Commercial,
     /// 科研机构
+    #[value(alias = "科研机构")]
     Research,
     /// 社会公益组织
+    #[value(alias = "社会公益组织")]
     PublicWelfare,
     /// 法律服务机构
+    #[value(alias = "法律服务机构")]
     LegalService,
     /// 其他组织
+    #[value(alias = "其他组织", alias = "其他")]
     OtherOrg,
 }
 
@@ -150,7 +158,7 @@ pub struct CaseEventArgs {
     /// consultation_started（开始征求意见）、consultation_answered、consultation_expired、
     /// extension_approved（批准延期答复）、later_date_set、fee_notice_sent、fee_notice_received、
     /// fee_paid、fee_expired、replied（答复）、withdrawn（撤回），也可用中文名称
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "事件类型")]
     pub kind: String,
     /// 日期，YYYY-MM-DD
     #[arg(long, value_parser = parse_date)]
@@ -158,7 +166,7 @@ pub struct CaseEventArgs {
     #[command(flatten)]
     pub detail: EventDetailArgs,
     /// 办理人看到的案件版本（来自 case show；案件此后被他人修改时拒绝）
-    #[arg(long = "case-version", value_name = "N")]
+    #[arg(long = "case-version", value_name = "版本")]
     pub case_version: Option<i64>,
     #[command(flatten)]
     pub access: Access,
@@ -202,20 +210,26 @@ pub struct EventDetailArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PartyArg {
     /// 第三方（条例第三十二条）
+    #[value(alias = "第三方")]
     ThirdParty,
     /// 其他机关（条例第三十四条）
+    #[value(alias = "其他机关")]
     Agency,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DeliveryArg {
     /// 直接送达
+    #[value(alias = "直接送达")]
     Direct,
     /// 委托送达
+    #[value(alias = "委托送达")]
     Entrusted,
     /// 邮寄送达
+    #[value(alias = "邮寄送达")]
     Post,
     /// 电子送达（平台、电子邮件：到达申请人账户或邮箱之日）
+    #[value(alias = "电子送达")]
     Electronic,
 }
 
@@ -364,7 +378,7 @@ pub struct CaseCorrectArgs {
     #[arg(long)]
     pub letter: Option<String>,
     /// 办理人看到的案件版本
-    #[arg(long = "case-version", value_name = "N")]
+    #[arg(long = "case-version", value_name = "版本")]
     pub case_version: Option<i64>,
     #[command(flatten)]
     pub access: Access,
@@ -384,7 +398,7 @@ pub struct CaseCorrectEventArgs {
     #[arg(long, conflicts_with_all = ["kind", "date"])]
     pub remove: bool,
     /// 更正后的事件类型
-    #[arg(long = "type", value_name = "TYPE", required_unless_present = "remove")]
+    #[arg(long = "type", value_name = "事件类型", required_unless_present = "remove")]
     pub kind: Option<String>,
     /// 更正后的日期
     #[arg(long, value_parser = parse_date, required_unless_present = "remove")]
@@ -392,7 +406,7 @@ pub struct CaseCorrectEventArgs {
     #[command(flatten)]
     pub detail: EventDetailArgs,
     /// 办理人看到的案件版本
-    #[arg(long = "case-version", value_name = "N")]
+    #[arg(long = "case-version", value_name = "版本")]
     pub case_version: Option<i64>,
     #[command(flatten)]
     pub access: Access,
@@ -428,11 +442,24 @@ pub struct CaseExportArgs {
     /// 机关全称
     #[arg(long)]
     pub agency: String,
-    /// 输出文件（.csv 或 .xlsx）
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    /// 输出文件（.csv 或 .xlsx）；写完后才出现，仅本人可读
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: PathBuf,
+    /// 覆盖已有的输出文件
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub access: Access,
+}
+
+#[derive(Debug, Args)]
+pub struct CaseTemplateArgs {
+    /// 模板文件（.csv 或 .xlsx），如 台账模板.xlsx
+    #[arg(short = 'o', long = "out", alias = "to", value_name = "文件")]
+    pub out: PathBuf,
+    /// 覆盖已有的文件
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -603,7 +630,17 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
         CaseCommand::Import(a) => {
             let rec = open(&a.access, None).await?;
             let agency = rec.agency(&a.agency).await?;
-            let out = ledger::import_ledger(&rec, &a.file, &agency, a.skip_invalid).await?;
+            let bar = crate::progress::spinner(format!("正在读取台账 {}", a.file.display()));
+            let table = ledger::read_table(&a.file);
+            let out = match table {
+                Ok(table) => {
+                    bar.set_message(format!("正在核对并导入 {} 行", table.len().saturating_sub(1)));
+                    ledger::import_read(&rec, &table, &agency, a.skip_invalid).await
+                }
+                Err(e) => Err(e.into()),
+            };
+            bar.finish_and_clear();
+            let out = out?;
             rec.office().close().await;
             say!("已导入 {} 件申请到“{}”", out.imported, agency.name);
             if !out.skipped.is_empty() {
@@ -616,9 +653,16 @@ pub async fn run(c: CaseCommand) -> anyhow::Result<ExitCode> {
         CaseCommand::Export(a) => {
             let rec = open(&a.access, None).await?;
             let agency = rec.agency(&a.agency).await?;
-            let n = ledger::export_ledger(&rec, &agency, &a.out).await?;
+            let bar = crate::progress::spinner(format!("正在导出台账到 {}", a.out.display()));
+            let n = ledger::export_ledger(&rec, &agency, &a.out, a.force).await;
+            bar.finish_and_clear();
+            let n = n?;
             rec.office().close().await;
             say!("已导出 {n} 件申请到 {}", a.out.display());
+        }
+        CaseCommand::Template(a) => {
+            ledger::write_template(&a.out, a.force)?;
+            say!("已生成台账模板 {}：表头 {} 列和一行示例（填写前请删除示例行）", a.out.display(), ledger::COLUMNS);
         }
         CaseCommand::List(a) => list(a).await?,
         CaseCommand::Show(a) => show(a).await?,

@@ -16,14 +16,19 @@ use super::{Access, Format, clock, open, principal, read_secret, system_user};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Level {
     /// 乡镇（街道）
+    #[value(alias = "乡镇", alias = "街道")]
     Township,
     /// 县级人民政府
+    #[value(alias = "县级人民政府", alias = "县")]
     County,
     /// 设区的市级人民政府
+    #[value(alias = "设区的市级人民政府", alias = "市")]
     City,
     /// 省级人民政府
+    #[value(alias = "省级人民政府", alias = "省")]
     Province,
     /// 政府部门
+    #[value(alias = "政府部门", alias = "部门")]
     Department,
 }
 
@@ -112,7 +117,7 @@ pub struct AuditLogArgs {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// 输出文件（默认：标准输出）；写完后才出现，仅本人可读
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: Option<PathBuf>,
     /// 覆盖已有的输出文件（正在使用的数据库永远不会被覆盖）
     #[arg(long)]
@@ -133,7 +138,7 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// 备份文件（默认：数据目录 backups/ 下带时间的文件名）；写完后才出现，仅本人可读
-    #[arg(short = 'o', long = "out", value_name = "FILE")]
+    #[arg(short = 'o', long = "out", value_name = "文件")]
     pub out: Option<PathBuf>,
     /// 覆盖已有的备份文件（正在使用的数据库永远不会被覆盖）
     #[arg(long)]
@@ -241,7 +246,7 @@ pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
                     }
                     for e in &entries {
                         let reason = if e.reason.is_empty() { String::new() } else { format!("（原因：{}）", e.reason) };
-                        say!("{}\t{}\t{}\t{} {} {}{reason}", e.seq, e.at, e.actor, e.action, e.entity, e.entity_id);
+                        say!("{}\t{}\t{}\t{}{} {}{reason}", e.seq, e.at, e.actor, action_zh(&e.action), entity_zh(&e.entity), e.entity_id);
                     }
                 }
             }
@@ -252,15 +257,20 @@ pub async fn audit(c: AuditCommand) -> anyhow::Result<ExitCode> {
 
 pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let rec = open(&a.access, None).await?;
+    let bar = crate::progress::writing("正在导出");
     let summary = match &a.out {
-        Some(path) => transfer::export_to(&rec, path, a.force).await?,
+        Some(path) => transfer::export_to_tracked(&rec, path, a.force, &|n| bar.set_position(n)).await,
         None => {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
-            let s = transfer::export(&rec, &mut w).await?;
-            w.flush()?;
-            s
+            let mut w = bar.wrap_write(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()));
+            let s = transfer::export(&rec, &mut w).await;
+            s.and_then(|s| {
+                w.flush().map_err(|e| gongkai_app::error::AppError::invalid(format!("无法写入标准输出：{}", gongkai_app::describe_io(&e))))?;
+                Ok(s)
+            })
         }
     };
+    bar.finish_and_clear();
+    let summary = summary?;
     rec.office().close().await;
     eprintln!("已导出：{}", summarise(&summary.tables));
     if let Some(head) = &summary.head {
@@ -271,10 +281,23 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
 
 pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let file = gongkai_app::limits::open_file(&a.file)?;
+    // A SQLite file this command creates is removed again when nothing could be imported.
+    let url = match &a.database {
+        Some(u) => u.trim().to_owned(),
+        None => gongkai_app::office::default_database_url()?,
+    };
+    let created = gongkai_app::office::sqlite_path(&url).is_some_and(|p| !p.exists());
     let office = Office::open(a.database.as_deref(), OpenMode::Create, clock(None)).await?;
-    let mut r = std::io::BufReader::new(file);
+    let bar = crate::progress::reading(format!("正在导入 {}", a.file.display()));
+    let mut r = std::io::BufReader::new(bar.wrap_read(file));
     let summary = transfer::import(&office, &mut r).await;
+    bar.finish_and_clear();
     office.close().await;
+    if summary.is_err() && created {
+        for f in office.files() {
+            let _ = std::fs::remove_file(f);
+        }
+    }
     let summary = summary.with_context(|| format!("{} 未导入（数据库未作任何改动）", a.file.display()))?;
     say!("已导入：{}", summarise(&summary.tables));
     say!("审计日志校验通过，各条记录与审计日志一致");
@@ -296,7 +319,10 @@ pub async fn backup(a: BackupArgs) -> anyhow::Result<ExitCode> {
             dir.join(format!("gongkai-{stamp}.{ext}"))
         }
     };
-    let receipt = transfer::backup(&rec, &to, a.force).await?;
+    let bar = crate::progress::spinner(format!("正在备份到 {}", to.display()));
+    let receipt = transfer::backup(&rec, &to, a.force).await;
+    bar.finish_and_clear();
+    let receipt = receipt?;
     rec.office().close().await;
     say!("已备份到 {}", to.display());
     say!("备份的审计日志回执：{receipt}");
@@ -307,5 +333,83 @@ fn summarise(tables: &[(String, u64)]) -> String {
     if tables.is_empty() {
         return "空数据库".into();
     }
-    tables.iter().map(|(t, n)| format!("{t} {n} 行")).collect::<Vec<_>>().join("，")
+    tables.iter().map(|(t, n)| format!("{} {n} 条", table_zh(t))).collect::<Vec<_>>().join("，")
+}
+
+/// An audit entry's action, in Chinese (the code itself is in `--format json`).
+fn action_zh(action: &str) -> &str {
+    match action {
+        "create" => "新建",
+        "update" => "修改",
+        "correct" => "更正",
+        "correct_event" => "更正事件：",
+        "void" => "作废",
+        "close" => "审结",
+        "grant" => "授予",
+        "revoke" => "收回",
+        "import" => "导入",
+        "issue" => "出具",
+        "login" => "登录：",
+        "logout" => "退出：",
+        "decide" => "审批",
+        "approve" => "批准",
+        "refuse" => "不批准",
+        "request" => "提出",
+        "repeal" => "废止",
+        "save" => "保存",
+        "lock" => "锁定",
+        "publish" => "发布",
+        "status" => "改变状态：",
+        "add_event" => "记录事件：",
+        "assign" => "分派承办人：",
+        "set" => "填报",
+        "reset" => "恢复默认",
+        "password" => "修改密码：",
+        "disable" | "disabled" => "停用",
+        "enable" | "enabled" => "启用",
+        "anchor" => "重建锚点：",
+        other => other,
+    }
+}
+
+/// An audit entry's kind of record, in Chinese.
+fn entity_zh(entity: &str) -> &str {
+    match entity {
+        "agency" => "机关",
+        "user" => "用户",
+        "role" => "角色",
+        "application" => "申请",
+        "appeal" => "复议诉讼",
+        "document" => "文件登记",
+        "extension" => "延期申请",
+        "letter" => "文书",
+        "letter_template" => "文书模板",
+        "yearly_counts" => "年度数量",
+        "annual_report" => "年度报告",
+        "audit_anchor" | "anchor" => "审计日志锚点",
+        other => other,
+    }
+}
+
+/// What a table of the export holds, in Chinese.
+fn table_zh(table: &str) -> &str {
+    match table {
+        "agencies" => "机关",
+        "users" => "用户",
+        "user_roles" => "角色",
+        "applications" => "申请",
+        "application_events" => "办理事件",
+        "extension_requests" => "延期申请",
+        "appeals" => "复议诉讼",
+        "register_documents" => "规章和规范性文件",
+        "yearly_counts" => "年度数量",
+        "annual_reports" => "年度报告",
+        "report_corrections" => "年度报告更正",
+        "letter_templates" => "文书模板",
+        "document_numbers" => "文号",
+        "letters" => "文书",
+        "audit_log" => "审计日志",
+        "audit_head" => "审计日志链头",
+        other => other,
+    }
 }

@@ -35,7 +35,7 @@ mod db;
 mod register;
 mod user;
 
-pub use annual::{GenerateArgs, StatusArgs, StatusChange, generate, report_status};
+pub use annual::{CorrectArgs, GenerateArgs, StatusArgs, StatusChange, generate, report_correct, report_status};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -49,7 +49,7 @@ pub enum Command {
     /// 用户与角色
     #[command(subcommand)]
     User(user::UserCommand),
-    /// 行政复议、行政诉讼案件（年报表四）
+    /// 针对本机关政府信息公开工作的行政复议、行政诉讼（年报表四）：登记、审结、更正、作废、列表
     #[command(subcommand)]
     Appeal(register::AppealCommand),
     /// 规章、行政规范性文件登记（年报表二）
@@ -76,12 +76,13 @@ pub struct Access {
     #[arg(long, env = "GONGKAI_DATABASE", hide_env_values = true)]
     pub database: Option<String>,
     /// 以该用户身份操作（登录名）；密码取自环境变量 GONGKAI_PASSWORD，未设置时在终端输入（不显示）
-    #[arg(long = "as", value_name = "登录名", env = "GONGKAI_USER")]
+    #[arg(long = "as", value_name = "登录名", env = "GONGKAI_USER", hide_env_values = true)]
     pub user: Option<String>,
     /// 以本机操作员身份操作（不登录；审计日志记为本机的系统用户）
     #[arg(
         long,
         env = "GONGKAI_OPERATOR",
+        hide_env_values = true,
         conflicts_with = "user",
         action = clap::ArgAction::SetTrue,
         value_parser = clap::builder::BoolishValueParser::new()

@@ -28,10 +28,13 @@ pub enum AppealCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AppealKindArg {
     /// 行政复议
+    #[value(alias = "行政复议")]
     Reconsideration,
     /// 未经复议直接起诉
+    #[value(alias = "直接起诉")]
     LitigationDirect,
     /// 复议后起诉
+    #[value(alias = "复议后起诉")]
     LitigationAfterReconsideration,
 }
 
@@ -48,10 +51,13 @@ impl From<AppealKindArg> for AppealKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AppealResultArg {
     /// 维持
+    #[value(alias = "维持")]
     Upheld,
     /// 纠正
+    #[value(alias = "纠正")]
     Corrected,
     /// 其他
+    #[value(alias = "其他")]
     Other,
 }
 
@@ -172,8 +178,10 @@ pub enum RegisterCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DocKindArg {
     /// 规章
+    #[value(alias = "规章")]
     Regulation,
     /// 行政规范性文件
+    #[value(alias = "行政规范性文件", alias = "规范性文件")]
     NormativeDocument,
 }
 
