@@ -199,40 +199,103 @@ struct Checked {
     result: Result<(Report, Vec<Finding>), String>,
 }
 
-fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> Vec<Checked> {
+/// Run `work` on every file, on as many threads as the process may use, and hand each result to
+/// `sink` in the files' order as soon as it and every result before it are done: nothing waits
+/// for the whole run, and a result is dropped once `sink` has used it. On one core `work` runs
+/// on this thread (no thread, no channel). Returns whether every file was done (false when
+/// `work` panicked: that file is then missing, the others are there).
+fn in_order<T: Send>(
+    files: &[PathBuf],
+    progress: bool,
+    work: impl Fn(&Path) -> T + Sync,
+    mut sink: impl FnMut(&Path, T) -> anyhow::Result<()>,
+) -> anyhow::Result<bool> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let bar = if progress { crate::progress::bar(files.len() as u64, "份") } else { indicatif::ProgressBar::hidden() };
-    let opts = CheckOptions::default();
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(files.len().max(1));
-    let chunk = files.len().div_ceil(workers).max(1);
-    let mut out: Vec<Checked> = Vec::with_capacity(files.len());
-    std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                let bar = bar.clone();
-                let opts = &opts;
+    if workers <= 1 {
+        // as a worker thread would, a panic loses its file, not the run
+        let mut all = true;
+        for p in files {
+            let t = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(p)));
+            bar.inc(1);
+            match t {
+                Ok(t) => sink(p, t)?,
+                Err(_) => all = false,
+            }
+        }
+        bar.finish_and_clear();
+        return Ok(all);
+    }
+    let next = AtomicUsize::new(0);
+    let result = std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, T)>(workers * 4);
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let (tx, next, work, bar) = (tx.clone(), &next, &work, bar.clone());
                 s.spawn(move || {
-                    part.iter()
-                        .map(|path| {
-                            let result = read_report(path).map(|r| {
-                                let f = check(&r, previous, opts);
-                                (r, f)
-                            });
-                            bar.inc(1);
-                            Checked { path: path.clone(), result }
-                        })
-                        .collect::<Vec<_>>()
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(p) = files.get(i) else { break };
+                        let t = work(p);
+                        bar.inc(1);
+                        if tx.send((i, t)).is_err() {
+                            break;
+                        }
+                    }
                 })
             })
             .collect();
-        for h in handles {
-            match h.join() {
-                Ok(v) => out.extend(v),
-                Err(_) => out.push(Checked { path: PathBuf::new(), result: Err("内部错误：检查线程异常退出".to_owned()) }),
+        drop(tx);
+        // results that arrive before one of an earlier file wait here
+        let mut early: std::collections::BTreeMap<usize, T> = std::collections::BTreeMap::new();
+        let (mut want, mut fed) = (0, 0);
+        let mut feed = |early: &mut std::collections::BTreeMap<usize, T>, want: &mut usize| -> anyhow::Result<()> {
+            while let Some(t) = early.remove(want) {
+                sink(&files[*want], t)?;
+                *want += 1;
+                fed += 1;
+            }
+            Ok(())
+        };
+        let mut status = Ok(());
+        for (i, t) in &rx {
+            early.insert(i, t);
+            status = feed(&mut early, &mut want);
+            if status.is_err() {
+                next.store(files.len(), Ordering::Relaxed);
+                break;
             }
         }
+        drop(rx);
+        let joined = handles.into_iter().map(|h| h.join().is_ok()).fold(true, |a, b| a & b);
+        // a worker that panicked took its file with it: the results after it still count
+        while status.is_ok() && let Some(&i) = early.keys().next() {
+            want = i;
+            status = feed(&mut early, &mut want);
+        }
+        status.map(|()| joined && fed == files.len())
     });
     bar.finish_and_clear();
+    result
+}
+
+fn check_files(files: &[PathBuf], previous: Option<&Report>, progress: bool) -> Vec<Checked> {
+    let opts = CheckOptions::default();
+    let mut out: Vec<Checked> = Vec::with_capacity(files.len());
+    let work = |path: &Path| {
+        read_report(path).map(|r| {
+            let f = check(&r, previous, &opts);
+            (r, f)
+        })
+    };
+    let done = in_order(files, progress, work, |path, result| {
+        out.push(Checked { path: path.to_path_buf(), result });
+        Ok(())
+    });
+    if !done.is_ok_and(|all| all) {
+        out.push(Checked { path: PathBuf::new(), result: Err("内部错误：检查线程异常退出".to_owned()) });
+    }
     out
 }
 
@@ -251,41 +314,14 @@ fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let (files, problems) = collect_files(&a.paths);
     let many = files.len() > 1 || a.paths.iter().any(|p| p.is_dir());
-    let checked = check_files(&files, previous.as_ref(), many);
-    let unreadable = !problems.is_empty() || checked.iter().any(|c| c.result.is_err());
-    let errors = checked.iter().any(|c| c.result.as_ref().is_ok_and(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)));
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match a.format {
-        CheckFormat::Json => {
-            // Serialized straight from the reports (no JSON value tree per report), through a
-            // buffer: the same document as `report_json` gives for each.
-            #[derive(serde::Serialize)]
-            struct Unread {
-                error: String,
-                source: String,
-            }
-            #[derive(serde::Serialize)]
-            struct CheckDoc<'a> {
-                reports: Vec<ReportJson<'a>>,
-                #[serde(skip_serializing_if = "Vec::is_empty")]
-                unreadable: Vec<Unread>,
-            }
-            let reports: Vec<ReportJson<'_>> =
-                checked.iter().filter_map(|c| c.result.as_ref().ok()).map(|(r, f)| ReportJson { report: r, findings: f }).collect();
-            let mut unreadable: Vec<Unread> =
-                problems.iter().map(|(p, m)| Unread { source: p.display().to_string(), error: m.clone() }).collect();
-            unreadable.extend(
-                checked
-                    .iter()
-                    .filter_map(|c| c.result.as_ref().err().map(|m| Unread { source: c.path.display().to_string(), error: m.clone() })),
-            );
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut out);
-            serde_json::to_writer_pretty(&mut w, &CheckDoc { reports, unreadable })?;
-            writeln!(w)?;
-            w.flush()?;
-        }
+    let (unreadable, errors) = match a.format {
+        CheckFormat::Json => check_json(&files, &problems, previous.as_ref(), many)?,
         CheckFormat::Human => {
+            let checked = check_files(&files, previous.as_ref(), many);
+            let unreadable = !problems.is_empty() || checked.iter().any(|c| c.result.is_err());
+            let errors =
+                checked.iter().any(|c| c.result.as_ref().is_ok_and(|(_, f)| f.iter().any(|x| x.severity == Severity::Error)));
+            let mut out = std::io::stdout().lock();
             // An input that cannot be read is an error of the run, not a finding: on stderr.
             for (p, m) in &problems {
                 eprintln!("错误：{}：{m}", p.display());
@@ -304,9 +340,10 @@ fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
                 let name = describe(r);
                 writeln!(out, "{name}：{e} 个错误，{w} 个警告{}", if i > 0 { format!("，{i} 个提示") } else { String::new() })?;
             }
+            out.flush()?;
+            (unreadable, errors)
         }
-    }
-    out.flush()?;
+    };
     Ok(ExitCode::from(if unreadable {
         2
     } else if errors {
@@ -314,6 +351,147 @@ fn run_check(a: &CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         0
     }))
+}
+
+/// `report check --format json`: `{"reports":[…],"unreadable":[…]}`, the same document serde
+/// prints for the whole (two-space indents, `unreadable` only when there are any), written as
+/// the reports are checked: each report is serialised by the thread that read it, straight from
+/// the model (no JSON value tree), and dropped; stdout is written in large blocks. Returns
+/// (an input was unreadable, a report has errors).
+fn check_json(
+    files: &[PathBuf],
+    problems: &[(PathBuf, String)],
+    previous: Option<&Report>,
+    progress: bool,
+) -> anyhow::Result<(bool, bool)> {
+    #[derive(serde::Serialize)]
+    struct Unread<'a> {
+        error: &'a str,
+        source: String,
+    }
+    let opts = CheckOptions::default();
+    // a report's JSON, ready to write at its place in the document, or why the file is unreadable
+    let work = |path: &Path| -> Result<(Vec<u8>, bool), String> {
+        let r = read_report(path)?;
+        let f = check(&r, previous, &opts);
+        let errors = f.iter().any(|x| x.severity == Severity::Error);
+        let mut json = Vec::with_capacity(32 * 1024);
+        nested_json(&mut json, &ReportJson { report: &r, findings: &f }, 2).map_err(|e| e.to_string())?;
+        Ok((json, errors))
+    };
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::with_capacity(1 << 18, stdout.lock());
+    w.write_all(b"{\n  \"reports\": [")?;
+    let (mut any_report, mut errors) = (false, false);
+    let mut unread: Vec<(String, String)> = problems.iter().map(|(p, m)| (p.display().to_string(), m.clone())).collect();
+    let done = in_order(files, progress, work, |path, result| {
+        match result {
+            Ok((json, e)) => {
+                w.write_all(if any_report { b",\n    " } else { b"\n    " })?;
+                w.write_all(&json)?;
+                any_report = true;
+                errors |= e;
+            }
+            Err(m) => unread.push((path.display().to_string(), m)),
+        }
+        Ok(())
+    })?;
+    if !done {
+        unread.push((String::new(), "内部错误：检查线程异常退出".to_owned()));
+    }
+    w.write_all(if any_report { b"\n  ]" } else { b"]" })?;
+    if !unread.is_empty() {
+        w.write_all(b",\n  \"unreadable\": [")?;
+        for (i, (source, error)) in unread.iter().enumerate() {
+            w.write_all(if i > 0 { b",\n    " } else { b"\n    " })?;
+            nested_json(&mut w, &Unread { error, source: source.clone() }, 2)?;
+        }
+        w.write_all(b"\n  ]")?;
+    }
+    w.write_all(b"\n}\n")?;
+    w.flush()?;
+    Ok((!unread.is_empty(), errors))
+}
+
+/// Print `value` as serde_json's pretty printer does, as if it stood `level` levels deep in a
+/// larger document (its inner lines indented by 2 × `level` more spaces).
+fn nested_json(out: impl std::io::Write, value: &impl serde::Serialize, level: usize) -> serde_json::Result<()> {
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, Nested { level, has_value: false }))
+}
+
+/// serde_json's `PrettyFormatter` (two spaces) starting at a given depth.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 fn describe(r: &Report) -> String {

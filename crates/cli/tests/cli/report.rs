@@ -124,6 +124,28 @@ fn an_unreadable_input_exits_2_even_when_another_has_errors() {
 }
 
 #[test]
+fn check_json_written_report_by_report_is_the_pretty_document_of_the_whole() {
+    // The document is written as the reports are checked; it must be exactly what serde_json
+    // prints for the whole document (keys sorted, two-space indents): with reports and
+    // unreadable inputs, with unreadable inputs only, with reports only.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    let missing = dir.path().join("missing.txt").display().to_string();
+    let cases: [Vec<String>; 3] = [
+        vec![examples().display().to_string(), dir.path().display().to_string(), missing.clone()],
+        vec![missing],
+        vec![example("2024-example-town.html")],
+    ];
+    for args in cases {
+        let mut all = vec!["report", "check", "--format", "json"];
+        all.extend(args.iter().map(String::as_str));
+        let out = stdout(&gk(&all));
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(out, format!("{}\n", serde_json::to_string_pretty(&v).unwrap()), "{args:?}");
+    }
+}
+
+#[test]
 fn check_with_previous_adds_the_cross_year_checks() {
     // the same report as its own previous year: wrong year pairing is skipped, so fake one year back
     let dir = tempfile::tempdir().unwrap();

@@ -1000,11 +1000,7 @@ fn quote_marks(marks: &[String]) -> String {
 /// ASCII word (so `zfxxgk` in an address is not one); three or more `_` or two or more `＿`
 /// (a blank to write on). Deliberately not: 某某 (anonymised names), ○○ / 〇〇 (dates), 有待完善.
 pub fn placeholders(text: &str) -> Vec<String> {
-    let b = text.as_bytes();
-    // Most text holds none of the marks' bytes: X x _ and the lead bytes of × (C3), 【 [ （ and
-    // the full-width forms (E3, EF, EF), and 填 (E5 A1 AB).
-    let candidate = b.iter().any(|&c| matches!(c, b'X' | b'x' | b'_' | b'[' | b'(' | 0xC3)) || text.contains(['【', '（', 'Ｘ', 'ｘ', '＿', '填']);
-    if !candidate {
+    if !may_hold_placeholder(text) {
         return Vec::new();
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -1086,6 +1082,37 @@ pub fn placeholders(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether `text` has what a mark of [`placeholders`] starts with, looked for without decoding
+/// it: 【 [ × Ｘ ｘ ＿ 填 or 待补充 (a round bracket is a mark only with 填 or 待补充 inside), a
+/// run of two or more ASCII X/x not inside an ASCII word (`zfxxgk` in an address is not one),
+/// three or more `_`. Most report text has none, and is not scanned character by character.
+fn may_hold_placeholder(text: &str) -> bool {
+    // one substring search per mark (vectorised), not one pass matching each character
+    // against a set (which decodes every character)
+    if ["【", "[", "×", "Ｘ", "ｘ", "＿", "填", "待补充"].iter().any(|m| text.contains(m)) {
+        return true;
+    }
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(at) = b[i..].iter().position(|&c| matches!(c, b'X' | b'x' | b'_')) {
+        let start = i + at;
+        let under = b[start] == b'_';
+        let len = b[start..].iter().take_while(|&&c| if under { c == b'_' } else { matches!(c, b'X' | b'x') }).count();
+        let end = start + len;
+        let word = |k: Option<&u8>| k.is_some_and(u8::is_ascii_alphabetic);
+        let mark = if under {
+            len >= 3
+        } else {
+            len >= 2 && !word(start.checked_sub(1).and_then(|k| b.get(k))) && !word(b.get(end))
+        };
+        if mark {
+            return true;
+        }
+        i = end;
+    }
+    false
+}
+
 fn zh_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
@@ -1100,7 +1127,8 @@ fn normalize(text: &str) -> Vec<char> {
             '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
             _ => c,
         };
-        if c.is_whitespace() {
+        // no whitespace lies above U+3000: CJK text skips the Unicode table
+        if c <= '\u{3000}' && c.is_whitespace() {
             pending_space = true;
             continue;
         }

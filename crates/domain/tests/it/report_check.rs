@@ -552,6 +552,12 @@ fn placeholder_text_is_an_error_per_section_and_naming_the_mark() {
         "共＿＿件",
         "（此处填写问题）",
         "此处填写",
+        "（待补充）",
+        "办结(待补充)件",
+        "共xx件",
+        "x__x___",
+        "收到 XxX 件",
+        "xx",
         "ＸＸ局",
     ] {
         assert!(!placeholders(t).is_empty(), "{t}");
@@ -567,6 +573,8 @@ fn placeholder_text_is_an_error_per_section_and_naming_the_mark() {
         "【政策解读】",
         "按要求填写统计报表",
         "file_name",
+        "a__b",
+        "maxx_value",
         "3×4",
         "国办公开办函〔2021〕30号",
         "四、结转下年度继续办理（ ）",

@@ -544,7 +544,7 @@ impl<'a> Assembler<'a> {
 
     fn is_row_label(&self, raw: &str) -> bool {
         raw.len() <= 200
-            && [TableId::T3, TableId::T2].into_iter().any(|t| label::match_row(self.format, t, raw, None).is_some_and(|m| m.quality == Quality::Exact))
+            && [TableId::T3, TableId::T2].into_iter().any(|t| label::is_exact_row(self.format, t, raw, None))
     }
 
     /// A paragraph inside a table: caption, header, label (numbers on the next row), or a
@@ -636,7 +636,7 @@ impl<'a> Assembler<'a> {
         let candidate = if let Some((loose, _)) = &self.loose { normalize(&format!("{loose}{raw}")) } else { String::new() };
         for &tt in tables {
             if !candidate.is_empty()
-                && let Some(m) = label::match_row_norm(self.format, tt, &candidate, self.group).filter(|m| m.quality == Quality::Exact) {
+                && let Some(m) = label::match_row_exact(self.format, tt, &candidate, self.group).filter(|m| m.quality == Quality::Exact) {
                     let (loose, lline) = self.loose.take().unwrap_or_default();
                     self.label_only(m, format!("{loose}{}", trim_cell(raw)), lline.min(line).max(1));
                     return true;
@@ -1869,7 +1869,8 @@ fn date_of_line(p: &str) -> Option<NaiveDate> {
     if long && !p.contains("日期") && !p.contains("时间") {
         return None;
     }
-    let s: String = p.chars().filter(|c| !is_blank(*c)).collect();
+    // without blanks: the runs between them copied whole
+    let s: String = p.split(is_blank).collect();
     if long {
         // a crawled page: look for a labelled date
         for label in ["发布日期：", "发布时间：", "成文日期：", "时间：", "日期："] {

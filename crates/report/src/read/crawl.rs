@@ -708,12 +708,21 @@ pub(crate) fn t3_is_group(id: &str) -> bool {
 
 /// Labels without whitespace, for comparison.
 pub(crate) fn squash(s: &str) -> String {
-    s.chars().filter(|c| !is_blank(*c)).collect()
+    // the runs between blanks copied whole
+    s.split(is_blank).collect()
 }
 
 /// Runs of whitespace as one space, trimmed.
 pub(crate) fn squash_spaces(s: &str) -> String {
-    s.split(is_blank).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    // the words joined by one space, into one string (no vector of words)
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(is_blank).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The index (0-5) of a section id `s1` … `s6`.
@@ -1104,12 +1113,18 @@ impl Extracted {
 fn grid(id: TableId, rows: &[Row]) -> Vec<GridRow<'static>> {
     rows.iter()
         .map(|r| {
-            let mut cells = Vec::with_capacity(r.cells.len() + 1);
+            let mut cells: Vec<Cow<'static, str>> = Vec::with_capacity(r.cells.len() + 1);
             if id != TableId::T4 {
-                cells.push(r.label.clone());
+                cells.push(Cow::Owned(r.label.clone()));
             }
-            cells.extend(r.cells.iter().map(ToString::to_string));
-            GridRow { cells: cells.into_iter().map(Cow::Owned).collect(), line: r.line.unwrap_or(1) }
+            // each value as printed (`Display`): integers without the formatting machinery,
+            // blanks without an allocation
+            cells.extend(r.cells.iter().map(|v| match v {
+                Value::Int(n) => Cow::Owned(n.to_string()),
+                Value::Blank | Value::Absent => Cow::Borrowed(""),
+                v => Cow::Owned(v.to_string()),
+            }));
+            GridRow { cells, line: r.line.unwrap_or(1) }
         })
         .collect()
 }

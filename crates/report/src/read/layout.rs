@@ -35,6 +35,10 @@ pub fn is_footer(line: &str) -> bool {
         // dashes on both sides
         return t.starts_with(dash) && t.ends_with(dash);
     }
+    // what is left starts with 第 or holds a slash (`t` starts with a visible character)
+    if !t.starts_with('第') && !t.contains('/') {
+        return false;
+    }
     let squashed: String = t.chars().filter(|c| !is_blank(*c)).collect();
     if let Some(r) = squashed.strip_prefix('第') {
         let digits = r.chars().take_while(char::is_ascii_digit).count();
@@ -55,7 +59,7 @@ pub fn is_footer(line: &str) -> bool {
 }
 
 fn is_t3_row_label(l: &str) -> bool {
-    label::match_row(FormatVersion::V2021, TableId::T3, l, None).is_some_and(|m| m.quality == label::Quality::Exact)
+    label::is_exact_row(FormatVersion::V2021, TableId::T3, l, None)
 }
 
 /// A text chunk of a line: its text and its column (in characters).

@@ -40,15 +40,23 @@ pub use error::ReadError;
 
 /// Read a report from a file. The file's size is checked before it is read.
 pub fn read_path(path: &Path) -> Result<Report, ReadError> {
+    use std::io::Read as _;
     let shown = path.display().to_string();
     let io = |source| ReadError::Io { path: shown.clone(), source };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    let not_a_file = || ReadError::Io { path: shown.clone(), source: std::io::Error::other("这是一个目录，不是文件") };
+    // one open, the size from the open file, one read into a buffer of that size
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return Err(if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) { not_a_file() } else { io(e) }),
+    };
+    let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {
-        return Err(ReadError::Io { path: shown.clone(), source: std::io::Error::other("这是一个目录，不是文件") });
+        return Err(not_a_file());
     }
     let size = usize::try_from(meta.len()).unwrap_or(usize::MAX);
     decode::check_size(size)?;
-    let bytes = std::fs::read(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(size);
+    file.read_to_end(&mut bytes).map_err(io)?;
     read_bytes(&bytes, Some(&shown))
 }
 
