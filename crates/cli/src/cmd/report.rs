@@ -495,7 +495,7 @@ impl serde_json::ser::Formatter for Nested {
 }
 
 fn describe(r: &Report) -> String {
-    let agency = r.agency.as_deref().unwrap_or("（未识别机关）");
+    let agency = r.agency.as_deref().unwrap_or("未识别机关");
     match r.year {
         Some(y) => format!("{agency} {y}年度"),
         None => agency.to_owned(),
@@ -559,12 +559,7 @@ fn human_findings(path: &Path, r: &Report, findings: &[Finding]) -> String {
 ", path.display(), describe(r), verdict(findings).text);
     let mut lines: Option<Option<Vec<String>>> = None;
     for f in findings {
-        let kind = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
-        let _ = writeln!(s, "{kind}[{}]: {}", f.code.code(), f.message);
+        let _ = writeln!(s, "{}[{}]: {}", f.severity.label(), f.code.code(), f.message);
         match f.location.line {
             Some(line) => {
                 let _ = writeln!(s, "  --> {}:{line}", path.display());

@@ -46,14 +46,14 @@ fn check_a_report_with_errors_exits_1_and_prints_finding_source_line_and_fix() {
         format!("{path}（示例县民政局 2024年度）：不通过：5 个错误（表三勾稽关系不成立 ×2、表三办理结果总计与各项之和不符 ×2、表四总计与各项之和不符），3 个警告（文号年份括号不规范、正文数字与表格不符、未说明信息处理费收费情况）"),
         "the verdict comes first:\n{out}"
     );
-    assert!(out.contains("error[T3_BALANCE]: 表三“总计”列：第一项 15 + 第二项 0 = 15，但第三项（七）16 + 第四项 0 = 16，勾稽关系不成立"), "{out}");
+    assert!(out.contains("错误[T3_BALANCE]: 表三“总计”列：第一项 15 + 第二项 0 = 15，但第三项（七）16 + 第四项 0 = 16，勾稽关系不成立"), "{out}");
     assert!(out.contains(&format!("  --> {path}:")), "{out}");
     assert!(out.contains("| （七）总计"), "the source line is quoted:\n{out}");
     assert!(out.contains("  = 修改建议："), "{out}");
-    assert!(out.contains("error[T4_GROUP_TOTAL]"));
-    assert!(out.contains("warning[DOC_NUMBER_FORMAT]: 发文字号“民政字[2025]6号”"));
-    assert!(out.contains("warning[FEE_STATEMENT_MISSING]"));
-    assert!(out.contains("warning[NARRATIVE_MISMATCH]"));
+    assert!(out.contains("错误[T4_GROUP_TOTAL]"));
+    assert!(out.contains("警告[DOC_NUMBER_FORMAT]: 发文字号“民政字[2025]6号”"));
+    assert!(out.contains("警告[FEE_STATEMENT_MISSING]"));
+    assert!(out.contains("警告[NARRATIVE_MISMATCH]"));
     assert!(out.ends_with("示例县民政局 2024年度：5 个错误，3 个警告\n"), "{out}");
 }
 
@@ -158,7 +158,7 @@ fn check_with_previous_adds_the_cross_year_checks() {
     std::fs::write(&prev, v.to_string()).unwrap();
     let o = gk(&["report", "check", "--previous", &prev.display().to_string(), &example("2024-example-town.txt")]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("error[CARRYOVER_MISMATCH]"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("错误[CARRYOVER_MISMATCH]"), "{}", stdout(&o));
 }
 
 #[test]
@@ -178,8 +178,8 @@ fn render_to_stdout_and_files_and_back() {
             // cannot hold — the narrative sections — is named missing, nothing else.
             assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
             let text = stdout(&o);
-            let found: Vec<&str> = text.lines().filter(|l| l.starts_with("error[") || l.starts_with("warning[")).collect();
-            assert!(!found.is_empty() && found.iter().all(|l| l.starts_with("error[MISSING_SECTION]")), "{text}");
+            let found: Vec<&str> = text.lines().filter(|l| l.starts_with("错误[") || l.starts_with("警告[")).collect();
+            assert!(!found.is_empty() && found.iter().all(|l| l.starts_with("错误[MISSING_SECTION]")), "{text}");
         } else {
             assert_eq!(o.status.code(), Some(0), "{ext}: {}", stdout(&o));
         }
