@@ -1869,20 +1869,12 @@ fn date_of_line(p: &str) -> Option<NaiveDate> {
     if long && !p.contains("日期") && !p.contains("时间") {
         return None;
     }
-    // without blanks: the runs between them copied whole
-    let s: String = p.split(is_blank).collect();
     if long {
         // a crawled page: look for a labelled date
-        for label in ["发布日期：", "发布时间：", "成文日期：", "时间：", "日期："] {
-            if let Some(i) = s.find(label) {
-                let rest: String = s[i + label.len()..].chars().take(12).collect();
-                if let Some(d) = parse_date_prefix(&rest) {
-                    return Some(d);
-                }
-            }
-        }
-        return None;
+        return labelled_date(p);
     }
+    // without blanks: the runs between them copied whole
+    let s: String = super::crawl::words(p).collect();
     let s = s.trim_end_matches(['。', '.']);
     for label in ["发布日期：", "发布时间：", "成文日期：", "时间：", "日期：", "印发日期："] {
         if let Some(i) = s.find(label) {
@@ -1897,6 +1889,25 @@ fn date_of_line(p: &str) -> Option<NaiveDate> {
         return None;
     }
     parse_date_exact(&s[i..])
+}
+
+/// The date after the first of each label (`发布日期：`, in the text without blanks) that is
+/// followed by one, in the labels' order. Every label ends with its only `：`: an occurrence is
+/// a `：` of the text whose preceding non-blank characters are the rest of the label, so a long
+/// text is not copied without its blanks to find them.
+fn labelled_date(p: &str) -> Option<NaiveDate> {
+    let colons: Vec<usize> = p.match_indices('：').map(|(i, _)| i).collect();
+    for label in ["发布日期", "发布时间", "成文日期", "时间", "日期"] {
+        let n = label.chars().count();
+        let first = colons.iter().find(|&&c| p[..c].chars().rev().filter(|ch| !is_blank(*ch)).take(n).eq(label.chars().rev()));
+        if let Some(&c) = first {
+            let rest: String = p[c + '：'.len_utf8()..].chars().filter(|ch| !is_blank(*ch)).take(12).collect();
+            if let Some(d) = parse_date_prefix(&rest) {
+                return Some(d);
+            }
+        }
+    }
+    None
 }
 
 fn parse_date_prefix(s: &str) -> Option<NaiveDate> {
@@ -1991,6 +2002,11 @@ mod tests {
         assert_eq!(date_of_line("民主镇人民政府 2025年1月20日"), d);
         assert_eq!(date_of_line("发布日期：2025-01-20"), d);
         assert_eq!(date_of_line("本年度未收取信息处理费。"), None);
+        // a long crawled paragraph: a labelled date only, blanks anywhere in the label
+        let filler = "本机关按照条例规定编制并公布本年度政府信息公开工作年度报告，";
+        assert_eq!(date_of_line(&format!("{filler}{filler}发 布 日 期 ： 2025 - 01-20 时间：2024年1月1日")), d);
+        assert_eq!(date_of_line(&format!("{filler}{filler}来源：本站 时间：2025年1月20日 日期：无")), d);
+        assert_eq!(date_of_line(&format!("{filler}{filler}日期：不详 ，时间：无")), None);
     }
 
     #[test]

@@ -709,14 +709,54 @@ pub(crate) fn t3_is_group(id: &str) -> bool {
 /// Labels without whitespace, for comparison.
 pub(crate) fn squash(s: &str) -> String {
     // the runs between blanks copied whole
-    s.split(is_blank).collect()
+    words(s).collect()
+}
+
+/// The byte length of the blank character (see [`is_blank`]) at byte `i` of `s`, or 0. Only
+/// ASCII whitespace and characters with these lead bytes can be blanks: most characters are
+/// decided from their first byte.
+fn blank_len(s: &str, i: usize) -> usize {
+    match s.as_bytes()[i] {
+        x @ 0..0x80 => usize::from(matches!(x, b' ' | b'\t'..=b'\r')),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => s[i..].chars().next().filter(|c| is_blank(*c)).map_or(0, char::len_utf8),
+        _ => 0,
+    }
+}
+
+/// The non-empty runs of `s` between blanks: `s.split(is_blank).filter(|w| !w.is_empty())`,
+/// without decoding every character.
+pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            if i >= b.len() {
+                return None;
+            }
+            let n = blank_len(s, i);
+            if n == 0 {
+                break;
+            }
+            i += n;
+        }
+        let start = i;
+        while i < b.len() && blank_len(s, i) == 0 {
+            i += match b[i] {
+                0xF0.. => 4,
+                0xE0.. => 3,
+                0xC0.. => 2,
+                _ => 1,
+            };
+        }
+        Some(&s[start..i])
+    })
 }
 
 /// Runs of whitespace as one space, trimmed.
 pub(crate) fn squash_spaces(s: &str) -> String {
     // the words joined by one space, into one string (no vector of words)
     let mut out = String::with_capacity(s.len());
-    for w in s.split(is_blank).filter(|w| !w.is_empty()) {
+    for w in words(s) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -1457,6 +1497,20 @@ pub(crate) fn extract_crawl(text: &str) -> Extracted {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_the_runs_between_blanks() {
+        for s in [
+            "",
+            "   ",
+            "本年 新收\u{3000}申请\u{a0}数量 21 7\t10\r\n",
+            "\u{feff}× 【填写】\u{2028}\u{200b}ｘ\u{85}é\u{1680}丁\u{202f}\u{205f}𠀀 a",
+            "\u{2010}–—\u{3001}\u{ff08}",
+        ] {
+            let split: Vec<&str> = s.split(is_blank).filter(|w| !w.is_empty()).collect();
+            assert_eq!(words(s).collect::<Vec<_>>(), split, "{s:?}");
+        }
+    }
 
     fn one(run: &str, shape: RowShape) -> Vec<u64> {
         split_cells(run, shape, Spaces::Soft).unique().map(<[u64]>::to_vec).unwrap_or_default()
