@@ -44,9 +44,9 @@ pub fn decode<'a>(bytes: &'a [u8], declared: Option<&str>) -> Result<Cow<'a, str
         decode_with(enc, bytes)?
     } else {
         check_binary(bytes, false)?;
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => decode_with(GB18030, bytes)?,
+        match utf8(bytes) {
+            Some(s) => Cow::Borrowed(s),
+            None => decode_with(GB18030, bytes)?,
         }
     };
     if text.chars().all(is_blank) {
@@ -86,7 +86,7 @@ pub fn trim_blank(s: &str) -> &str {
 fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Result<Cow<'a, str>, ReadError> {
     if enc == UTF_8 {
         // Keep the zero-copy path for valid UTF-8 after a BOM.
-        if let Ok(s) = std::str::from_utf8(bytes) {
+        if let Some(s) = utf8(bytes) {
             return Ok(Cow::Borrowed(s));
         }
     }
@@ -104,6 +104,17 @@ fn decode_with<'a>(enc: &'static Encoding, bytes: &'a [u8]) -> Result<Cow<'a, st
         return Err(ReadError::Binary { detail: "解码后的文字中含有 NUL 字符".to_owned() });
     }
     Ok(text)
+}
+
+/// `bytes` as text when they are valid UTF-8, borrowed. encoding_rs validates with SIMD
+/// (simdutf8, AVX2 or SSE 4.2 chosen at run time): several times faster than
+/// `std::str::from_utf8` on CJK text, which the standard library checks character by character.
+fn utf8(bytes: &[u8]) -> Option<&str> {
+    match UTF_8.decode_without_bom_handling_and_without_replacement(bytes)? {
+        Cow::Borrowed(s) => Some(s),
+        // encoding_rs only ever borrows valid UTF-8; were that to change, a copy is still right
+        Cow::Owned(_) => std::str::from_utf8(bytes).ok(),
+    }
 }
 
 /// BOM-less UTF-16: in CJK or ASCII text one byte of most pairs is 0 for ASCII; demand that at
@@ -134,10 +145,14 @@ fn check_binary(bytes: &[u8], utf16: bool) -> Result<(), ReadError> {
     if utf16 {
         return Ok(());
     }
+    // NUL is one of the control bytes counted: text without any is not searched for it
+    let controls = count_controls(bytes);
+    if controls == 0 {
+        return Ok(());
+    }
     if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(ReadError::Binary { detail: format!("第 {} 字节为 NUL", pos + 1) });
     }
-    let controls = count_controls(bytes);
     if controls * 100 > bytes.len() {
         return Err(ReadError::Binary { detail: format!("{controls} 个控制字符（共 {} 字节）", bytes.len()) });
     }
