@@ -1092,43 +1092,28 @@ pub fn placeholders(text: &str) -> Vec<String> {
 /// run of two or more ASCII X/x not inside an ASCII word (`zfxxgk` in an address is not one),
 /// three or more `_`. Most report text has none, and is not scanned character by character.
 fn may_hold_placeholder(text: &str) -> bool {
-    // One pass over the characters, not one search per mark, and without decoding them: a mark
-    // is found by its UTF-8 bytes, from the lead bytes that can begin one.
+    // one substring search per mark (vectorised), not one pass matching each character
+    // against a set (which decodes every character)
+    if ["【", "[", "×", "Ｘ", "ｘ", "＿", "填", "待补充"].iter().any(|m| text.contains(m)) {
+        return true;
+    }
     let b = text.as_bytes();
-    let at = |i: usize, tail: &[u8]| b.get(i + 1..).is_some_and(|r| r.starts_with(tail));
     let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'[' => return true,
-            c @ (b'X' | b'x' | b'_') => {
-                let under = c == b'_';
-                let len = b[i..].iter().take_while(|&&c| if under { c == b'_' } else { matches!(c, b'X' | b'x') }).count();
-                let end = i + len;
-                let word = |k: Option<&u8>| k.is_some_and(u8::is_ascii_alphabetic);
-                let mark = if under { len >= 3 } else { len >= 2 && !word(i.checked_sub(1).and_then(|k| b.get(k))) && !word(b.get(end)) };
-                if mark {
-                    return true;
-                }
-                i = end;
-                continue;
-            }
-            // × U+00D7
-            0xC3 if at(i, &[0x97]) => return true,
-            // 【 U+3010
-            0xE3 if at(i, &[0x80, 0x90]) => return true,
-            // Ｘ U+FF38, ＿ U+FF3F, ｘ U+FF58
-            0xEF if at(i, &[0xBC, 0xB8]) || at(i, &[0xBC, 0xBF]) || at(i, &[0xBD, 0x98]) => return true,
-            // 填 U+586B, 待补充
-            0xE5 if at(i, &[0xA1, 0xAB]) || at(i, "待补充".as_bytes().get(1..).unwrap_or_default()) => return true,
-            _ => {}
-        }
-        // on to the next character
-        i += match b[i] {
-            0xF0.. => 4,
-            0xE0.. => 3,
-            0xC0.. => 2,
-            _ => 1,
+    while let Some(at) = b[i..].iter().position(|&c| matches!(c, b'X' | b'x' | b'_')) {
+        let start = i + at;
+        let under = b[start] == b'_';
+        let len = b[start..].iter().take_while(|&&c| if under { c == b'_' } else { matches!(c, b'X' | b'x') }).count();
+        let end = start + len;
+        let word = |k: Option<&u8>| k.is_some_and(u8::is_ascii_alphabetic);
+        let mark = if under {
+            len >= 3
+        } else {
+            len >= 2 && !word(start.checked_sub(1).and_then(|k| b.get(k))) && !word(b.get(end))
         };
+        if mark {
+            return true;
+        }
+        i = end;
     }
     false
 }
