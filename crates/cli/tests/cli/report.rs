@@ -291,3 +291,20 @@ fn an_image_without_tesseract_is_unreadable_and_names_the_packages() {
     assert!(out.contains("MISSING_TABLE") && out.contains("表三.png") && out.contains("tesseract-ocr-chi-sim"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_report_without_an_agency_is_named_once_and_its_findings_are_headed_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("无机关.txt");
+    std::fs::write(&path, "一、总体情况\n本年度……\n").unwrap();
+    let path = path.display().to_string();
+    let o = gk(&["report", "check", &path]);
+    let out = stdout(&o);
+    assert!(out.starts_with(&format!("{path}（未识别机关）：未能完整核对")), "{out}");
+    assert!(!out.contains("（（") && !out.contains("））"), "{out}");
+    assert!(out.contains("\n错误[TRUNCATED_INPUT]: "), "{out}");
+    assert!(out.ends_with("未识别机关：1 个错误，0 个警告\n"), "{out}");
+    for english in ["error[", "warning[", "info["] {
+        assert!(!out.contains(english), "{out}");
+    }
+}
