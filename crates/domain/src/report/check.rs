@@ -892,8 +892,8 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
         // A document number holds no 。 and its context stops at one (not a CJK character),
         // and normalising a line ending in 。 is independent of what follows: only the
         // sentences with a 号 are normalised and scanned (a crawled section is one long line).
-        for l in s.title.lines().chain(s.text.lines()).filter(|l| l.contains('号')) {
-            for piece in l.split_inclusive('。').filter(|p| p.contains('号')) {
+        for text in [s.title.as_str(), s.text.as_str()] {
+            for piece in pieces_with(text, "号") {
                 doc_numbers(&normalize(piece), id, s.line, out);
             }
         }
@@ -902,7 +902,7 @@ fn check_text(ctx: &Ctx<'_>, opts: &CheckOptions, out: &mut Vec<Finding>) {
         let t = s.text.as_str();
         let is_end = |c: char| matches!(c, '。' | '；' | ';' | '！' | '？');
         let mut done_to = 0;
-        for (at, _) in t.match_indices('件') {
+        for at in memchr::memmem::find_iter(t.as_bytes(), "件".as_bytes()) {
             if at < done_to {
                 continue;
             }
@@ -1094,12 +1094,15 @@ pub fn placeholders(text: &str) -> Vec<String> {
 fn may_hold_placeholder(text: &str) -> bool {
     // one substring search per mark (vectorised), not one pass matching each character
     // against a set (which decodes every character)
-    if ["【", "[", "×", "Ｘ", "ｘ", "＿", "填", "待补充"].iter().any(|m| text.contains(m)) {
+    static MARKS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> = std::sync::LazyLock::new(|| {
+        ["【", "×", "Ｘ", "ｘ", "＿", "填", "待补充"].iter().map(|m| memchr::memmem::Finder::new(m.as_bytes())).collect()
+    });
+    if memchr::memchr(b'[', text.as_bytes()).is_some() || MARKS.iter().any(|m| m.find(text.as_bytes()).is_some()) {
         return true;
     }
     let b = text.as_bytes();
     let mut i = 0;
-    while let Some(at) = b[i..].iter().position(|&c| matches!(c, b'X' | b'x' | b'_')) {
+    while let Some(at) = memchr::memchr3(b'X', b'x', b'_', &b[i..]) {
         let start = i + at;
         let under = b[start] == b'_';
         let len = b[start..].iter().take_while(|&&c| if under { c == b'_' } else { matches!(c, b'X' | b'x') }).count();
@@ -1116,6 +1119,29 @@ fn may_hold_placeholder(text: &str) -> bool {
         i = end;
     }
     false
+}
+
+/// The pieces of `text` that hold `needle`, each once, in order: a piece is what
+/// `text.lines()` and then `split_inclusive('。')` make of it (a line's `\r` is kept at its end;
+/// the callers normalise whitespace away). Found by searching for `needle` (vectorised), not by
+/// splitting the whole text.
+fn pieces_with<'t>(text: &'t str, needle: &'t str) -> impl Iterator<Item = &'t str> + 't {
+    const STOP: &str = "。";
+    let b = text.as_bytes();
+    let mut done_to = 0;
+    memchr::memmem::find_iter(b, needle.as_bytes()).filter_map(move |at| {
+        if at < done_to {
+            return None;
+        }
+        // the piece starts after the line break or 。 before `at` and ends with the 。 after it
+        // (included) or at the line's end
+        let line_start = memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+        let start = memchr::memmem::rfind(&b[line_start..at], STOP.as_bytes()).map_or(line_start, |i| line_start + i + STOP.len());
+        let line_end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+        let end = memchr::memmem::find(&b[at..line_end], STOP.as_bytes()).map_or(line_end, |i| at + i + STOP.len());
+        done_to = end;
+        text.get(start..end)
+    })
 }
 
 fn zh_date(d: NaiveDate) -> String {
@@ -1507,5 +1533,25 @@ pub fn sentence_similarity(old: &str, new: &str) -> Similarity {
         sentences: new_list.len(),
         identical,
         jaccard: if union == 0 { 0.0 } else { inter as f64 / union as f64 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::pieces_with;
+
+    proptest! {
+        /// The vectorised search finds the same pieces as splitting every line at 。 (what the
+        /// document-number check did before), up to the `\r`s a piece may keep at a line's end
+        /// (whitespace, which `normalize` drops).
+        #[test]
+        fn pieces_with_a_needle_are_the_lines_split_at_full_stops(text in "[号。\n\r a1文]{0,40}") {
+            let cr = |p: &'_ str| p.trim_end_matches('\r').to_owned();
+            let split: Vec<String> = text.lines().flat_map(|l| l.split_inclusive('。')).filter(|p| p.contains('号')).map(cr).collect();
+            let found: Vec<String> = pieces_with(&text, "号").map(cr).collect();
+            prop_assert_eq!(found, split);
+        }
     }
 }
