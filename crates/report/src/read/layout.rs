@@ -26,7 +26,8 @@ use super::label;
 /// `3 / 5`.
 pub fn is_footer(line: &str) -> bool {
     let t = line.trim_matches(|c: char| is_blank(c) || c == '\u{c}');
-    if t.is_empty() || t.chars().count() > 16 {
+    // more than 64 bytes is more than 16 characters: long lines are not counted
+    if t.is_empty() || t.len() > 64 || t.chars().count() > 16 {
         return false;
     }
     let dash = |c: char| matches!(c, '-' | '—' | '–' | '－' | '―' | '‒' | '−');
@@ -78,7 +79,22 @@ struct Cut<'a> {
 
 fn is_number_token(t: &str) -> bool {
     let t = t.strip_prefix(['-', '−']).unwrap_or(t);
-    !t.is_empty() && t.starts_with(|c: char| c.is_ascii_digit()) && t.parse::<Decimal>().is_ok()
+    // `Decimal` accepts only digits, `.` and `,` here: any other byte fails without parsing
+    // (a failed parse allocates its error)
+    !t.is_empty()
+        && t.starts_with(|c: char| c.is_ascii_digit())
+        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && t.parse::<Decimal>().is_ok()
+}
+
+/// Whether `cut_line(line).numbers` is non-empty: the last whitespace token is a number.
+fn ends_in_number(line: &str) -> bool {
+    line.trim_end_matches(is_blank).rsplit(is_blank).next().is_some_and(is_number_token)
+}
+
+/// A number token without its thousands separators, borrowed when it has none.
+fn without_commas(t: &str) -> std::borrow::Cow<'_, str> {
+    if t.contains(',') { t.replace(',', "").into() } else { t.into() }
 }
 
 fn cut_line(line: &str) -> Cut<'_> {
@@ -205,9 +221,9 @@ fn t3_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
     let mut fixed: Vec<Option<Vec<Value>>> = Vec::new();
     let mut prev: Option<usize> = None; // position in full_order
     for rec in &recs {
-        let text = rec.label.map(|i| labels[i].text.clone()).unwrap_or_default();
-        let matched = label::match_row(format, TableId::T3, &text, None)
-            .or_else(|| label::match_row(FormatVersion::V2021, TableId::T3, &text, None))
+        let text = rec.label.map_or("", |i| labels[i].text.as_str());
+        let matched = label::match_row(format, TableId::T3, text, None)
+            .or_else(|| label::match_row(FormatVersion::V2021, TableId::T3, text, None))
             .map(|m| m.row.id)
             .and_then(|id| full_order.iter().position(|x| *x == id))
             .filter(|&p| prev.is_none_or(|q| p > q));
@@ -222,7 +238,7 @@ fn t3_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
         let Some(pos) = pos else {
             findings.push(Finding::new(
                 CheckCode::LabelMismatch,
-                format!("表三第 {} 行的数字“{}”对应不到表格的任何一行（标签“{}”），已忽略", rec.line, rec.numbers.join(" "), crawl::squash(&text)),
+                format!("表三第 {} 行的数字“{}”对应不到表格的任何一行（标签“{}”），已忽略", rec.line, rec.numbers.join(" "), crawl::squash(text)),
                 location(TableId::T3, None, rec.line),
                 "请核对这一行的标签是否与国家格式一致",
             ));
@@ -231,9 +247,9 @@ fn t3_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
         prev = Some(pos);
         let id = full_order[pos];
         let ints: Option<Vec<Value>> = (rec.numbers.len() == 7)
-            .then(|| rec.numbers.iter().map(|t| t.replace(',', "").parse::<i64>().ok().map(Value::Int)).collect())
+            .then(|| rec.numbers.iter().map(|t| without_commas(t).parse::<i64>().ok().map(Value::Int)).collect())
             .flatten();
-        raw.push(RawRow { id, label: crawl::squash(&text), run: rec.numbers.join(" "), line: rec.line });
+        raw.push(RawRow { id, label: crawl::squash(text), run: rec.numbers.join(" "), line: rec.line });
         fixed.push(ints);
     }
     let mut rows = crawl::decide_counts(TableId::T3, &raw, Spaces::Hard, findings);
@@ -254,7 +270,7 @@ fn t4_rows(lines: &[(u32, &str)], findings: &mut Vec<Finding>) -> Vec<Row> {
         .max_by_key(|(_, c)| c.numbers.len());
     let Some((no, cut)) = best else { return Vec::new() };
     let label = "政府信息公开行政复议、行政诉讼情况".to_owned();
-    if cut.numbers.len() == 15 && let Some(cells) = cut.numbers.iter().map(|t| t.replace(',', "").parse::<i64>().ok().map(Value::Int)).collect::<Option<Vec<_>>>() {
+    if cut.numbers.len() == 15 && let Some(cells) = cut.numbers.iter().map(|t| without_commas(t).parse::<i64>().ok().map(Value::Int)).collect::<Option<Vec<_>>>() {
         return vec![Row { id: T4_ROW, label, cells, line: Some(no) }];
     }
     let raw = [RawRow { id: T4_ROW, label, run: cut.numbers.join(" "), line: no }];
@@ -441,11 +457,11 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
         // A heading stands alone: no numbers after it, and it is not a table 三 row
         // (四、结转下年度继续办理 is numbered like section 四).
         let Some(m) = label::match_section(l, Some(expected)) else { continue };
-        if !cut_line(l).numbers.is_empty() || is_t3_row_label(l) {
-            continue;
-        }
+        // the cheap tests first: most lines that match a heading come after it
         if let Some(idx) = crawl::section_index(m.spec.id)
             && heads.last().is_none_or(|(_, last)| idx > *last)
+            && !ends_in_number(l)
+            && !is_t3_row_label(l)
         {
             heads.push((i, idx));
             expected = idx + 1;
