@@ -576,12 +576,16 @@ pub fn split_values(run: &str, kinds: &[CellKind]) -> (Vec<Vec<Value>>, bool) {
                         .iter()
                         .enumerate()
                         .map(|(i, &(p, l))| {
-                            let mut text = String::from_utf8_lossy(&self.s[p..p + l]).into_owned();
-                            if i + 1 == k && let Some(f) = self.frac {
-                                text.push('.');
-                                text.push_str(f);
+                            // the cell's bytes are ASCII digits and signs: parsed in place, a text
+                            // built only for the decimal part or an unreadable cell
+                            let digits = std::str::from_utf8(&self.s[p..p + l]).unwrap_or_default();
+                            match self.frac.filter(|_| i + 1 == k) {
+                                None => digits.parse::<Decimal>().map_or_else(|_| Value::Unreadable(digits.to_owned()), Value::from_decimal),
+                                Some(f) => {
+                                    let text = format!("{digits}.{f}");
+                                    text.parse::<Decimal>().map_or(Value::Unreadable(text), Value::from_decimal)
+                                }
                             }
-                            text.parse::<Decimal>().map_or(Value::Unreadable(text), Value::from_decimal)
                         })
                         .collect();
                     self.out.push(row);
@@ -795,12 +799,28 @@ fn fmt_split(c: &[u64]) -> String {
 }
 
 fn fmt_values(c: &[Value]) -> String {
-    c.iter().map(ToString::to_string).collect::<Vec<_>>().join("/")
+    // written into one string (no string per value)
+    let mut s = String::new();
+    for (i, v) in c.iter().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        let _ = write!(s, "{v}");
+    }
+    s
 }
 
 fn list_candidates(items: &[String]) -> String {
     const SHOWN: usize = 20;
-    let mut s = items.iter().take(SHOWN).map(|c| format!("“{c}”")).collect::<Vec<_>>().join("、");
+    let mut s = String::new();
+    for (i, c) in items.iter().take(SHOWN).enumerate() {
+        if i > 0 {
+            s.push('、');
+        }
+        s.push('“');
+        s.push_str(c);
+        s.push('”');
+    }
     if items.len() > SHOWN {
         let _ = write!(s, "等共 {} 种", items.len());
     }
@@ -1022,7 +1042,8 @@ fn narrative_pins(format: FormatVersion, row: &str, narrative: &str) -> Vec<(usi
     let mut conflicting: Vec<usize> = Vec::new();
     for (col, verbs) in [(0usize, &["制发", "印发", "出台"][..]), (1, &["废止"][..]), (2, &["现行有效"][..])] {
         for verb in verbs {
-            for (at, _) in narrative.match_indices(verb) {
+            // memmem: the report's whole text is searched for every verb
+            for at in memchr::memmem::find_iter(narrative.as_bytes(), verb) {
                 let rest = &narrative[at + verb.len()..];
                 let Some(rest) = names.iter().find_map(|n| rest.strip_prefix(n)) else { continue };
                 let digits = rest.bytes().take_while(u8::is_ascii_digit).count();

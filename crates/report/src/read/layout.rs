@@ -98,24 +98,16 @@ fn without_commas(t: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn cut_line(line: &str) -> Cut<'_> {
-    // whitespace tokens with their byte offsets
-    let mut tokens: Vec<(usize, &str)> = Vec::new();
-    let mut start = None;
-    for (i, c) in line.char_indices() {
-        if is_blank(c) {
-            if let Some(s) = start.take() {
-                tokens.push((s, &line[s..i]));
-            }
-        } else if start.is_none() {
-            start = Some(i);
-        }
+    // the trailing number tokens, taken from the end: the text before them is read once, below
+    let mut numbers: Vec<&str> = Vec::new();
+    let mut text_end = line.len();
+    let mut rest = line.trim_end_matches(is_blank);
+    while let Some(tok) = rest.rsplit(is_blank).next().filter(|t| !t.is_empty() && is_number_token(t)) {
+        numbers.push(tok);
+        text_end = rest.len() - tok.len();
+        rest = rest[..text_end].trim_end_matches(is_blank);
     }
-    if let Some(s) = start {
-        tokens.push((s, &line[s..]));
-    }
-    let n_numbers = tokens.iter().rev().take_while(|(_, t)| is_number_token(t)).count();
-    let numbers: Vec<&str> = tokens[tokens.len() - n_numbers..].iter().map(|(_, t)| *t).collect();
-    let text_end = tokens.get(tokens.len() - n_numbers).map_or(line.len(), |(s, _)| *s);
+    numbers.reverse();
     let text = &line[..text_end];
     // chunks: split at runs of two or more blanks
     let mut chunks = Vec::new();
