@@ -330,7 +330,7 @@ pub struct Solved {
 }
 
 struct Search<'a> {
-    cands: &'a [Vec<Vec<u64>>],
+    cands: &'a [&'a [Vec<u64>]],
     fixed: Vec<Option<&'a [u64]>>,
     rels: Vec<&'a Relation>,
     /// For each row, the relations (indices into `rels`) it is in.
@@ -432,7 +432,8 @@ pub fn solve(rows: &[RowSplits], relations: &[Relation]) -> Solved {
         return Solved { rows: (0..rows.len()).map(base).collect(), used: usable };
     }
     let width = rows.iter().find_map(|r| r.candidates.first().map(Vec::len)).unwrap_or(0);
-    let cands: Vec<Vec<Vec<u64>>> = rows.iter().map(|r| r.candidates.clone()).collect();
+    // borrowed: the search only reads them
+    let cands: Vec<&[Vec<u64>]> = rows.iter().map(|r| r.candidates.as_slice()).collect();
     let m = usable.len().min(6);
     let mut masks: Vec<u32> = (0..(1u32 << m)).collect();
     masks.sort_by_key(|mk| (std::cmp::Reverse(mk.count_ones()), *mk));
@@ -719,7 +720,7 @@ pub(crate) fn squash(s: &str) -> String {
 /// The byte length of the blank character (see [`is_blank`]) at byte `i` of `s`, or 0. Only
 /// ASCII whitespace and characters with these lead bytes can be blanks: most characters are
 /// decided from their first byte.
-fn blank_len(s: &str, i: usize) -> usize {
+pub(crate) fn blank_len(s: &str, i: usize) -> usize {
     match s.as_bytes()[i] {
         x @ 0..0x80 => usize::from(matches!(x, b' ' | b'\t'..=b'\r')),
         0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => s[i..].chars().next().filter(|c| is_blank(*c)).map_or(0, char::len_utf8),
@@ -745,15 +746,20 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
         }
         let start = i;
         while i < b.len() && blank_len(s, i) == 0 {
-            i += match b[i] {
-                0xF0.. => 4,
-                0xE0.. => 3,
-                0xC0.. => 2,
-                _ => 1,
-            };
+            i += utf8_len(b[i]);
         }
         Some(&s[start..i])
     })
+}
+
+/// The byte length of the UTF-8 character whose lead byte is `lead`.
+pub(crate) fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 /// Runs of whitespace as one space, trimmed.

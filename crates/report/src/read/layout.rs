@@ -115,21 +115,28 @@ fn cut_line(line: &str) -> Cut<'_> {
     let mut chunk_start: Option<(usize, usize)> = None; // (byte, column)
     let mut last_non_blank_end = 0usize;
     let mut blanks = 0usize;
-    for (i, c) in text.char_indices() {
-        if is_blank(c) {
+    // by bytes: most characters are told blank or not from their lead byte, without decoding
+    let mut i = 0;
+    while i < text.len() {
+        let blank = crawl::blank_len(text, i);
+        if blank > 0 {
             blanks += 1;
             if blanks >= 2 && let Some((s, x)) = chunk_start.take() {
                 chunks.push(Chunk { text: &text[s..last_non_blank_end], x });
             }
-        } else {
-            blanks = 0;
-            if chunk_start.is_none() {
-                chunk_start = Some((i, col));
-            }
-            last_non_blank_end = i + c.len_utf8();
+            col += 1;
+            i += blank;
+            continue;
         }
+        let len = crawl::utf8_len(text.as_bytes()[i]);
+        blanks = 0;
+        if chunk_start.is_none() {
+            chunk_start = Some((i, col));
+        }
+        last_non_blank_end = i + len;
         // CJK characters take two columns in pdftotext's monospace layout
-        col += if c.is_ascii() || is_blank(c) { 1 } else { 2 };
+        col += if len == 1 { 1 } else { 2 };
+        i += len;
     }
     if let Some((s, x)) = chunk_start {
         chunks.push(Chunk { text: &text[s..last_non_blank_end], x });
@@ -278,7 +285,7 @@ fn t2_rows(format: FormatVersion, lines: &[(u32, &str)], findings: &mut Vec<Find
     let mut header: Option<(Vec<&str>, u32)> = None;
     for &(no, line) in lines {
         let cut = cut_line(line);
-        let text: String = cut.chunks.iter().map(|c| c.text).collect::<Vec<_>>().join("");
+        let text: String = cut.chunks.iter().map(|c| c.text).collect();
         if cut.numbers.is_empty() {
             if cut.chunks.first().is_some_and(|c| label::normalize_cow(c.text) == "信息内容") {
                 header = Some((cut.chunks[1..].iter().map(|c| c.text).collect(), no));
