@@ -811,7 +811,11 @@ fn fmt_values(c: &[Value]) -> String {
         if i > 0 {
             s.push('/');
         }
-        let _ = write!(s, "{v}");
+        // an integer (most values) formatted directly, as `Value`'s `Display` does
+        let _ = match v {
+            Value::Int(n) => write!(s, "{n}"),
+            v => write!(s, "{v}"),
+        };
     }
     s
 }

@@ -79,12 +79,17 @@ struct Cut<'a> {
 
 fn is_number_token(t: &str) -> bool {
     let t = t.strip_prefix(['-', '−']).unwrap_or(t);
+    let b = t.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    // up to 18 plain digits (nearly every token) always parse
+    if b.len() <= 18 && b.iter().all(u8::is_ascii_digit) {
+        return true;
+    }
     // `Decimal` accepts only digits, `.` and `,` here: any other byte fails without parsing
     // (a failed parse allocates its error)
-    !t.is_empty()
-        && t.starts_with(|c: char| c.is_ascii_digit())
-        && t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
-        && t.parse::<Decimal>().is_ok()
+    b.iter().all(|&x| x.is_ascii_digit() || x == b'.' || x == b',') && t.parse::<Decimal>().is_ok()
 }
 
 /// Whether `cut_line(line).numbers` is non-empty: the last whitespace token is a number.
