@@ -671,6 +671,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn find_gt(&mut self, from: usize) -> Option<usize> {
+        // most often the next byte (`</td>`): no need to set up a search
+        if self.bytes.get(from) == Some(&b'>') {
+            return Some(from);
+        }
         if from >= self.no_gt_after {
             return None;
         }
