@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use gongkai_domain::report::spec::{
@@ -291,7 +292,7 @@ struct SimilarIds {
 }
 
 impl SimilarIds {
-    fn new(a: &str, alphabet: &HashMap<char, u16>) -> Self {
+    fn new(a: &str, alphabet: &LabelMap<char, u16>) -> Self {
         let mut s = Self { masks: vec![0; alphabet.len()], len: 0 };
         for c in a.chars().take(96) {
             if let Some(&k) = alphabet.get(&c) {
@@ -512,13 +513,40 @@ struct Labels {
     rows: Vec<RowEntry>,
     /// Normalised full label or body → index in `rows`, per table.
     /// Per table (二, 三).
-    exact: [HashMap<String, usize>; 2],
+    exact: [LabelMap<String, usize>; 2],
     /// Every character of the rows' bodies and short forms, numbered.
-    alphabet: HashMap<char, u16>,
+    alphabet: LabelMap<char, u16>,
+}
+
+/// A map of the format's labels (or their characters), looked up for every label a report
+/// prints: hashed with FNV-1a, cheaper than the default SipHash on such short keys (which are
+/// the format's own wording, not chosen by anyone to collide).
+type LabelMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv1a>>;
+
+/// The FNV-1a hash (64 bits).
+#[derive(Debug, Clone, Copy)]
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
 }
 
 /// The first 96 characters of `s` as alphabet numbers, numbering the new ones.
-fn char_ids(s: &str, alphabet: &mut HashMap<char, u16>) -> Vec<u16> {
+fn char_ids(s: &str, alphabet: &mut LabelMap<char, u16>) -> Vec<u16> {
     s.chars()
         .take(96)
         .map(|c| {
@@ -530,8 +558,8 @@ fn char_ids(s: &str, alphabet: &mut HashMap<char, u16>) -> Vec<u16> {
 
 fn build(format: &'static FormatSpec) -> Labels {
     let mut rows = Vec::new();
-    let mut exact: [HashMap<String, usize>; 2] = [HashMap::new(), HashMap::new()];
-    let mut alphabet = HashMap::new();
+    let mut exact: [LabelMap<String, usize>; 2] = [LabelMap::default(), LabelMap::default()];
+    let mut alphabet = LabelMap::default();
     for t in TableId::ALL {
         if t == TableId::T4 {
             continue;
