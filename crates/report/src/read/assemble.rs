@@ -201,8 +201,8 @@ fn exact_sections(items: &[Item<'_, '_>]) -> [bool; 6] {
     for it in items {
         let mut cells = it.cells.iter().filter(|c| !c.is_empty());
         let (Some(c), None) = (cells.next(), cells.next()) else { continue };
-        if let Some(m) = label::match_section(c, None).filter(|m| m.quality == Quality::Exact)
-            && let Some(i) = SECTION_INDEX.iter().position(|id| *id == m.spec.id) {
+        if let Some(spec) = label::exact_section(c)
+            && let Some(i) = SECTION_INDEX.iter().position(|id| *id == spec.id) {
                 found[i] = true;
             }
     }

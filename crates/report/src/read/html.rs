@@ -554,21 +554,16 @@ impl<'a> Scanner<'a> {
             return;
         }
         let s = &self.src[start..end];
-        // whitespace between tags (a newline after </tr>): a pending space, nothing else
-        if s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)) {
+        let b = s.as_bytes();
+        // One look at the leading whitespace: a run that is only whitespace (a newline after
+        // </tr>) is a pending space, nothing else; otherwise the paragraph's line is where its
+        // first visible character is. A form feed is whitespace but does not move that line.
+        let lead = b.iter().position(|&c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
+        let Some(lead) = lead.filter(|&i| !b[i..].iter().all(|&c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0C))) else {
             self.sink().pending_space = true;
             return;
-        }
-        let line = self.line_at(start);
-        // a text run may start with whitespace; the paragraph's line is where its first visible
-        // character is
-        let trimmed = s.trim_start_matches([' ', '\t', '\r', '\n']);
-        let line = if trimmed.len() == s.len() {
-            line
-        } else {
-            let skipped = &s.as_bytes()[..s.len() - trimmed.len()];
-            line + u32::try_from(memchr::memchr_iter(b'\n', skipped).count()).unwrap_or(0)
         };
+        let line = self.line_at(start + lead);
         self.sink().push_str(start, s, line);
     }
 
@@ -671,6 +666,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn find_gt(&mut self, from: usize) -> Option<usize> {
+        // most often the next byte (`</td>`): no need to set up a search
+        if self.bytes.get(from) == Some(&b'>') {
+            return Some(from);
+        }
         if from >= self.no_gt_after {
             return None;
         }
@@ -1272,6 +1271,11 @@ mod tests {
             }
             Block::Para { .. } => panic!("expected a table"),
         }
+        // a form feed is whitespace but the text's line is where the form feed is
+        let doc = scan("<p>\n\x0c\nb</p>\n<p>\x0c \n</p><p>\n c</p>");
+        assert!(matches!(&doc.blocks[0], Block::Para { line: 2, .. }));
+        assert!(matches!(&doc.blocks[1], Block::Para { line: 6, .. }));
+        assert_eq!(paras(&doc), vec!["b", "c"]);
     }
 
     #[test]

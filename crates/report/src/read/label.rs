@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use gongkai_domain::report::spec::{
@@ -264,11 +265,55 @@ impl Similar {
                 v = v.wrapping_add(u) | (v - u);
             }
         }
-        let used = (1u128 << self.len) - 1; // len ≤ 96 < 128
-        let lcs = self.len - (v & used).count_ones() as usize;
-        #[expect(clippy::cast_precision_loss, reason = "label lengths are below 100")]
-        let (lcs, total) = (lcs as f32, (self.len + blen) as f32);
-        2.0 * lcs / total
+        lcs_score(v, self.len, blen)
+    }
+}
+
+/// The similarity from Hyyrö's V vector after the last character of the other side: `len` and
+/// `blen` are the two lengths (each at most 96).
+fn lcs_score(v: u128, len: usize, blen: usize) -> f32 {
+    let used = (1u128 << len) - 1; // len ≤ 96 < 128
+    let lcs = len - (v & used).count_ones() as usize;
+    #[expect(clippy::cast_precision_loss, reason = "label lengths are below 100")]
+    let (lcs, total) = (lcs as f32, (len + blen) as f32);
+    2.0 * lcs / total
+}
+
+/// [`Similar`] for one label compared with every row of a format: the format's characters are
+/// numbered once ([`Labels::alphabet`]) and its rows stored as those numbers, so the label's
+/// masks are indexed by number instead of searched for each character of each row. The same
+/// computation and the same result as [`similarity`] (a character of the label that no row
+/// has matches nothing either way).
+#[derive(Debug)]
+struct SimilarIds {
+    /// `masks[k]`: bit i set where character i of the label is the alphabet's character `k`.
+    masks: Vec<u128>,
+    len: usize,
+}
+
+impl SimilarIds {
+    fn new(a: &str, alphabet: &LabelMap<char, u16>) -> Self {
+        let mut s = Self { masks: vec![0; alphabet.len()], len: 0 };
+        for c in a.chars().take(96) {
+            if let Some(&k) = alphabet.get(&c) {
+                s.masks[usize::from(k)] |= 1u128 << s.len;
+            }
+            s.len += 1;
+        }
+        s
+    }
+
+    /// [`similarity`] of the label and a row given as alphabet numbers (its first 96 characters).
+    fn to(&self, b: &[u16]) -> f32 {
+        if self.len == 0 || b.is_empty() {
+            return 0.0;
+        }
+        let mut v = u128::MAX;
+        for &k in b {
+            let u = v & self.masks[usize::from(k)];
+            v = v.wrapping_add(u) | (v - u);
+        }
+        lcs_score(v, self.len, b.len())
     }
 }
 
@@ -331,32 +376,19 @@ const SECTION_VARIANTS: &[(usize, &str)] = &[
 /// text puts heading and text on one line).
 pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch> {
     // Cheap rejection on the hot path: headings start with a Chinese numeral (after blanks).
-    let mut visible = raw.chars().filter(|c| !is_blank(*c));
-    if !visible.next().is_some_and(is_cn_digit) {
+    if !raw.chars().find(|c| !is_blank(*c)).is_some_and(is_cn_digit) {
         return without_numeral(raw, expected);
     }
-    // …and the numeral is followed by its separator (一、 一. 一，), not by text (一是…)
-    if !visible.find(|c| !is_cn_digit(*c)).is_some_and(|c| matches!(c, '、' | '.' | '．' | '，' | ',' | '&')) {
-        return None;
-    }
-    let head: Cow<'_, str> = {
-        // Only the first ~60 characters matter.
-        let cut = raw.char_indices().nth(80).map_or(raw.len(), |(i, _)| i);
-        normalize_cow(&raw[..cut])
-    };
+    let head = numbered_head(raw)?;
     let (num, body) = split_number(&head);
     let Some(Numbering::Top(n)) = num else { return None };
     let number: String = head.chars().take_while(|c| is_cn_digit(*c)).collect();
     // 1. exact title, whole or as a prefix
-    for (i, s) in SECTIONS.iter().enumerate() {
-        if body == s.title || (body.starts_with(s.title) && !short_continuation(&body[s.title.len()..])) {
-            // A report that renumbers its sections (narrative parts first) keeps the wording:
-            // the number alone is not a title difference.
-            let _ = n;
-            let quality = Quality::Exact;
-            let end = raw_offset(raw, number.chars().count() + 1 + s.title.chars().count());
-            return Some(SectionMatch { spec: &SECTIONS[i], number, quality, end });
-        }
+    if let Some(i) = exact_title(body) {
+        // A report that renumbers its sections (narrative parts first) keeps the wording:
+        // the number alone is not a title difference.
+        let end = raw_offset(raw, number.chars().count() + 1 + SECTIONS[i].title.chars().count());
+        return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Exact, end });
     }
     let short = body.chars().nth(40).is_none() && raw.chars().filter(|c| !is_blank(*c)).nth(48).is_none();
     if !short {
@@ -388,6 +420,33 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
         return Some(SectionMatch { spec: &SECTIONS[i], number, quality: Quality::Variant, end: raw.len() });
     }
     None
+}
+
+/// The section a paragraph names in the format's exact wording after its numeral: the section
+/// of `match_section(raw, _)` when its quality is [`Quality::Exact`] (which does not depend on
+/// the expected section), without the work only the other matches need.
+pub fn exact_section(raw: &str) -> Option<&'static SectionSpec> {
+    let head = numbered_head(raw)?;
+    let (Some(Numbering::Top(_)), body) = split_number(&head) else { return None };
+    exact_title(body).map(|i| &SECTIONS[i])
+}
+
+/// The normalised start (first 80 characters; only about 60 matter) of a paragraph that starts
+/// like a numbered heading: a Chinese numeral (after blanks) followed by its separator (一、 一.
+/// 一，), not by text (一是…).
+fn numbered_head(raw: &str) -> Option<Cow<'_, str>> {
+    let mut visible = raw.chars().filter(|c| !is_blank(*c));
+    if !visible.next().is_some_and(is_cn_digit) || !visible.find(|c| !is_cn_digit(*c)).is_some_and(|c| matches!(c, '、' | '.' | '．' | '，' | ',' | '&')) {
+        return None;
+    }
+    let cut = raw.char_indices().nth(80).map_or(raw.len(), |(i, _)| i);
+    Some(normalize_cow(&raw[..cut]))
+}
+
+/// The section whose exact title a heading's body is, whole or followed by text that is not
+/// more title.
+fn exact_title(body: &str) -> Option<usize> {
+    SECTIONS.iter().position(|s| body == s.title || (body.starts_with(s.title) && !short_continuation(&body[s.title.len()..])))
 }
 
 /// A heading printed without its numeral (`其他需要报告的事项`): the exact title of the section
@@ -442,8 +501,10 @@ struct RowEntry {
     num: Option<Numbering>,
     /// Normalised body (label without its number).
     body: String,
-    /// A shorter form that counts as exact too (（二）部分公开 without its note).
-    short: Option<&'static str>,
+    /// `body` as [`Labels::alphabet`] numbers, for [`SimilarIds`].
+    body_ids: Vec<u16>,
+    /// A shorter form that counts as exact too (（二）部分公开 without its note), as numbers.
+    short_ids: Option<Vec<u16>>,
 }
 
 /// A format's labels, normalised once.
@@ -452,12 +513,53 @@ struct Labels {
     rows: Vec<RowEntry>,
     /// Normalised full label or body → index in `rows`, per table.
     /// Per table (二, 三).
-    exact: [HashMap<String, usize>; 2],
+    exact: [LabelMap<String, usize>; 2],
+    /// Every character of the rows' bodies and short forms, numbered.
+    alphabet: LabelMap<char, u16>,
+}
+
+/// A map of the format's labels (or their characters), looked up for every label a report
+/// prints: hashed with FNV-1a, cheaper than the default SipHash on such short keys (which are
+/// the format's own wording, not chosen by anyone to collide).
+type LabelMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv1a>>;
+
+/// The FNV-1a hash (64 bits).
+#[derive(Debug, Clone, Copy)]
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+/// The first 96 characters of `s` as alphabet numbers, numbering the new ones.
+fn char_ids(s: &str, alphabet: &mut LabelMap<char, u16>) -> Vec<u16> {
+    s.chars()
+        .take(96)
+        .map(|c| {
+            let next = u16::try_from(alphabet.len()).unwrap_or(u16::MAX);
+            *alphabet.entry(c).or_insert(next)
+        })
+        .collect()
 }
 
 fn build(format: &'static FormatSpec) -> Labels {
     let mut rows = Vec::new();
-    let mut exact: [HashMap<String, usize>; 2] = [HashMap::new(), HashMap::new()];
+    let mut exact: [LabelMap<String, usize>; 2] = [LabelMap::default(), LabelMap::default()];
+    let mut alphabet = LabelMap::default();
     for t in TableId::ALL {
         if t == TableId::T4 {
             continue;
@@ -473,10 +575,12 @@ fn build(format: &'static FormatSpec) -> Labels {
             if let Some(s) = short {
                 map.insert(s.to_owned(), idx);
             }
-            rows.push(RowEntry { table: t, block, row, num, body: body.to_owned(), short });
+            let body_ids = char_ids(body, &mut alphabet);
+            let short_ids = short.map(|s| char_ids(s, &mut alphabet));
+            rows.push(RowEntry { table: t, block, row, num, body: body.to_owned(), body_ids, short_ids });
         }
     }
-    Labels { rows, exact }
+    Labels { rows, exact, alphabet }
 }
 
 static LABELS_2021: LazyLock<Labels> = LazyLock::new(|| build(&FORMAT_2021));
@@ -575,13 +679,13 @@ fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option
     // 3. similarity over the table's rows
     let mut best: Option<(usize, f32)> = None;
     let mut second = 0.0f32;
-    let similar = Similar::new(body_trim);
+    let similar = SimilarIds::new(body_trim, &labels.alphabet);
     for (i, e) in labels.rows.iter().enumerate().filter(|(_, e)| e.table == table) {
-        let mut sim = similar.to(&e.body);
+        let mut sim = similar.to(&e.body_ids);
         if num.is_some() && e.num == num {
             sim += 0.05;
         }
-        if let Some(s) = e.short {
+        if let Some(s) = &e.short_ids {
             sim = sim.max(similar.to(s));
         }
         keep_best(&mut best, &mut second, i, sim);
@@ -597,6 +701,10 @@ fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option
 /// The block of table 二 a caption names: `第二十条第（一）项` → `art20_1`. Accepts the caption
 /// with or without parentheses; returns the block's index in the format's table 二.
 pub fn match_t2_caption(format: FormatVersion, raw: &str) -> Option<usize> {
+    // Normalisation neither makes nor removes a 条: most lines are rejected without it.
+    if !raw.contains('条') {
+        return None;
+    }
     let norm = normalize_cow(raw);
     let rest = norm.strip_prefix("第二十条")?;
     let rest = rest.strip_prefix('第').unwrap_or(rest);
@@ -611,15 +719,21 @@ pub fn match_t2_caption(format: FormatVersion, raw: &str) -> Option<usize> {
 /// the 2019 format.
 pub fn t2_header_format(raw: &str) -> Option<FormatVersion> {
     let norm = normalize_cow(raw);
-    let in_format = |f: &FormatSpec| f.t2.blocks.iter().flat_map(|b| b.columns).any(|c| normalize_cow(c.text) == norm);
-    if in_format(&FORMAT_2021) {
+    let [h2021, h2019] = &*T2_HEADERS;
+    if h2021.iter().any(|h| *h == norm) {
         Some(FormatVersion::V2021)
-    } else if in_format(&FORMAT_2019) {
+    } else if h2019.iter().any(|h| *h == norm) {
         Some(FormatVersion::V2019)
     } else {
         None
     }
 }
+
+/// The table 二 column headers of the 2021 and the 2019 format, normalised once.
+static T2_HEADERS: LazyLock<[Vec<String>; 2]> = LazyLock::new(|| {
+    let headers = |f: &FormatSpec| f.t2.blocks.iter().flat_map(|b| b.columns).map(|c| normalize(c.text)).collect();
+    [headers(&FORMAT_2021), headers(&FORMAT_2019)]
+});
 
 /// Compare a printed column header of a table 二 block with the format's: `None` when they
 /// agree after normalisation, `Some(quality)` otherwise (`Variant` when it is recognisably that
@@ -704,6 +818,35 @@ mod tests {
         for label in ["本年新收政府信息公开申请数量", "（三）不予公开", "其他"] {
             for row in ["本年新收政府信息公开申请数量", "三、本年度办理结果", "1.属于国家秘密", "", "其他"] {
                 assert_eq!(similarity(label, row).to_bits(), similarity_dp(label, row).to_bits());
+            }
+        }
+    }
+
+    #[test]
+    fn similarity_by_alphabet_numbers_equals_similarity() {
+        let long = "本年新收政府信息公开申请数量".repeat(8);
+        let mut probes = vec!["", "其他", "x", "本年新收政府信息公开申请数量", "（三）不予公开", "部分公开", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "abc本年度办理结果ΩΩ", long.as_str()];
+        let (l21, l19) = (labels(FormatVersion::V2021), labels(FormatVersion::V2019));
+        probes.extend(l21.rows.iter().chain(&l19.rows).map(|e| e.body.as_str()));
+        for labels in [l21, l19] {
+            for probe in &probes {
+                let s = SimilarIds::new(probe, &labels.alphabet);
+                for e in &labels.rows {
+                    assert_eq!(s.to(&e.body_ids).to_bits(), similarity(probe, &e.body).to_bits(), "{probe:?} {:?}", e.body);
+                    if let Some(ids) = &e.short_ids {
+                        assert_eq!(s.to(ids).to_bits(), similarity(probe, "部分公开").to_bits());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn exact_section_is_match_section_exact() {
+        for raw in ["一、总体情况", "一、 总 体 情 况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况。本年度…", "一、总体情况的说明", "一是总体情况", "六、其他需要报告的事项", "总体情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "(一)总体情况", "一. 总体情况"] {
+            for expected in [None, Some(0), Some(3)] {
+                let m = match_section(raw, expected).filter(|m| m.quality == Quality::Exact).map(|m| m.spec.id);
+                assert_eq!(exact_section(raw).map(|s| s.id), m, "{raw}");
             }
         }
     }
