@@ -86,16 +86,15 @@ pub fn read_gray(img: &Gray) -> Result<Vec<OcrLine>, String> {
     let mut again: Vec<(usize, Vec<usize>, bool)> = Vec::new();
     for (band, l) in &placed {
         let (Some(b), OcrLine::Row(cells)) = (band, l) else { continue };
-        let chinese = |c: &String| c.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch));
+        let label_end = rows::label_end(cells);
         // a row of numbers alone (table 四's) reads badly as one line: every cell again
-        let numbers_only = cells.iter().filter(|c| !c.is_empty()).count() >= 4 && !cells.iter().any(chinese);
+        let numbers_only = cells.iter().filter(|c| !c.is_empty()).count() >= 4 && label_end == 0;
         if numbers_only {
             again.push((*b, (0..cells.len()).filter(|i| !cells[*i].is_empty()).collect(), false));
             continue;
         }
         // a row of table 三's shape (a label, six counts and their total) that does not add up:
         // every value again, taken only if the second reading adds up — the row's own sum decides
-        let label_end = cells.iter().rposition(chinese).map_or(0, |i| i + 1);
         let values = &cells[label_end..];
         if values.len() == 7 && !adds_up(values) {
             again.push((*b, (label_end..cells.len()).filter(|i| !cells[*i].is_empty()).collect(), true));

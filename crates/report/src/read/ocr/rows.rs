@@ -51,6 +51,24 @@ struct Candidate {
     values: Vec<String>,
 }
 
+impl Candidate {
+    /// The values as a row of `cells` cells: as read, or without the blank cells at either end
+    /// when that gives the row's count — a table without rules spans the columns of all its
+    /// parts (table 二's four sub-tables), so a sub-table's row has blank cells in the columns
+    /// that are not its own.
+    fn values_for(&self, cells: usize) -> &[String] {
+        if self.values.len() == cells {
+            return &self.values;
+        }
+        let first = self.values.iter().position(|v| !v.is_empty()).unwrap_or(0);
+        let last = self.values.iter().rposition(|v| !v.is_empty()).map_or(0, |i| i + 1);
+        match self.values.get(first..last) {
+            Some(inner) if inner.len() == cells => inner,
+            _ => &self.values,
+        }
+    }
+}
+
 /// A cell's text as a number's digits when it reads as one (OCR slips mended), else `None`.
 pub fn digits(cell: &str) -> Option<String> {
     let t: String = cell.chars().filter(|c| !c.is_whitespace() && !matches!(c, ',' | '，' | '\'' | '`')).collect();
@@ -68,6 +86,8 @@ pub fn digits(cell: &str) -> Option<String> {
             'O' | 'o' | 'D' | 'Q' | '〇' | '○' | 'θ' => '0',
             'l' | 'I' | '|' | '!' | 'i' | ']' | '[' => '1',
             'Z' | 'z' => '2',
+            // the Chinese reading of a lone 7
+            '了' => '7',
             'S' | 's' => '5',
             'B' => '8',
             'g' => '9',
@@ -81,14 +101,25 @@ pub fn digits(cell: &str) -> Option<String> {
     (real > 0 || out.len() == 1).then_some(out).filter(|o| !o.ends_with('.') && o.matches('.').count() <= 1)
 }
 
+/// Where a row's label ends and its values begin: after the last cell with Chinese in it (a
+/// cell that reads as a number is a value, whatever tesseract saw in it: 了 for 7) — unless three
+/// or more numbers come before that cell, which is then a misread value among values (table
+/// 四's row of fifteen has no label at all).
+pub fn label_end(cells: &[String]) -> usize {
+    let chinese = |c: &String| digits(c).is_none() && c.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch));
+    let end = cells.iter().rposition(chinese).map_or(0, |i| i + 1);
+    if cells[..end].iter().filter(|c| digits(c).is_some()).count() >= 3 {
+        return cells.iter().position(|c| digits(c).is_some()).unwrap_or(0);
+    }
+    end
+}
+
 fn candidates(lines: &[(u32, &OcrLine)]) -> Vec<Candidate> {
     let mut out = Vec::new();
     for (at, (_, line)) in lines.iter().enumerate() {
         let (label, values): (String, Vec<String>) = match line {
             OcrLine::Row(cells) => {
-                // the label is the cells up to the last one with Chinese in it; what follows are
-                // the values, read or not
-                let split = cells.iter().rposition(|c| c.chars().any(|ch| ('\u{4E00}'..='\u{9FFF}').contains(&ch))).map_or(0, |i| i + 1);
+                let split = label_end(cells);
                 (cells[..split].concat(), cells[split..].to_vec())
             }
             OcrLine::Text(text) => {
@@ -117,7 +148,7 @@ fn score(c: &Candidate, s: &Slot) -> Option<f32> {
         let head: String = norm.chars().take(c.label.chars().count().max(4)).collect();
         similarity(&c.label, &norm).max(similarity(&c.label, &head) * 0.9)
     };
-    if c.values.len() == s.cells {
+    if c.values_for(s.cells).len() == s.cells {
         // a row of table 四 has no label; elsewhere a line with an unrelated label is not the row
         if s.table == TableId::T4 || sim >= 0.2 || c.label.chars().count() <= 2 {
             return Some(1.0 + sim);
@@ -200,7 +231,7 @@ pub fn to_blocks(lines: &[(u32, &OcrLine)]) -> Vec<Block<'static>> {
                 if slot.table != TableId::T4 {
                     cells.push(Cow::Borrowed(slot.row.text));
                 }
-                cells.extend(resolve(slot, &cands[ci].values).into_iter().map(Cow::Owned));
+                cells.extend(resolve(slot, cands[ci].values_for(slot.cells)).into_iter().map(Cow::Owned));
                 if let Some((_, _, rows, _)) = table.as_mut() {
                     rows.push(GridRow { cells, line });
                 }
@@ -294,7 +325,9 @@ fn mend_text(text: &str) -> String {
         let Some(pos) = out.find(sec.title) else { continue };
         let head = &out[..pos];
         let n = head.chars().count();
-        if (1..=2).contains(&n) && out.chars().count() - n == sec.title.chars().count() {
+        // one or two characters misread in place of the numeral, or a speck read before it
+        let numbered = head.ends_with(&format!("{}、", sec.number)) && n <= 4;
+        if ((1..=2).contains(&n) || numbered) && out.chars().count() - n == sec.title.chars().count() {
             out = format!("{}、{}", sec.number, sec.title);
             break;
         }
@@ -362,6 +395,19 @@ mod tests {
         assert_eq!(digits("Sl"), None, "no real digit");
         assert_eq!(digits("]").as_deref(), Some("1"), "a lone 1 read as a bracket");
         assert_eq!(digits("12."), None);
+        assert_eq!(digits("了").as_deref(), Some("7"), "a lone 7 read as Chinese");
+    }
+
+    #[test]
+    fn a_misread_value_among_values_is_not_a_label() {
+        let v = |x: &[&str]| x.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(label_end(&v(&["", "（一）予以公开", "71", "0", "了"])), 2);
+        // table 四's fifteen numbers with one read as a character: no label at all
+        assert_eq!(label_end(&v(&["3", "7", "2", "3", "15", "11", "四", "0", "0", "17"])), 0);
+        // a label, then numbers with one misread
+        assert_eq!(label_end(&v(&["本年新收", "21", "3", "4", "和", "0"])), 1);
+        // a label garbled into a bracket or two stays a label
+        assert_eq!(label_end(&v(&["[", "五)不", "3.要求提供公开出版物", "0", "0"])), 3);
     }
 
     #[test]
@@ -380,6 +426,7 @@ mod tests {
     fn headings_and_document_numbers_mended() {
         assert_eq!(mend_text("入、其他需要报告的事项"), "六、其他需要报告的事项");
         assert_eq!(mend_text("一总体情况"), "一、总体情况");
+        assert_eq!(mend_text("和六、其他需要报告的事项"), "六、其他需要报告的事项", "a speck before the numeral");
         assert_eq!(mend_text("城政发[2025]3号"), "城政发〔2025〕3号");
         assert_eq!(mend_text("（一）主动公开情况"), "（一）主动公开情况");
         assert_eq!(mend_text("共(2024)件"), "共(2024)件");
