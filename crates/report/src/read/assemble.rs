@@ -510,6 +510,18 @@ impl<'a> Assembler<'a> {
             && m.quality == Quality::Exact && m.end == raw.len() {
                 return self.open_section(m, raw, line);
             }
+        // the heading the reader expects next, misprinted (行政拆讼), right after a table: a
+        // heading, not a line of the table (unless it is one of the table's own labels)
+        if let Some(m) = &section
+            && self.ctx.is_some()
+            && m.end == raw.len()
+            && let Some(idx) = SECTION_INDEX.iter().position(|id| *id == m.spec.id)
+            && idx == self.expected
+            && !self.exact_sections[idx]
+            && !self.is_row_label(raw)
+        {
+            return self.open_section(m, raw, line);
+        }
         if let Some(t) = self.ctx
             && self.table_text(t, raw, line) {
                 return;

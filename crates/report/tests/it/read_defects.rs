@@ -106,3 +106,37 @@ fn a_heading_with_a_typo_and_one_without_its_numeral_in_every_layout() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Regression: a misprinted heading right after a table (三 after table 二, 四 after table 三)
+/// was read as a line of the table before it, so the section went missing without a word and
+/// the typo was not reported.
+#[test]
+fn a_misprinted_heading_right_after_a_table_is_still_a_heading_in_every_layout() {
+    for format in [FormatVersion::V2021, FormatVersion::V2019] {
+        let report = sample(format, None);
+        let edit = |s: &str| s.replace("三、收到和处理政府信息公开申请情况", "三、收到和处理政府信息公开申请情兄").replace("行政复议、行政诉讼情况", "行政复议、行政拆讼情况");
+        let mut failures = Vec::new();
+        for layout in LAYOUTS {
+            let input = in_layout(&report, layout, &edit);
+            assert!(input.contains("行政拆讼"), "{layout}: the typo is planted");
+            let read = read_bytes(input.as_bytes(), Some("defect.txt")).unwrap();
+            let f = check(&read, None, &CheckOptions::default());
+            let titles: Vec<_> = f.iter().filter(|x| x.code == CheckCode::SectionTitle).filter_map(|x| x.location.section.as_deref()).collect();
+            if titles != ["s3", "s4"] {
+                failures.push(format!("{format:?} {layout}: SECTION_TITLE at {titles:?}"));
+            }
+            if let Some(x) = f.iter().find(|x| x.code == CheckCode::MissingSection) {
+                failures.push(format!("{format:?} {layout}: {}", x.message));
+            }
+            // the tables before and after the headings are read as they were
+            for t in [TableId::T2, TableId::T3, TableId::T4] {
+                let (e, r) = (report.table(t).unwrap(), read.table(t));
+                let wrong = e.rows.iter().filter(|row| r.and_then(|r| r.row(row.id)).map(|x| &x.cells) != Some(&row.cells)).count();
+                if wrong > 0 {
+                    failures.push(format!("{format:?} {layout}: {wrong} rows of {t:?} read differently"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
