@@ -63,7 +63,7 @@ pub fn trim_cell(s: &str) -> &str {
 }
 
 /// A cell printed as a dash or 无: blank for the arithmetic (the checker reports BLANK_CELL).
-fn is_dash(t: &str) -> bool {
+pub(crate) fn is_dash(t: &str) -> bool {
     matches!(t, "—" | "——" | "-" | "--" | "－" | "–" | "―" | "/" | "／" | "\\" | "无" | "空" | "…" | "……" | "_")
 }
 

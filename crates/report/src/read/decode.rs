@@ -52,7 +52,30 @@ pub fn decode<'a>(bytes: &'a [u8], declared: Option<&str>) -> Result<Cow<'a, str
     if text.chars().all(is_blank) {
         return Err(ReadError::Empty);
     }
-    Ok(text)
+    Ok(fold_digits(text))
+}
+
+/// Full-width digits (`２１７`, typed with a Chinese input method's full-width mode) as ASCII
+/// digits, and a full-width point between digits (`１８６５１．０６`) as `.`, so that every reader
+/// and every check of numbers in the narrative reads them as numbers. Nothing else changes; text
+/// without full-width digits is returned as it is.
+fn fold_digits(text: Cow<'_, str>) -> Cow<'_, str> {
+    // ０..９ are U+FF10..U+FF19: EF BC 90..99 in UTF-8
+    let b = text.as_bytes();
+    let is_digit_at = |i: usize| b.get(i + 2).is_some_and(|c| (0x90..=0x99).contains(c));
+    if !memchr::memmem::find_iter(b, b"\xEF\xBC").any(is_digit_at) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '０'..='９' => out.push(char::from_digit(u32::from(c) - 0xFF10, 10).unwrap_or(c)),
+            '．' if out.ends_with(|p: char| p.is_ascii_digit()) && chars.peek().is_some_and(|n| n.is_ascii_digit() || matches!(n, '０'..='９')) => out.push('.'),
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Whitespace as reports use it: ASCII and Unicode spaces, U+3000, NBSP, zero-width characters.
@@ -190,6 +213,18 @@ mod tests {
             let want = c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{00A0}');
             assert_eq!(is_blank(c), want, "{c:?}");
         }
+    }
+
+    #[test]
+    fn full_width_digits_are_digits() {
+        assert_eq!(decode("本年新收２１７件，金额１８６５１．０６万元。".as_bytes(), None).unwrap(), "本年新收217件，金额18651.06万元。");
+        // a full-width point elsewhere stays; text without full-width digits is not copied
+        assert_eq!(decode("见第．条，（一）".as_bytes(), None).unwrap(), "见第．条，（一）");
+        assert!(matches!(decode("（一）２".as_bytes(), None).unwrap(), Cow::Owned(_)));
+        assert!(matches!(decode("（一）2，".as_bytes(), None).unwrap(), Cow::Borrowed(_)));
+        // in GBK too
+        let (gbk, _, _) = encoding_rs::GBK.encode("规章\t０\t１２");
+        assert_eq!(decode(&gbk, None).unwrap(), "规章\t0\t12");
     }
 
     #[test]

@@ -53,7 +53,13 @@ pub fn flavour(text: &str) -> TextFlavour {
         }
         start = end + 1;
     }
-    if longest > 2000 || crawl_digits(text) {
+    let crawled = crawl_digits(text);
+    if longest > 2000 && !crawled && tabbed >= 5 && tabbed_cells_clean(text) {
+        // a long paragraph, but tab-separated rows whose cells are each one value: a copy of
+        // the page as the browser put it on the clipboard, read cell by cell
+        return TextFlavour::Plain;
+    }
+    if longest > 2000 || crawled {
         return TextFlavour::Crawl;
     }
     if tabbed >= 5 {
@@ -89,6 +95,27 @@ pub fn flavour(text: &str) -> TextFlavour {
         return TextFlavour::Layout;
     }
     TextFlavour::Plain
+}
+
+/// Whether every tab-separated row holds cells that are each one value (a number of at most
+/// nine digits, a dash, or blank) after its labels, and some hold a dash: the crawl reader splits
+/// digits run together, which such rows do not have, and cannot read a dash.
+fn tabbed_cells_clean(text: &str) -> bool {
+    let mut dashes = false;
+    for line in text.lines().filter(|l| l.contains('\t')) {
+        let cells: Vec<&str> = line.split('\t').map(trim_blank).collect();
+        let first = cells.iter().position(|c| super::assemble::value_like(c)).unwrap_or(cells.len());
+        for c in &cells[first..] {
+            if c.is_empty() {
+                continue;
+            }
+            if !super::assemble::value_like(c) || c.bytes().filter(u8::is_ascii_digit).count() > 9 {
+                return false;
+            }
+            dashes |= super::assemble::is_dash(c);
+        }
+    }
+    dashes
 }
 
 /// `本年新收政府信息公开申请数量21710000218`: a table 三 label with its digits run on.

@@ -251,3 +251,53 @@ fn amounts_printed_with_their_unit_read_as_numbers_and_a_wrong_unit_is_reported(
     assert!(all.iter().any(|f| f.code == CheckCode::FeeUnit) || back.level.is_none(), "{all:?}");
     assert!(!all.iter().any(|f| f.code == CheckCode::UnreadableValue), "{all:?}");
 }
+
+/// A copy of a report page as a browser puts it on the clipboard, typed with a full-width input
+/// method: tab-separated rows, a paragraph longer than 2,000 bytes on one line, the counts in
+/// full-width digits (`２１７`) and the zeros printed as `—`. Every cell reads as printed: the
+/// digits as numbers, the dashes as blank cells (BLANK_CELL). Regression: the long line sent the
+/// copy to the crawl reader, which cannot read a dash and did not read full-width digits (the
+/// copy without dashes still goes there: it reads them now that decoding folds them to ASCII).
+#[test]
+fn a_clipboard_copy_with_full_width_digits_and_dashes_reads_cell_by_cell() {
+    use gongkai_report::render::{self, OutputFormat};
+    for (seed, dashes) in [(3u64, true), (8, true), (3, false), (8, false)] {
+        let report = gongkai_report::testing::sample_report_with(seed, gongkai_report::testing::SampleOptions::PLAIN);
+        let txt = String::from_utf8(render::render(&report, &[], OutputFormat::Txt).unwrap()).unwrap();
+        let fw = |s: &str| s.chars().map(|c| if c.is_ascii_digit() { char::from_u32(u32::from(c) + 0xFEE0).unwrap() } else { c }).collect::<String>();
+        let mut paragraphs = Vec::new();
+        let mut copy = String::new();
+        for line in txt.lines() {
+            if line.contains('\t') {
+                let cells: Vec<String> = line.split('\t').map(|c| if c == "0" && dashes { "—".to_owned() } else { fw(c) }).collect();
+                copy.push_str(&cells.join("\t"));
+            } else {
+                copy.push_str(line);
+                if line.chars().count() > 40 {
+                    paragraphs.push(line);
+                }
+            }
+            copy.push('\n');
+        }
+        // one paragraph of more than 2,000 bytes
+        let mut long = String::new();
+        for p in paragraphs.iter().cycle() {
+            if long.len() > 2000 {
+                break;
+            }
+            long.push_str(p);
+        }
+        copy = copy.replacen(paragraphs[0], &long, 1);
+        assert!(copy.contains('２') || copy.contains('１'), "full-width digits planted");
+        let back = read::read_bytes(copy.as_bytes(), Some("copy.txt")).unwrap();
+        for t in &report.tables {
+            let read = back.table(t.id).unwrap_or_else(|| panic!("seed {seed}: {:?} read", t.id));
+            for row in &t.rows {
+                let want: Vec<Value> = row.cells.iter().map(|v| if *v == Value::Int(0) && dashes { Value::Blank } else { v.clone() }).collect();
+                assert_eq!(read.row(row.id).map(|r| &r.cells), Some(&want), "seed {seed}: {:?} {}", t.id, row.id);
+            }
+        }
+        let f = gongkai_domain::report::check::check(&back, None, &gongkai_domain::report::check::CheckOptions::default());
+        assert!(f.iter().all(|x| x.severity != gongkai_domain::report::Severity::Error), "seed {seed}: {f:#?}");
+    }
+}
