@@ -552,10 +552,13 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         if ctx.report.table(t).is_none() {
             continue;
         }
-        // BLANK_CELL runs: consecutive rows with the same set of blank columns → one finding
+        // BLANK_CELL runs: consecutive rows with the same set of blank columns → one finding;
+        // where they went (index in `out`), their rows and cells, for the table's summary
         let mut run: Option<(Vec<usize>, Vec<&Row>, &'static BlockSpec)> = None;
-        let flush = |run: &mut Option<(Vec<usize>, Vec<&Row>, &'static BlockSpec)>, out: &mut Vec<Finding>| {
+        let mut runs: Vec<BlankRun> = Vec::new();
+        let mut flush = |run: &mut Option<(Vec<usize>, Vec<&Row>, &'static BlockSpec)>, out: &mut Vec<Finding>| {
             if let Some((cols, rows, block)) = run.take() {
+                runs.push(BlankRun { at: out.len(), rows: rows.len(), cells: cols.len() * rows.len(), first: (rows[0].id, rows[0].line), last: rows[rows.len() - 1].id });
                 out.push(blank_finding(ctx, t, block, &cols, &rows));
             }
         };
@@ -621,7 +624,44 @@ fn check_cells(ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
             }
         }
         flush(&mut run, out);
+        summarize_blanks(ctx, t, &runs, out);
     }
+}
+
+/// A BLANK_CELL finding as written: where it went in the findings, its rows and cells, its first
+/// row (id, line) and last row.
+struct BlankRun {
+    at: usize,
+    rows: usize,
+    cells: usize,
+    first: (&'static str, Option<u32>),
+    last: &'static str,
+}
+
+/// More than three BLANK_CELL findings in one table (a table printed with `—` or left empty
+/// wherever nothing happened): one finding for the table in place of the first, with the rows and
+/// cells counted, instead of a list a clerk has to read through.
+fn summarize_blanks(ctx: &Ctx<'_>, t: TableId, runs: &[BlankRun], out: &mut Vec<Finding>) {
+    let (Some(head), Some(tail)) = (runs.first(), runs.last()) else { return };
+    if runs.len() <= 3 {
+        return;
+    }
+    let rows: usize = runs.iter().map(|r| r.rows).sum();
+    let cells: usize = runs.iter().map(|r| r.cells).sum();
+    let (first, line) = head.first;
+    let from_to = if t == TableId::T4 { String::new() } else { format!("（从“{}”到“{}”）", ctx.rl(t, first), ctx.rl(t, tail.last)) };
+    let summary = Finding::new(
+        CheckCode::BlankCell,
+        format!("{}有 {rows} 行共 {cells} 个单元格为空白或以“—”“/”等代替数字{from_to}，计算时已按 0 处理", table_label(t)),
+        loc(t, if t == TableId::T4 { None } else { Some(first) }, None, line),
+        "没有发生的事项应填 0，不要留空或以符号代替；若确有数据，补填实际数字",
+    );
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        k - 1 == head.at || !runs.iter().any(|r| r.at == k - 1)
+    });
+    out[head.at] = summary;
 }
 
 fn blank_finding(ctx: &Ctx<'_>, t: TableId, block: &BlockSpec, cols: &[usize], rows: &[&Row]) -> Finding {

@@ -629,3 +629,31 @@ fn a_blank_total_column_in_the_leaf_rows_is_reported_and_the_sums_use_what_is_fi
     let f = run(&r);
     assert!(!f.iter().any(|x| x.code == CheckCode::T3ResultsTotal), "{f:#?}");
 }
+
+#[test]
+fn a_table_printed_with_dashes_gets_one_blank_cell_finding_not_a_list() {
+    let mut r = clean(FormatVersion::V2021);
+    // every zero of table 三 printed as `—` (read as blank), in rows whose blank columns differ
+    let t3 = r.table(TableId::T3).unwrap().clone();
+    let mut blanked = 0;
+    for row in &t3.rows {
+        for (ci, v) in row.cells.iter().enumerate() {
+            if *v == Value::Int(0) {
+                let col = FormatVersion::V2021.spec().table(TableId::T3).row(row.id).unwrap().0.columns[ci].id;
+                set(&mut r, TableId::T3, row.id, col, Value::Blank);
+                blanked += 1;
+            }
+        }
+    }
+    let f = run(&r);
+    let blanks: Vec<&Finding> = f.iter().filter(|x| x.code == CheckCode::BlankCell && x.location.table.as_deref() == Some("t3")).collect();
+    assert_eq!(blanks.len(), 1, "{blanks:#?}");
+    assert!(blanks[0].message.contains(&format!("共 {blanked} 个单元格")), "{}", blanks[0].message);
+    assert!(!has_errors(&f), "{f:#?}");
+    // three runs or fewer keep their own findings, each naming its rows and columns
+    let mut r = clean(FormatVersion::V2021);
+    set(&mut r, TableId::T3, "new_received", "total", Value::Blank);
+    set(&mut r, TableId::T3, "granted", "natural_person", Value::Blank);
+    let f = run(&r);
+    assert_eq!(f.iter().filter(|x| x.code == CheckCode::BlankCell).count(), 2, "{f:#?}");
+}
