@@ -148,9 +148,9 @@ fn add_unruled(img: &Gray, grid: &mut Grid) {
     let Some(&line_h) = heights.get(heights.len() / 2) else { return };
     // a line's character height: its own, but not a tall table row's (a wrapped label beside
     // its numbers), which is the page's usual line at most
-    let blocks: Vec<Vec<(usize, usize)>> =
+    let blocks: Vec<usize> =
         lines.iter().enumerate().map(|(k, &(t, b))| ink_blocks(img, grid, t, b, (height(k).min(line_h) * 3 / 2).max(8))).collect();
-    let multi = |k: usize| blocks[k].len() >= 2;
+    let multi = |k: usize| blocks[k] >= 2;
     let mut i = 0;
     while i < lines.len() {
         if !multi(i) {
@@ -182,8 +182,8 @@ fn add_unruled(img: &Gray, grid: &mut Grid) {
         }
         // one line of four or more blocks is a table too (table 四's values under a header
         // that reads as one block)
-        if rows.iter().filter(|&&k| multi(k)).count() >= 2 || blocks[i].len() >= 4 {
-            let picked: Vec<((usize, usize), usize)> = rows.iter().map(|&k| (lines[k], blocks[k].len())).collect();
+        if rows.iter().filter(|&&k| multi(k)).count() >= 2 || blocks[i] >= 4 {
+            let picked: Vec<((usize, usize), usize)> = rows.iter().map(|&k| (lines[k], blocks[k])).collect();
             add_table(img, grid, &picked);
         }
         i = j;
@@ -213,20 +213,21 @@ fn text_lines(img: &Gray, grid: &Grid) -> Vec<(usize, usize)> {
     out
 }
 
-/// The ink of the pixel rows `top..=bottom` as blocks of columns, blocks closer than `gutter`
-/// joined.
-fn ink_blocks(img: &Gray, grid: &Grid, top: usize, bottom: usize, gutter: usize) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
+/// The number of blocks the ink of the pixel rows `top..=bottom` falls into, blocks closer than
+/// `gutter` joined.
+fn ink_blocks(img: &Gray, grid: &Grid, top: usize, bottom: usize, gutter: usize) -> usize {
+    let mut blocks = 0;
+    let mut last: Option<usize> = None;
     for x in 0..img.w {
         if !(top..=bottom).any(|y| img.dark(x, y) && !grid.in_table(x, y)) {
             continue;
         }
-        match out.last_mut() {
-            Some(b) if x < b.1 + gutter => b.1 = x,
-            _ => out.push((x, x)),
+        if last.is_none_or(|l| x >= l + gutter) {
+            blocks += 1;
         }
+        last = Some(x);
     }
-    out
+    blocks
 }
 
 /// One table without rules, its rows given with their numbers of ink blocks. The columns are
