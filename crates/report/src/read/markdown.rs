@@ -299,40 +299,50 @@ fn clean_inline(s: &str) -> String {
             rest = &rest[run..];
         }
         let Some(c) = rest.chars().next() else { break };
-        let mut step = c.len_utf8();
-        let mut emit: Option<char> = Some(c);
-        if c == '*' || c == '`' || (c == '_' && rest.starts_with("__")) {
-            emit = None;
-            if c == '_' {
-                step = 2;
-            }
-        } else if c == '<' && rest.as_bytes().get(..3).is_some_and(|b| b.eq_ignore_ascii_case(b"<br")) {
-            // `<br>`, `<br/>`, `<BR />`: look for the `>` close by only (stays linear)
-            if let Some(end) = memchr::memchr(b'>', &rest.as_bytes()[..rest.len().min(16)]) {
-                step = end + 1;
-                emit = Some(' ');
-            }
-        } else if c == '&' && rest.starts_with("&nbsp;") {
-            step = "&nbsp;".len();
-            emit = Some(' ');
-        } else if let Some(n) = rest.strip_prefix('\\').and_then(|r| r.chars().next()).filter(char::is_ascii_punctuation) {
-            step = 1 + n.len_utf8();
-            emit = Some(n);
-        }
+        let (step, emit) = inline_step(rest, c);
         if let Some(ch) = emit {
-            if ch.is_whitespace() || ch == '\u{3000}' || ch == '\u{a0}' {
-                pending_space = true;
-            } else {
-                if pending_space && !out.is_empty() {
-                    out.push(' ');
-                }
-                pending_space = false;
-                out.push(ch);
-            }
+            push_collapsed(&mut out, &mut pending_space, ch);
         }
         rest = &rest[step..];
     }
     out
+}
+
+/// The markup at the start of `rest` (whose first character is `c`): how many bytes it takes and
+/// the character it stands for, if any (emphasis and code ticks stand for nothing, `<br>` and
+/// `&nbsp;` for a blank, `\*` for `*`).
+fn inline_step(rest: &str, c: char) -> (usize, Option<char>) {
+    if c == '*' || c == '`' {
+        return (1, None);
+    }
+    if c == '_' && rest.starts_with("__") {
+        return (2, None);
+    }
+    if c == '<' && rest.as_bytes().get(..3).is_some_and(|b| b.eq_ignore_ascii_case(b"<br")) {
+        // `<br>`, `<br/>`, `<BR />`: look for the `>` close by only (stays linear)
+        if let Some(end) = memchr::memchr(b'>', &rest.as_bytes()[..rest.len().min(16)]) {
+            return (end + 1, Some(' '));
+        }
+    } else if c == '&' && rest.starts_with("&nbsp;") {
+        return ("&nbsp;".len(), Some(' '));
+    } else if let Some(n) = rest.strip_prefix('\\').and_then(|r| r.chars().next()).filter(char::is_ascii_punctuation) {
+        return (1 + n.len_utf8(), Some(n));
+    }
+    (c.len_utf8(), Some(c))
+}
+
+/// Push `ch` with whitespace collapsed: a blank is remembered and written as one space before
+/// the next character (none at the start).
+fn push_collapsed(out: &mut String, pending_space: &mut bool, ch: char) {
+    if ch.is_whitespace() || ch == '\u{3000}' || ch == '\u{a0}' {
+        *pending_space = true;
+    } else {
+        if *pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        *pending_space = false;
+        out.push(ch);
+    }
 }
 
 /// A loose `label number number…` line: a label without sentence punctuation followed by
@@ -496,40 +506,16 @@ mod tests {
         cells
     }
 
+    /// The markup decoded one character at a time (no runs copied whole): what
+    /// [`clean_inline`] must give.
     fn clean_inline_old(s: &str) -> String {
         let mut out = String::new();
         let mut rest = s;
         let mut pending_space = false;
         while let Some(c) = rest.chars().next() {
-            let mut step = c.len_utf8();
-            let mut emit: Option<char> = Some(c);
-            if c == '*' || c == '`' || (c == '_' && rest.starts_with("__")) {
-                emit = None;
-                if c == '_' {
-                    step = 2;
-                }
-            } else if c == '<' && rest.as_bytes().get(..3).is_some_and(|b| b.eq_ignore_ascii_case(b"<br")) {
-                if let Some(end) = memchr::memchr(b'>', &rest.as_bytes()[..rest.len().min(16)]) {
-                    step = end + 1;
-                    emit = Some(' ');
-                }
-            } else if c == '&' && rest.starts_with("&nbsp;") {
-                step = "&nbsp;".len();
-                emit = Some(' ');
-            } else if let Some(n) = rest.strip_prefix('\\').and_then(|r| r.chars().next()).filter(char::is_ascii_punctuation) {
-                step = 1 + n.len_utf8();
-                emit = Some(n);
-            }
+            let (step, emit) = inline_step(rest, c);
             if let Some(ch) = emit {
-                if ch.is_whitespace() || ch == '\u{3000}' || ch == '\u{a0}' {
-                    pending_space = true;
-                } else {
-                    if pending_space && !out.is_empty() {
-                        out.push(' ');
-                    }
-                    pending_space = false;
-                    out.push(ch);
-                }
+                push_collapsed(&mut out, &mut pending_space, ch);
             }
             rest = &rest[step..];
         }
