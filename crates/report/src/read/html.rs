@@ -460,8 +460,11 @@ struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
     line: u32,
-    /// Byte offset up to which `line` has been counted.
-    line_pos: usize,
+    /// The line feeds of the page not yet counted in `line`, and the first of them
+    /// (`usize::MAX` when none is left): lines are counted one line feed at a time as the scan
+    /// passes them, not by re-reading the bytes between two texts.
+    newlines: memchr::Memchr<'a>,
+    next_newline: usize,
     blocks: Vec<Block<'a>>,
     para: TextBuf<'a>,
     tables: Vec<TableBuilder<'a>>,
@@ -479,12 +482,15 @@ struct Scanner<'a> {
 
 /// Scan decoded HTML text into a [`Doc`].
 pub fn scan(src: &str) -> Doc<'_> {
+    let mut newlines = memchr::memchr_iter(b'\n', src.as_bytes());
+    let next_newline = newlines.next().unwrap_or(usize::MAX);
     let mut s = Scanner {
         src,
         bytes: src.as_bytes(),
         pos: 0,
         line: 1,
-        line_pos: 0,
+        newlines,
+        next_newline,
         blocks: Vec::new(),
         para: TextBuf::new(src),
         tables: Vec::new(),
@@ -503,13 +509,10 @@ pub fn scan(src: &str) -> Doc<'_> {
 impl<'a> Scanner<'a> {
     /// The line of byte offset `to` (offsets only move forward).
     fn line_at(&mut self, to: usize) -> u32 {
-        if to > self.line_pos {
-            let to = to.min(self.bytes.len());
-            let span = &self.bytes[self.line_pos..to];
-            // most spans are a tag or a few words: a plain loop beats the SIMD counter's set-up
-            let n = if span.len() < 64 { span.iter().filter(|&&b| b == b'\n').count() } else { memchr::memchr_iter(b'\n', span).count() };
-            self.line += u32::try_from(n).unwrap_or(u32::MAX);
-            self.line_pos = to;
+        // most calls pass no line feed: one comparison
+        while self.next_newline < to {
+            self.line = self.line.saturating_add(1);
+            self.next_newline = self.newlines.next().unwrap_or(usize::MAX);
         }
         self.line
     }
@@ -517,14 +520,9 @@ impl<'a> Scanner<'a> {
     fn run(&mut self) {
         let len = self.bytes.len();
         while self.pos < len {
-            // most text between tags is a few bytes: look at those before setting up a search
+            // a tag most often follows a tag: no search for that
             let rest = &self.bytes[self.pos..];
-            let near = rest.iter().take(16).position(|&b| b == b'<' || b == b'&');
-            let next = match near {
-                Some(i) => Some(i),
-                None if rest.len() <= 16 => None,
-                None => memchr2(b'<', b'&', &rest[16..]).map(|i| i + 16),
-            };
+            let next = if rest[0] == b'<' { Some(0) } else { memchr2(b'<', b'&', rest) };
             match next {
                 None => {
                     let start = self.pos;
@@ -644,19 +642,27 @@ impl<'a> Scanner<'a> {
             }
             Some(b'/') => {
                 if rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
-                    let (name, name_end) = tag_name(self.bytes, at + 2);
+                    let mut buf = [0; 16];
+                    let (name, name_end) = tag_name(self.bytes, at + 2, &mut buf);
                     self.pos = self.find_gt(name_end).map_or(self.bytes.len(), |i| i + 1);
-                    self.end_tag(name.as_slice());
+                    self.end_tag(name);
                 } else {
                     // `</>` or `</ …`: a bogus comment to the next `>`
                     self.pos = self.find_gt(at + 2).map_or(self.bytes.len(), |i| i + 1);
                 }
             }
             Some(b) if b.is_ascii_alphabetic() => {
-                let (name, name_end) = tag_name(self.bytes, at + 1);
-                let (attrs, tag_end) = self.attributes(name_end);
+                let mut buf = [0; 16];
+                let (name, name_end) = tag_name(self.bytes, at + 1, &mut buf);
+                // only cells' spans and images' names are read from attributes: the other tags
+                // (most of a page, often with long `style` attributes) are only skipped
+                let (attrs, tag_end) = if matches!(name, b"td" | b"th" | b"img") {
+                    self.attributes(name_end)
+                } else {
+                    (Attrs::default(), self.tag_end(name_end))
+                };
                 self.pos = tag_end;
-                self.start_tag(name.as_slice(), &attrs, at);
+                self.start_tag(name, &attrs, at);
             }
             _ => {
                 self.push_char('<', at);
@@ -696,6 +702,44 @@ impl<'a> Scanner<'a> {
                     self.no_sq_after = from;
                 }
                 None
+            }
+        }
+    }
+
+    /// The offset just past a start tag whose attributes are not needed, found as [`attributes`]
+    /// finds it: outside a value, an `=` starts a value and a `>` ends the tag; a value is quoted
+    /// (a `>` inside does not end the tag) or runs to whitespace or `>`.
+    ///
+    /// [`attributes`]: Scanner::attributes
+    fn tag_end(&mut self, from: usize) -> usize {
+        let b = self.bytes;
+        let len = b.len();
+        let mut i = from;
+        loop {
+            // outside a value: names are short, a plain loop beats a search's set-up
+            while i < len && b[i] != b'=' && b[i] != b'>' {
+                i += 1;
+            }
+            if i >= len {
+                return len;
+            }
+            if b[i] == b'>' {
+                return i + 1;
+            }
+            i += 1;
+            while i < len && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < len && (b[i] == b'"' || b[i] == b'\'') {
+                match self.find_quote(b[i], i + 1) {
+                    Some(close) => i = close + 1,
+                    // an unclosed quote: end the tag at the next '>'
+                    None => return self.find_gt(i + 1).map_or(len, |g| g + 1),
+                }
+            } else {
+                while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
             }
         }
     }
@@ -1012,39 +1056,49 @@ fn chrome_ends(b: &[u8]) -> HashMap<usize, usize> {
     ends
 }
 
-/// A tag's name, lowercased (at most 16 bytes kept), and the offset after it.
-fn tag_name(b: &[u8], from: usize) -> (NameBuf, usize) {
-    let mut name = NameBuf::default();
+/// A tag's name, lowercased, and the offset after it. A name with capitals is lowercased into
+/// `buf`; a name longer than `buf` (longer than any name we know) is `-`, so that it cannot
+/// match a known name by its prefix.
+fn tag_name<'b>(b: &'b [u8], from: usize, buf: &'b mut [u8; 16]) -> (&'b [u8], usize) {
     let mut i = from;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b':' | b'-' | b'_')) {
-        name.push(b[i].to_ascii_lowercase());
+    let mut class = 0u8;
+    while let Some(&c) = b.get(i) {
+        let k = NAME_BYTE[usize::from(c)];
+        if k == 0 {
+            break;
+        }
+        class |= k;
         i += 1;
     }
-    (name, i)
+    let raw = &b[from.min(b.len())..i];
+    if raw.len() > buf.len() {
+        (b"-", i)
+    } else if class & 2 != 0 {
+        let name = &mut buf[..raw.len()];
+        name.copy_from_slice(raw);
+        name.make_ascii_lowercase();
+        (name, i)
+    } else {
+        (raw, i)
+    }
 }
 
-#[derive(Default)]
-struct NameBuf {
-    buf: [u8; 16],
-    len: usize,
-    overflow: bool,
-}
-
-impl NameBuf {
-    fn push(&mut self, b: u8) {
-        if self.len < self.buf.len() {
-            self.buf[self.len] = b;
-            self.len += 1;
-        } else {
-            self.overflow = true;
+/// The bytes of a tag name (ASCII letters and digits, `:`, `-` and `_`): 1, or 3 for a capital
+/// letter; 0 for any other byte.
+const NAME_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_uppercase() {
+            t[c] = 3;
+        } else if b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_') {
+            t[c] = 1;
         }
+        c += 1;
     }
-
-    fn as_slice(&self) -> &[u8] {
-        // a name longer than any we know must not match one by its prefix
-        if self.overflow { b"-" } else { &self.buf[..self.len] }
-    }
-}
+    t
+};
 
 #[derive(Debug)]
 struct Attrs {
