@@ -260,22 +260,34 @@ impl<'a> TextBuf<'a> {
 /// an ASCII byte up to the space, or one of the UTF-8 lead bytes C2, E2, E3 and EF (and C3, which
 /// the caller passes over). Eight bytes are tested at a time: text is mostly other bytes.
 fn next_candidate(b: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // the high bit of each byte of `v` that is zero (exact for the lowest such byte, which is the
-    // one used: a borrow only runs upwards)
-    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let mut i = from;
     while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
         let w = u64::from_le_bytes(*chunk);
         // bytes below 0x21; bytes that are C2, C3, E2 or E3 (bits 0 and 5 aside, C2); bytes EF
         let m = (w.wrapping_sub(ONES * 0x21) & !w & HIGH) | zero_bytes((w & (ONES * 0xDE)) ^ (ONES * 0xC2)) | zero_bytes(w ^ (ONES * 0xEF));
         if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
+            return Some(i + first_flagged(m));
         }
         i += 8;
     }
     b.get(i..)?.iter().position(|&c| c <= 0x20 || matches!(c, 0xC2 | 0xC3 | 0xE2 | 0xE3 | 0xEF)).map(|k| i + k)
+}
+
+// Eight bytes at a time: a `u64` read from the text, and the high bit of each byte as a flag.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `v` that is zero. Exact for the lowest flagged byte (a borrow only
+/// runs upwards, so a byte above a zero one may be flagged wrongly): only that one is used.
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGH
+}
+
+/// The index of the lowest byte flagged in `m` (not zero) of a word read little-endian.
+#[inline]
+fn first_flagged(m: u64) -> usize {
+    (m.trailing_zeros() / 8) as usize
 }
 
 // ---- tables ------------------------------------------------------------------------------------
@@ -502,31 +514,35 @@ struct Scanner<'a> {
 
 /// Scan decoded HTML text into a [`Doc`].
 pub fn scan(src: &str) -> Doc<'_> {
-    let mut newlines = memchr::memchr_iter(b'\n', src.as_bytes());
-    let next_newline = newlines.next().unwrap_or(usize::MAX);
-    let mut s = Scanner {
-        src,
-        bytes: src.as_bytes(),
-        pos: 0,
-        line: 1,
-        newlines,
-        next_newline,
-        blocks: Vec::new(),
-        para: TextBuf::new(src),
-        tables: Vec::new(),
-        in_head: false,
-        article_depth: 0,
-        chrome_ends: None,
-        covered_budget: MAX_COVERED_CELLS,
-        no_gt_after: usize::MAX,
-        no_dq_after: usize::MAX,
-        no_sq_after: usize::MAX,
-    };
+    let mut s = Scanner::new(src);
     s.run();
     Doc { blocks: s.blocks }
 }
 
 impl<'a> Scanner<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut newlines = memchr::memchr_iter(b'\n', src.as_bytes());
+        let next_newline = newlines.next().unwrap_or(usize::MAX);
+        Scanner {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            line: 1,
+            newlines,
+            next_newline,
+            blocks: Vec::new(),
+            para: TextBuf::new(src),
+            tables: Vec::new(),
+            in_head: false,
+            article_depth: 0,
+            chrome_ends: None,
+            covered_budget: MAX_COVERED_CELLS,
+            no_gt_after: usize::MAX,
+            no_dq_after: usize::MAX,
+            no_sq_after: usize::MAX,
+        }
+    }
+
     /// The line of byte offset `to` (offsets only move forward).
     fn line_at(&mut self, to: usize) -> u32 {
         // most calls pass no line feed: one comparison
@@ -736,7 +752,8 @@ impl<'a> Scanner<'a> {
         let len = b.len();
         let mut i = from;
         loop {
-            // outside a value: names are short, a plain loop beats a search's set-up
+            // outside a value: names are short, a plain loop beats a search's set-up (and a
+            // test of eight bytes at a time)
             while i < len && b[i] != b'=' && b[i] != b'>' {
                 i += 1;
             }
@@ -1415,6 +1432,21 @@ mod tests {
             push_str_oracle(&mut b, 1, &src[1..], 3);
             assert_eq!(a.pending_space, b.pending_space, "{s:?}");
             assert_eq!(a.take(), b.take(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn tag_end_is_where_attributes_end() {
+        let pieces = [" ", "\n", "a", "=", "\"", "'", ">", "/", "x=\"v>w\"", "b='>'", "c=d>", "style=\"a:b\" ", "= \"q\"", "e='"];
+        let mut seed = 11u64;
+        for n in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..(n % 24) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let want = Scanner::new(&s).attributes(0).1;
+            assert_eq!(Scanner::new(&s).tag_end(0), want, "{s:?}");
         }
     }
 
