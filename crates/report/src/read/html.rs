@@ -153,20 +153,18 @@ impl<'a> TextBuf<'a> {
     /// Add `s`, which is `src[at..at + s.len()]`.
     fn push_str(&mut self, at: usize, s: &str, line: u32) {
         // Copy runs of visible text at once; only whitespace and invisible characters (whose
-        // UTF-8 starts with one of four lead bytes) are looked at one by one.
+        // UTF-8 starts with one of four lead bytes) are looked at, found eight bytes at a time.
         let b = s.as_bytes();
         let (mut run, mut i) = (0, 0);
-        while i < b.len() {
-            let (len, space) = match b[i] {
-                b' ' | b'\t' | b'\n' | b'\r' | 0x0C => (1, true),
-                0xC2 | 0xE2 | 0xE3 | 0xEF => match s[i..].chars().next() {
-                    Some(c @ ('\u{a0}' | '\u{3000}' | '\u{2002}'..='\u{200a}')) => (c.len_utf8(), true),
-                    Some(c @ ('\u{200b}' | '\u{feff}' | '\u{200c}' | '\u{200d}')) => (c.len_utf8(), false),
-                    _ => {
-                        i += 1;
-                        continue;
-                    }
-                },
+        while let Some(k) = next_candidate(b, i) {
+            i = k;
+            let (len, space) = match &b[i..] {
+                [b' ' | b'\t' | b'\n' | b'\r' | 0x0C, ..] => (1, true),
+                // U+00A0, U+2002..U+200A, U+3000: spaces
+                [0xC2, 0xA0, ..] => (2, true),
+                [0xE2, 0x80, 0x82..=0x8A, ..] | [0xE3, 0x80, 0x80, ..] => (3, true),
+                // U+200B..U+200D, U+FEFF: invisible
+                [0xE2, 0x80, 0x8B..=0x8D, ..] | [0xEF, 0xBB, 0xBF, ..] => (3, false),
                 _ => {
                     i += 1;
                     continue;
@@ -256,6 +254,40 @@ impl<'a> TextBuf<'a> {
         self.text.clear();
         Some((Cow::Owned(text), self.line))
     }
+}
+
+/// The first byte of `b` at or after `from` that may begin whitespace or an invisible character:
+/// an ASCII byte up to the space, or one of the UTF-8 lead bytes C2, E2, E3 and EF (and C3, which
+/// the caller passes over). Eight bytes are tested at a time: text is mostly other bytes.
+fn next_candidate(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*chunk);
+        // bytes below 0x21; bytes that are C2, C3, E2 or E3 (bits 0 and 5 aside, C2); bytes EF
+        let m = (w.wrapping_sub(ONES * 0x21) & !w & HIGH) | zero_bytes((w & (ONES * 0xDE)) ^ (ONES * 0xC2)) | zero_bytes(w ^ (ONES * 0xEF));
+        if m != 0 {
+            return Some(i + first_flagged(m));
+        }
+        i += 8;
+    }
+    b.get(i..)?.iter().position(|&c| c <= 0x20 || matches!(c, 0xC2 | 0xC3 | 0xE2 | 0xE3 | 0xEF)).map(|k| i + k)
+}
+
+// Eight bytes at a time: a `u64` read from the text, and the high bit of each byte as a flag.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `v` that is zero. Exact for the lowest flagged byte (a borrow only
+/// runs upwards, so a byte above a zero one may be flagged wrongly): only that one is used.
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(ONES) & !v & HIGH
+}
+
+/// The index of the lowest byte flagged in `m` (not zero) of a word read little-endian.
+#[inline]
+fn first_flagged(m: u64) -> usize {
+    (m.trailing_zeros() / 8) as usize
 }
 
 // ---- tables ------------------------------------------------------------------------------------
@@ -460,8 +492,11 @@ struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
     line: u32,
-    /// Byte offset up to which `line` has been counted.
-    line_pos: usize,
+    /// The line feeds of the page not yet counted in `line`, and the first of them
+    /// (`usize::MAX` when none is left): lines are counted one line feed at a time as the scan
+    /// passes them, not by re-reading the bytes between two texts.
+    newlines: memchr::Memchr<'a>,
+    next_newline: usize,
     blocks: Vec<Block<'a>>,
     para: TextBuf<'a>,
     tables: Vec<TableBuilder<'a>>,
@@ -479,37 +514,41 @@ struct Scanner<'a> {
 
 /// Scan decoded HTML text into a [`Doc`].
 pub fn scan(src: &str) -> Doc<'_> {
-    let mut s = Scanner {
-        src,
-        bytes: src.as_bytes(),
-        pos: 0,
-        line: 1,
-        line_pos: 0,
-        blocks: Vec::new(),
-        para: TextBuf::new(src),
-        tables: Vec::new(),
-        in_head: false,
-        article_depth: 0,
-        chrome_ends: None,
-        covered_budget: MAX_COVERED_CELLS,
-        no_gt_after: usize::MAX,
-        no_dq_after: usize::MAX,
-        no_sq_after: usize::MAX,
-    };
+    let mut s = Scanner::new(src);
     s.run();
     Doc { blocks: s.blocks }
 }
 
 impl<'a> Scanner<'a> {
+    fn new(src: &'a str) -> Self {
+        let mut newlines = memchr::memchr_iter(b'\n', src.as_bytes());
+        let next_newline = newlines.next().unwrap_or(usize::MAX);
+        Scanner {
+            src,
+            bytes: src.as_bytes(),
+            pos: 0,
+            line: 1,
+            newlines,
+            next_newline,
+            blocks: Vec::new(),
+            para: TextBuf::new(src),
+            tables: Vec::new(),
+            in_head: false,
+            article_depth: 0,
+            chrome_ends: None,
+            covered_budget: MAX_COVERED_CELLS,
+            no_gt_after: usize::MAX,
+            no_dq_after: usize::MAX,
+            no_sq_after: usize::MAX,
+        }
+    }
+
     /// The line of byte offset `to` (offsets only move forward).
     fn line_at(&mut self, to: usize) -> u32 {
-        if to > self.line_pos {
-            let to = to.min(self.bytes.len());
-            let span = &self.bytes[self.line_pos..to];
-            // most spans are a tag or a few words: a plain loop beats the SIMD counter's set-up
-            let n = if span.len() < 64 { span.iter().filter(|&&b| b == b'\n').count() } else { memchr::memchr_iter(b'\n', span).count() };
-            self.line += u32::try_from(n).unwrap_or(u32::MAX);
-            self.line_pos = to;
+        // most calls pass no line feed: one comparison
+        while self.next_newline < to {
+            self.line = self.line.saturating_add(1);
+            self.next_newline = self.newlines.next().unwrap_or(usize::MAX);
         }
         self.line
     }
@@ -517,14 +556,9 @@ impl<'a> Scanner<'a> {
     fn run(&mut self) {
         let len = self.bytes.len();
         while self.pos < len {
-            // most text between tags is a few bytes: look at those before setting up a search
+            // a tag most often follows a tag: no search for that
             let rest = &self.bytes[self.pos..];
-            let near = rest.iter().take(16).position(|&b| b == b'<' || b == b'&');
-            let next = match near {
-                Some(i) => Some(i),
-                None if rest.len() <= 16 => None,
-                None => memchr2(b'<', b'&', &rest[16..]).map(|i| i + 16),
-            };
+            let next = if rest[0] == b'<' { Some(0) } else { memchr2(b'<', b'&', rest) };
             match next {
                 None => {
                     let start = self.pos;
@@ -644,19 +678,27 @@ impl<'a> Scanner<'a> {
             }
             Some(b'/') => {
                 if rest.get(2).is_some_and(u8::is_ascii_alphabetic) {
-                    let (name, name_end) = tag_name(self.bytes, at + 2);
+                    let mut buf = [0; 16];
+                    let (name, name_end) = tag_name(self.bytes, at + 2, &mut buf);
                     self.pos = self.find_gt(name_end).map_or(self.bytes.len(), |i| i + 1);
-                    self.end_tag(name.as_slice());
+                    self.end_tag(name);
                 } else {
                     // `</>` or `</ …`: a bogus comment to the next `>`
                     self.pos = self.find_gt(at + 2).map_or(self.bytes.len(), |i| i + 1);
                 }
             }
             Some(b) if b.is_ascii_alphabetic() => {
-                let (name, name_end) = tag_name(self.bytes, at + 1);
-                let (attrs, tag_end) = self.attributes(name_end);
+                let mut buf = [0; 16];
+                let (name, name_end) = tag_name(self.bytes, at + 1, &mut buf);
+                // only cells' spans and images' names are read from attributes: the other tags
+                // (most of a page, often with long `style` attributes) are only skipped
+                let (attrs, tag_end) = if matches!(name, b"td" | b"th" | b"img") {
+                    self.attributes(name_end)
+                } else {
+                    (Attrs::default(), self.tag_end(name_end))
+                };
                 self.pos = tag_end;
-                self.start_tag(name.as_slice(), &attrs, at);
+                self.start_tag(name, &attrs, at);
             }
             _ => {
                 self.push_char('<', at);
@@ -696,6 +738,45 @@ impl<'a> Scanner<'a> {
                     self.no_sq_after = from;
                 }
                 None
+            }
+        }
+    }
+
+    /// The offset just past a start tag whose attributes are not needed, found as [`attributes`]
+    /// finds it: outside a value, an `=` starts a value and a `>` ends the tag; a value is quoted
+    /// (a `>` inside does not end the tag) or runs to whitespace or `>`.
+    ///
+    /// [`attributes`]: Scanner::attributes
+    fn tag_end(&mut self, from: usize) -> usize {
+        let b = self.bytes;
+        let len = b.len();
+        let mut i = from;
+        loop {
+            // outside a value: names are short, a plain loop beats a search's set-up (and a
+            // test of eight bytes at a time)
+            while i < len && b[i] != b'=' && b[i] != b'>' {
+                i += 1;
+            }
+            if i >= len {
+                return len;
+            }
+            if b[i] == b'>' {
+                return i + 1;
+            }
+            i += 1;
+            while i < len && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < len && (b[i] == b'"' || b[i] == b'\'') {
+                match self.find_quote(b[i], i + 1) {
+                    Some(close) => i = close + 1,
+                    // an unclosed quote: end the tag at the next '>'
+                    None => return self.find_gt(i + 1).map_or(len, |g| g + 1),
+                }
+            } else {
+                while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
             }
         }
     }
@@ -1012,39 +1093,49 @@ fn chrome_ends(b: &[u8]) -> HashMap<usize, usize> {
     ends
 }
 
-/// A tag's name, lowercased (at most 16 bytes kept), and the offset after it.
-fn tag_name(b: &[u8], from: usize) -> (NameBuf, usize) {
-    let mut name = NameBuf::default();
+/// A tag's name, lowercased, and the offset after it. A name with capitals is lowercased into
+/// `buf`; a name longer than `buf` (longer than any name we know) is `-`, so that it cannot
+/// match a known name by its prefix.
+fn tag_name<'b>(b: &'b [u8], from: usize, buf: &'b mut [u8; 16]) -> (&'b [u8], usize) {
     let mut i = from;
-    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b':' | b'-' | b'_')) {
-        name.push(b[i].to_ascii_lowercase());
+    let mut class = 0u8;
+    while let Some(&c) = b.get(i) {
+        let k = NAME_BYTE[usize::from(c)];
+        if k == 0 {
+            break;
+        }
+        class |= k;
         i += 1;
     }
-    (name, i)
+    let raw = &b[from.min(b.len())..i];
+    if raw.len() > buf.len() {
+        (b"-", i)
+    } else if class & 2 != 0 {
+        let name = &mut buf[..raw.len()];
+        name.copy_from_slice(raw);
+        name.make_ascii_lowercase();
+        (name, i)
+    } else {
+        (raw, i)
+    }
 }
 
-#[derive(Default)]
-struct NameBuf {
-    buf: [u8; 16],
-    len: usize,
-    overflow: bool,
-}
-
-impl NameBuf {
-    fn push(&mut self, b: u8) {
-        if self.len < self.buf.len() {
-            self.buf[self.len] = b;
-            self.len += 1;
-        } else {
-            self.overflow = true;
+/// The bytes of a tag name (ASCII letters and digits, `:`, `-` and `_`): 1, or 3 for a capital
+/// letter; 0 for any other byte.
+const NAME_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_uppercase() {
+            t[c] = 3;
+        } else if b.is_ascii_alphanumeric() || matches!(b, b':' | b'-' | b'_') {
+            t[c] = 1;
         }
+        c += 1;
     }
-
-    fn as_slice(&self) -> &[u8] {
-        // a name longer than any we know must not match one by its prefix
-        if self.overflow { b"-" } else { &self.buf[..self.len] }
-    }
-}
+    t
+};
 
 #[derive(Debug)]
 struct Attrs {
@@ -1289,6 +1380,74 @@ mod tests {
         assert_eq!(declared_charset(b"<META http-equiv=Content-Type content=\"text/html; charset=GB2312\">").as_deref(), Some("gb2312"));
         assert_eq!(declared_charset(b"<meta charset='gbk'>").as_deref(), Some("gbk"));
         assert_eq!(declared_charset(b"<meta name=x content=y>"), None);
+    }
+
+    /// `TextBuf::push_str` as it was written first, a character at a time: the oracle of the
+    /// eight-bytes-at-a-time search.
+    fn push_str_oracle<'a>(t: &mut TextBuf<'a>, at: usize, s: &'a str, line: u32) {
+        let b = s.as_bytes();
+        let (mut run, mut i) = (0, 0);
+        while i < b.len() {
+            let (len, space) = match b[i] {
+                b' ' | b'\t' | b'\n' | b'\r' | 0x0C => (1, true),
+                0xC2 | 0xE2 | 0xE3 | 0xEF => match s[i..].chars().next() {
+                    Some(c @ ('\u{a0}' | '\u{3000}' | '\u{2002}'..='\u{200a}')) => (c.len_utf8(), true),
+                    Some(c @ ('\u{200b}' | '\u{feff}' | '\u{200c}' | '\u{200d}')) => (c.len_utf8(), false),
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
+                },
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            t.push_run(at + run, &s[run..i], line);
+            if space {
+                t.pending_space = true;
+            }
+            i += len;
+            run = i;
+        }
+        t.push_run(at + run, &s[run..], line);
+    }
+
+    #[test]
+    fn push_str_collapses_like_the_char_by_char_oracle() {
+        let pieces = [
+            "a", "中", "。", "，", "“", "é", "Â", " ", "\t", "\n", "\r", "\x0c", "\x0b", "\x01", "\u{a0}", "\u{3000}", "\u{2002}",
+            "\u{200a}", "\u{200b}", "\u{200d}", "\u{2010}", "\u{feff}", "\u{2003}", "\u{ff10}", "\u{3001}", "12", "&",
+        ];
+        let mut seed = 7u64;
+        for n in 0..4000 {
+            let mut s = String::new();
+            for _ in 0..(n % 40) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let src = format!("x{s}");
+            let (mut a, mut b) = (TextBuf::new(&src), TextBuf::new(&src));
+            a.push_str(1, &src[1..], 3);
+            push_str_oracle(&mut b, 1, &src[1..], 3);
+            assert_eq!(a.pending_space, b.pending_space, "{s:?}");
+            assert_eq!(a.take(), b.take(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn tag_end_is_where_attributes_end() {
+        let pieces = [" ", "\n", "a", "=", "\"", "'", ">", "/", "x=\"v>w\"", "b='>'", "c=d>", "style=\"a:b\" ", "= \"q\"", "e='"];
+        let mut seed = 11u64;
+        for n in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..(n % 24) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            let want = Scanner::new(&s).attributes(0).1;
+            assert_eq!(Scanner::new(&s).tag_end(0), want, "{s:?}");
+        }
     }
 
     #[test]
