@@ -803,7 +803,7 @@ fn may_start_blank(x: u8) -> bool {
 /// The end of the word that starts at byte `i` of `s` (a non-blank character): the next blank
 /// or the end of `s`.
 #[inline]
-fn word_end(s: &str, mut i: usize) -> usize {
+pub(crate) fn word_end(s: &str, mut i: usize) -> usize {
     let b = s.as_bytes();
     // the word's first character is not a blank: its continuation bytes are skipped like any
     i += 1;
@@ -811,6 +811,17 @@ fn word_end(s: &str, mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// `s` without leading and trailing blanks (`s.trim_matches(is_blank)`): the ASCII whitespace
+/// that pads most lines (`pdftotext -layout` indents with spaces) skipped byte by byte first.
+pub(crate) fn trim_blanks(s: &str) -> &str {
+    let ascii_blank = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let b = s.as_bytes();
+    let start = b.iter().take_while(|x| ascii_blank(x)).count();
+    let end = b.len() - b[start..].iter().rev().take_while(|x| ascii_blank(x)).count();
+    // ASCII bytes are whole characters: both ends are character boundaries
+    super::decode::trim_blank(&s[start..end])
 }
 
 /// The non-empty runs of `s` between blanks: `s.split(is_blank).filter(|w| !w.is_empty())`,
@@ -1670,6 +1681,13 @@ mod tests {
             let want = if is_blank(c) { c.len_utf8() } else { 0 };
             assert_eq!(blank_len(&s, 0), want, "{:X}", u32::from(c));
             assert!(want == 0 || may_start_blank(s.as_bytes()[0]), "{:X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn trim_blanks_is_trim_matches() {
+        for s in ["", " ", "  a  ", "\u{3000} x \u{a0}", "\t\u{b}\u{c}本\r\n", " \u{feff}\u{200b} 年 \u{2028} ", "x", "\u{85}"] {
+            assert_eq!(trim_blanks(s), s.trim_matches(is_blank), "{s:?}");
         }
     }
 
