@@ -682,6 +682,10 @@ pub(crate) enum Marker {
 }
 
 fn cn_numeral(c: char) -> Option<u8> {
+    // the numerals lie between 一 (U+4E00) and 四 (U+56DB): most characters fail one test
+    if !('一'..='四').contains(&c) {
+        return None;
+    }
     Some(match c {
         '一' => 1,
         '二' => 2,
@@ -805,10 +809,15 @@ fn may_start_blank(x: u8) -> bool {
 #[inline]
 pub(crate) fn word_end(s: &str, mut i: usize) -> usize {
     let b = s.as_bytes();
-    // the word's first character is not a blank: its continuation bytes are skipped like any
-    i += 1;
-    while i < b.len() && !(may_start_blank(b[i]) && blank_len(s, i) > 0) {
-        i += 1;
+    // character by character, each told from its lead byte: a CJK character (lead byte
+    // `E4`–`E9`) is never a blank and is stepped over whole
+    i += utf8_len(b[i]);
+    while i < b.len() {
+        let x = b[i];
+        if may_start_blank(x) && blank_len(s, i) > 0 {
+            break;
+        }
+        i += utf8_len(x);
     }
     i
 }
@@ -1689,6 +1698,13 @@ mod tests {
         for s in ["", " ", "  a  ", "\u{3000} x \u{a0}", "\t\u{b}\u{c}本\r\n", " \u{feff}\u{200b} 年 \u{2028} ", "x", "\u{85}"] {
             assert_eq!(trim_blanks(s), s.trim_matches(is_blank), "{s:?}");
         }
+    }
+
+    #[test]
+    fn cn_numerals_are_one_to_ten() {
+        let found: Vec<(char, u8)> = (0..=0x10FFFFu32).filter_map(char::from_u32).filter_map(|c| cn_numeral(c).map(|n| (c, n))).collect();
+        assert_eq!(found.iter().map(|(c, _)| *c).collect::<String>(), "一七三九二五八六十四");
+        assert!(found.iter().all(|(c, n)| "一二三四五六七八九十".chars().nth(usize::from(*n) - 1) == Some(*c)));
     }
 
     #[test]
