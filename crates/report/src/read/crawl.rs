@@ -1153,25 +1153,30 @@ fn narrative_pins(format: FormatVersion, row: &str, narrative: &str) -> Vec<(usi
     };
     let mut pins: Vec<(usize, i64)> = Vec::new();
     let mut conflicting: Vec<usize> = Vec::new();
-    for (col, verbs) in [(0usize, &["制发", "印发", "出台"][..]), (1, &["废止"][..]), (2, &["现行有效"][..])] {
-        for verb in verbs {
-            // memmem: the report's whole text is searched for every verb
-            for at in memchr::memmem::find_iter(narrative.as_bytes(), verb) {
-                let rest = &narrative[at + verb.len()..];
-                let Some(rest) = names.iter().find_map(|n| rest.strip_prefix(n)) else { continue };
-                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-                if digits == 0 || digits > 6 || !rest[digits..].starts_with('件') {
-                    continue;
-                }
-                let Ok(v) = rest[..digits].parse::<i64>() else { continue };
-                match pins.iter().find(|(c, _)| *c == col) {
-                    Some((_, old)) if *old != v => conflicting.push(col),
-                    Some(_) => {}
-                    None => pins.push((col, v)),
-                }
-            }
+    const VERBS: [(usize, &str); 5] = [(0, "制发"), (0, "印发"), (0, "出台"), (1, "废止"), (2, "现行有效")];
+    // The text is searched once, for the short name, which ends the long one too (规范性文件,
+    // 规章); a verb then ends where the name starts. No verb ends in the long name's first
+    // characters (行政, 政府), so each place names one row and follows at most one verb.
+    let (long, short) = (names[0], names[1]);
+    let long_head = &long[..long.len() - short.len()];
+    for at in memchr::memmem::find_iter(narrative.as_bytes(), short) {
+        let before = &narrative[..at];
+        let before = before.strip_suffix(long_head).unwrap_or(before);
+        let Some(&(col, _)) = VERBS.iter().find(|(_, v)| before.ends_with(v)) else { continue };
+        let rest = &narrative[at + short.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 6 || !rest[digits..].starts_with('件') {
+            continue;
+        }
+        let Ok(v) = rest[..digits].parse::<i64>() else { continue };
+        match pins.iter().find(|(c, _)| *c == col) {
+            Some((_, old)) if *old != v => conflicting.push(col),
+            Some(_) => {}
+            None => pins.push((col, v)),
         }
     }
+    // in column order, as found column by column
+    pins.sort_by_key(|(c, _)| *c);
     pins.retain(|(c, _)| !conflicting.contains(c));
     pins
 }
@@ -1705,6 +1710,17 @@ mod tests {
         let found: Vec<(char, u8)> = (0..=0x10FFFFu32).filter_map(char::from_u32).filter_map(|c| cn_numeral(c).map(|n| (c, n))).collect();
         assert_eq!(found.iter().map(|(c, _)| *c).collect::<String>(), "一七三九二五八六十四");
         assert!(found.iter().all(|(c, n)| "一二三四五六七八九十".chars().nth(usize::from(*n) - 1) == Some(*c)));
+    }
+
+    #[test]
+    fn narrative_pins_follow_verb_and_name() {
+        let f = FormatVersion::V2021;
+        let text = "本年度制发行政规范性文件62件，废止规范性文件3件，现行有效行政规范性文件440件。出台政府规章1件，废止规章2件，印发规章1件。";
+        assert_eq!(narrative_pins(f, "normative_docs", text), vec![(0, 62), (1, 3), (2, 440)]);
+        assert_eq!(narrative_pins(f, "regulations", text), vec![(0, 1), (1, 2)]);
+        // stated twice differently: not stated; a name without its verb, or without 件: nothing
+        assert_eq!(narrative_pins(f, "normative_docs", "制发规范性文件5件，印发规范性文件6件，废止1件，废止规范性文件7份"), vec![]);
+        assert_eq!(narrative_pins(FormatVersion::V2019, "normative_docs", text), vec![]);
     }
 
     #[test]
