@@ -114,32 +114,66 @@ impl RowSplits {
 
 pub(crate) use super::decode::is_blank;
 
+/// One digit of a run.
+#[derive(Clone, Copy)]
+struct Digit {
+    value: u8,
+    /// The end of the whitespace-free stretch that holds this digit: a cell that starts here
+    /// and crosses no whitespace ends there at the latest.
+    stretch_end: usize,
+}
+
 struct Run {
-    digits: Vec<u8>,
-    /// `breaks[i]`: whitespace before digit `i`.
-    breaks: Vec<bool>,
+    digits: Vec<Digit>,
+    /// Whitespace-separated groups of digits.
     groups: usize,
 }
 
-fn parse_run(run: &str) -> Option<Run> {
-    let mut digits = Vec::with_capacity(run.len());
-    let mut breaks = Vec::with_capacity(run.len());
+/// The digits of `run` and where its whitespace falls; `None` when it holds anything but
+/// digits, blanks and thousands separators, or more than `max_digits` digits (no split then).
+fn parse_run(run: &str, max_digits: usize) -> Option<Run> {
+    let mut digits: Vec<Digit> = Vec::with_capacity(run.len().min(max_digits));
+    let mut groups = 1;
     let mut pending = false;
-    for c in run.chars() {
-        if c.is_ascii_digit() {
-            breaks.push(pending && !digits.is_empty());
+    let mut stretch_start = 0;
+    let b = run.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x.is_ascii_digit() {
+            if pending && !digits.is_empty() {
+                // whitespace before this digit: the stretch before it ends here
+                let end = digits.len();
+                for d in &mut digits[stretch_start..] {
+                    d.stretch_end = end;
+                }
+                stretch_start = end;
+                groups += 1;
+            }
             pending = false;
-            digits.push(c as u8 - b'0');
-        } else if is_blank(c) {
+            if digits.len() == max_digits {
+                return None;
+            }
+            digits.push(Digit { value: x - b'0', stretch_end: 0 });
+            i += 1;
+            continue;
+        }
+        let blank = blank_len(run, i);
+        if blank > 0 {
             pending = true;
-        } else if c == ',' && !digits.is_empty() {
+            i += blank;
+        } else if x == b',' && !digits.is_empty() {
             // a thousands separator: not a boundary
+            i += 1;
         } else {
             return None;
         }
     }
-    let groups = 1 + breaks.iter().filter(|b| **b).count();
-    Some(Run { digits, breaks, groups })
+    let end = digits.len();
+    for d in &mut digits[stretch_start..] {
+        d.stretch_end = end;
+    }
+    Some(Run { digits, groups })
 }
 
 fn digit_len(mut v: u64) -> usize {
@@ -151,34 +185,42 @@ fn digit_len(mut v: u64) -> usize {
     n
 }
 
+/// The depth-first search for the splits of one run. Every call of [`Splitter::go`] spends one
+/// step of the budget, in the same order as the plain search (try every cell length from 1,
+/// stop at a leading zero or a crossed space): the work per step is kept small instead (a
+/// cell's longest length known from its digit, its value built digit by digit).
 struct Splitter<'a> {
-    d: &'a [u8],
-    brk: &'a [bool],
+    d: &'a [Digit],
     shape: RowShape,
     sums: bool,
     hard: bool,
     budget: Budget,
     out: Vec<Vec<u64>>,
+    /// The cells chosen so far (the first `c` of them at depth `c`).
     cur: Vec<u64>,
 }
 
 impl Splitter<'_> {
-    fn cell_ok(&self, pos: usize, len: usize) -> bool {
-        if len > 1 && self.d[pos] == 0 {
-            return false;
-        }
-        !(self.hard && self.brk[pos + 1..pos + len].iter().any(|b| *b))
-    }
-
-    fn value(&self, pos: usize, len: usize) -> u64 {
-        self.d[pos..pos + len].iter().fold(0u64, |a, d| a * 10 + u64::from(*d))
-    }
-
     fn group_total(&self, c: usize) -> Option<usize> {
         if !self.sums {
             return None;
         }
         self.shape.sum_groups.iter().find(|(s, l)| s + l - 1 == c).map(|(s, _)| *s)
+    }
+
+    /// The value of the cell of `len` digits at `pos`.
+    fn value(&self, pos: usize, len: usize) -> u64 {
+        self.d[pos..pos + len].iter().fold(0u64, |a, d| a * 10 + u64::from(d.value))
+    }
+
+    /// The longest cell that may start at `pos` (at most `limit` digits): one digit after a
+    /// leading zero, and with hard spaces none that crosses one.
+    fn longest(&self, pos: usize, limit: usize) -> usize {
+        let d = self.d[pos];
+        if d.value == 0 {
+            return limit.min(1);
+        }
+        if self.hard { limit.min(d.stretch_end - pos) } else { limit }
     }
 
     fn go(&mut self, pos: usize, c: usize) {
@@ -192,7 +234,7 @@ impl Splitter<'_> {
                 if self.out.len() >= MAX_CANDIDATES {
                     self.budget.cut_short = true;
                 } else {
-                    self.out.push(self.cur.clone());
+                    self.out.push(self.cur[..k].to_vec());
                 }
             }
             return;
@@ -206,48 +248,46 @@ impl Splitter<'_> {
             // The total is determined by the cells before it: it must be printed next.
             let sum = self.cur[start..c].iter().fold(0u64, |a, v| a.saturating_add(*v));
             let len = digit_len(sum);
-            if len <= left - after && self.cell_ok(pos, len) && self.value(pos, len) == sum {
-                self.cur.push(sum);
+            if len <= self.longest(pos, left - after) && self.value(pos, len) == sum {
+                self.cur[c] = sum;
                 self.go(pos + len, c + 1);
-                self.cur.pop();
             }
             return;
         }
-        for len in 1..=MAX_CELL_DIGITS.min(left - after) {
-            if !self.cell_ok(pos, len) {
-                break; // a leading zero or a crossed space: longer cells fail too
-            }
-            if left - len > after * MAX_CELL_DIGITS {
-                continue;
-            }
-            let v = self.value(pos, len);
-            self.cur.push(v);
+        // cells shorter than `first` leave more digits than the later cells can hold; a cell
+        // longer than `last` has a leading zero or crosses a space (every longer one too)
+        let first = left.saturating_sub(after * MAX_CELL_DIGITS).max(1);
+        let last = self.longest(pos, MAX_CELL_DIGITS.min(left - after));
+        if first > last {
+            return;
+        }
+        let mut v = self.value(pos, first - 1);
+        for len in first..=last {
+            v = v * 10 + u64::from(self.d[pos + len - 1].value);
+            self.cur[c] = v;
             self.go(pos + len, c + 1);
-            self.cur.pop();
+            if self.budget.cut_short {
+                // every later call returns at once
+                return;
+            }
         }
     }
-}
 
-fn enumerate(run: &Run, shape: RowShape, hard: bool, sums: bool) -> (Vec<Vec<u64>>, bool) {
-    let n = run.digits.len();
-    // Fast path, the common case: one digit per cell.
-    if n == shape.cells {
-        let cells: Vec<u64> = run.digits.iter().map(|d| u64::from(*d)).collect();
-        let ok = !sums || shape.sum_groups.iter().all(|(s, l)| cells[s + l - 1] == cells[*s..s + l - 1].iter().sum::<u64>());
-        return (if ok { vec![cells] } else { Vec::new() }, true);
+    /// The splits under these rules, and whether the search finished.
+    fn enumerate(&mut self, hard: bool, sums: bool) -> (Vec<Vec<u64>>, bool) {
+        let shape = self.shape;
+        // Fast path, the common case: one digit per cell.
+        if self.d.len() == shape.cells {
+            let cells: Vec<u64> = self.d.iter().map(|d| u64::from(d.value)).collect();
+            let ok = !sums || shape.sum_groups.iter().all(|(s, l)| cells[s + l - 1] == cells[*s..s + l - 1].iter().sum::<u64>());
+            return (if ok { vec![cells] } else { Vec::new() }, true);
+        }
+        self.hard = hard;
+        self.sums = sums;
+        self.budget = Budget::default();
+        self.go(0, 0);
+        (std::mem::take(&mut self.out), !self.budget.cut_short)
     }
-    let mut sp = Splitter {
-        d: &run.digits,
-        brk: &run.breaks,
-        shape,
-        sums,
-        hard,
-        budget: Budget::default(),
-        out: Vec::new(),
-        cur: Vec::with_capacity(shape.cells),
-    };
-    sp.go(0, 0);
-    (sp.out, !sp.budget.cut_short)
 }
 
 /// Every way to split `run` (digits, possibly with spaces) into the cells of `shape`: no cell
@@ -257,11 +297,12 @@ fn enumerate(run: &Run, shape: RowShape, hard: bool, sums: bool) -> (Vec<Vec<u64
 /// the sums then broken), then splits that ignore spaces but satisfy the sums; last, splits
 /// without the sums. Bounded: returns promptly for any input, `complete: false` when cut short.
 pub fn split_cells(run: &str, shape: RowShape, spaces: Spaces) -> RowSplits {
-    let Some(r) = parse_run(run) else {
-        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: false, spaced: false };
+    let none = RowSplits { candidates: Vec::new(), complete: true, sums_hold: false, spaced: false };
+    let Some(r) = parse_run(run, shape.cells * MAX_CELL_DIGITS) else {
+        return none;
     };
-    if r.digits.is_empty() || r.digits.len() > shape.cells * MAX_CELL_DIGITS {
-        return RowSplits { candidates: Vec::new(), complete: true, sums_hold: false, spaced: false };
+    if r.digits.is_empty() {
+        return none;
     }
     let soft = spaces == Spaces::Soft && r.groups > 1;
     let groups_decide = r.groups == shape.cells;
@@ -272,25 +313,39 @@ pub fn split_cells(run: &str, shape: RowShape, spaces: Spaces) -> RowSplits {
     let guess = |(candidates, complete): (Vec<Vec<u64>>, bool)| -> Option<RowSplits> {
         (!candidates.is_empty() || !complete).then_some(RowSplits { candidates, complete, sums_hold: false, spaced: false })
     };
-    if let Some(s) = done(enumerate(&r, shape, true, true), true) {
+    let mut sp = Splitter {
+        d: &r.digits,
+        shape,
+        sums: true,
+        hard: true,
+        budget: Budget::default(),
+        out: Vec::new(),
+        cur: vec![0; shape.cells],
+    };
+    if let Some(s) = done(sp.enumerate(true, true), true) {
         return s;
     }
-    if soft && r.groups == shape.cells && let Some(s) = done(enumerate(&r, shape, true, false), false) {
-        return s;
+    // the search with hard spaces and without the sums, when it has been run and found nothing
+    let mut hard_free_tried = false;
+    if soft && r.groups == shape.cells {
+        if let Some(s) = done(sp.enumerate(true, false), false) {
+            return s;
+        }
+        hard_free_tried = true;
     }
-    if soft && let Some(s) = done(enumerate(&r, shape, false, true), true) {
+    if soft && let Some(s) = done(sp.enumerate(false, true), true) {
         return s;
     }
     if shape.sum_groups.is_empty() {
         return RowSplits { candidates: Vec::new(), complete: true, sums_hold: true, spaced: false };
     }
-    if let Some(s) = done(enumerate(&r, shape, true, false), false) {
+    if !hard_free_tried && let Some(s) = done(sp.enumerate(true, false), false) {
         return s;
     }
-    if soft && let Some(s) = guess(enumerate(&r, shape, false, false)) {
+    if soft && let Some(s) = guess(sp.enumerate(false, false)) {
         return s;
     }
-    RowSplits { candidates: Vec::new(), complete: true, sums_hold: false, spaced: false }
+    none
 }
 
 // ---- combining the rows of a table -----------------------------------------------------------
@@ -627,6 +682,10 @@ pub(crate) enum Marker {
 }
 
 fn cn_numeral(c: char) -> Option<u8> {
+    // the numerals lie between 一 (U+4E00) and 四 (U+56DB): most characters fail one test
+    if !('一'..='四').contains(&c) {
+        return None;
+    }
     Some(match c {
         '一' => 1,
         '二' => 2,
@@ -717,15 +776,61 @@ pub(crate) fn squash(s: &str) -> String {
     words(s).collect()
 }
 
-/// The byte length of the blank character (see [`is_blank`]) at byte `i` of `s`, or 0. Only
-/// ASCII whitespace and characters with these lead bytes can be blanks: most characters are
-/// decided from their first byte.
+/// The byte length of the blank character (see [`is_blank`]) at byte `i` of `s` (a character
+/// boundary), or 0. Decided from the UTF-8 bytes, without decoding: the blanks beyond ASCII are
+/// U+0085, U+00A0 (`C2 xx`), U+1680 (`E1 9A 80`), U+2000–U+200D, U+2028, U+2029, U+202F,
+/// U+205F (`E2 80 xx`, `E2 81 9F`), U+3000 (`E3 80 80`) and U+FEFF (`EF BB BF`).
+#[inline]
 pub(crate) fn blank_len(s: &str, i: usize) -> usize {
-    match s.as_bytes()[i] {
+    let b = s.as_bytes();
+    // a lead byte promises its continuation bytes (`s` is UTF-8)
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
         x @ 0..0x80 => usize::from(matches!(x, b' ' | b'\t'..=b'\r')),
-        0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF => s[i..].chars().next().filter(|c| is_blank(*c)).map_or(0, char::len_utf8),
+        0xC2 => 2 * usize::from(matches!(next(1), 0x85 | 0xA0)),
+        0xE1 => 3 * usize::from(next(1) == 0x9A && next(2) == 0x80),
+        0xE2 => 3 * usize::from(matches!((next(1), next(2)), (0x80, 0x80..=0x8D | 0xA8 | 0xA9 | 0xAF) | (0x81, 0x9F))),
+        0xE3 => 3 * usize::from(next(1) == 0x80 && next(2) == 0x80),
+        0xEF => 3 * usize::from(next(1) == 0xBB && next(2) == 0xBF),
         _ => 0,
     }
+}
+
+/// Whether byte `x` can start a blank character: ASCII whitespace or one of the lead bytes in
+/// [`blank_len`]. Continuation bytes (`80`–`BF`) never can, so a scan for blanks may step
+/// through a text byte by byte.
+#[inline]
+fn may_start_blank(x: u8) -> bool {
+    x <= b' ' || matches!(x, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF)
+}
+
+/// The end of the word that starts at byte `i` of `s` (a non-blank character): the next blank
+/// or the end of `s`.
+#[inline]
+pub(crate) fn word_end(s: &str, mut i: usize) -> usize {
+    let b = s.as_bytes();
+    // character by character, each told from its lead byte: a CJK character (lead byte
+    // `E4`–`E9`) is never a blank and is stepped over whole
+    i += utf8_len(b[i]);
+    while i < b.len() {
+        let x = b[i];
+        if may_start_blank(x) && blank_len(s, i) > 0 {
+            break;
+        }
+        i += utf8_len(x);
+    }
+    i
+}
+
+/// `s` without leading and trailing blanks (`s.trim_matches(is_blank)`): the ASCII whitespace
+/// that pads most lines (`pdftotext -layout` indents with spaces) skipped byte by byte first.
+pub(crate) fn trim_blanks(s: &str) -> &str {
+    let ascii_blank = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let b = s.as_bytes();
+    let start = b.iter().take_while(|x| ascii_blank(x)).count();
+    let end = b.len() - b[start..].iter().rev().take_while(|x| ascii_blank(x)).count();
+    // ASCII bytes are whole characters: both ends are character boundaries
+    super::decode::trim_blank(&s[start..end])
 }
 
 /// The non-empty runs of `s` between blanks: `s.split(is_blank).filter(|w| !w.is_empty())`,
@@ -745,9 +850,7 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = &str> {
             i += n;
         }
         let start = i;
-        while i < b.len() && blank_len(s, i) == 0 {
-            i += utf8_len(b[i]);
-        }
+        i = word_end(s, i);
         Some(&s[start..i])
     })
 }
@@ -1050,25 +1153,30 @@ fn narrative_pins(format: FormatVersion, row: &str, narrative: &str) -> Vec<(usi
     };
     let mut pins: Vec<(usize, i64)> = Vec::new();
     let mut conflicting: Vec<usize> = Vec::new();
-    for (col, verbs) in [(0usize, &["制发", "印发", "出台"][..]), (1, &["废止"][..]), (2, &["现行有效"][..])] {
-        for verb in verbs {
-            // memmem: the report's whole text is searched for every verb
-            for at in memchr::memmem::find_iter(narrative.as_bytes(), verb) {
-                let rest = &narrative[at + verb.len()..];
-                let Some(rest) = names.iter().find_map(|n| rest.strip_prefix(n)) else { continue };
-                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-                if digits == 0 || digits > 6 || !rest[digits..].starts_with('件') {
-                    continue;
-                }
-                let Ok(v) = rest[..digits].parse::<i64>() else { continue };
-                match pins.iter().find(|(c, _)| *c == col) {
-                    Some((_, old)) if *old != v => conflicting.push(col),
-                    Some(_) => {}
-                    None => pins.push((col, v)),
-                }
-            }
+    const VERBS: [(usize, &str); 5] = [(0, "制发"), (0, "印发"), (0, "出台"), (1, "废止"), (2, "现行有效")];
+    // The text is searched once, for the short name, which ends the long one too (规范性文件,
+    // 规章); a verb then ends where the name starts. No verb ends in the long name's first
+    // characters (行政, 政府), so each place names one row and follows at most one verb.
+    let (long, short) = (names[0], names[1]);
+    let long_head = &long[..long.len() - short.len()];
+    for at in memchr::memmem::find_iter(narrative.as_bytes(), short) {
+        let before = &narrative[..at];
+        let before = before.strip_suffix(long_head).unwrap_or(before);
+        let Some(&(col, _)) = VERBS.iter().find(|(_, v)| before.ends_with(v)) else { continue };
+        let rest = &narrative[at + short.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 6 || !rest[digits..].starts_with('件') {
+            continue;
+        }
+        let Ok(v) = rest[..digits].parse::<i64>() else { continue };
+        match pins.iter().find(|(c, _)| *c == col) {
+            Some((_, old)) if *old != v => conflicting.push(col),
+            Some(_) => {}
+            None => pins.push((col, v)),
         }
     }
+    // in column order, as found column by column
+    pins.sort_by_key(|(c, _)| *c);
     pins.retain(|(c, _)| !conflicting.contains(c));
     pins
 }
@@ -1131,7 +1239,8 @@ pub(crate) fn put_table(report: &mut Report, id: TableId, rows: Vec<Row>, line: 
     }
     let order: Vec<&str> = report.format.spec().table(id).rows().map(|(_, r)| r.id).collect();
     let mut rows = rows;
-    rows.sort_by_key(|r| order.iter().position(|x| *x == r.id).unwrap_or(usize::MAX));
+    // each row's place looked up once (a stable sort, as `sort_by_key`)
+    rows.sort_by_cached_key(|r| order.iter().position(|x| *x == r.id).unwrap_or(usize::MAX));
     rows.dedup_by(|a, b| a.id == b.id);
     report.tables.retain(|t| t.id != id);
     report.tables.push(Table { id, rows, line, ocr: false });
@@ -1154,14 +1263,18 @@ impl Extracted {
     /// The report: metadata and sections from the shared assembler, tables as decided here
     /// (the assembler sees the same tables as grids, so its label findings apply).
     pub(crate) fn into_report(self, source: Option<&str>) -> Report {
-        let mut doc = self.doc;
-        for (id, rows, line) in &self.tables {
-            doc.blocks.push(Block::Table { rows: grid(*id, rows), line: line.unwrap_or(1) });
-        }
-        let mut report = super::assemble::assemble(&doc, source);
+        let Extracted { doc, format, tables, findings, title } = self;
+        let mut report = {
+            // the grids borrow their labels from the rows, which go into the report afterwards
+            let mut doc: Doc<'_> = doc;
+            for (id, rows, line) in &tables {
+                doc.blocks.push(Block::Table { rows: grid(*id, rows), line: line.unwrap_or(1) });
+            }
+            super::assemble::assemble(&doc, source)
+        };
         // The title names the agency; the preamble after it often names others
         // (《福建省人民政府办公厅关于…》), so the title, read alone, decides when it names one.
-        if let Some(title) = self.title {
+        if let Some(title) = title {
             let alone = Doc { blocks: vec![Block::Para { text: title.into(), line: 1 }] };
             let meta = super::assemble::assemble(&alone, None);
             if meta.agency.is_some() {
@@ -1169,29 +1282,57 @@ impl Extracted {
                 report.level = meta.level;
             }
         }
-        if let Some(f) = self.format {
+        if let Some(f) = format {
             report.format = f;
         }
-        for (id, rows, line) in self.tables {
+        for (id, rows, line) in tables {
             put_table(&mut report, id, rows, line);
         }
-        report.reader_findings.extend(self.findings);
+        report.reader_findings.extend(findings);
         report
     }
 }
 
+/// An integer cell as printed (`Display`): the ten one-digit values (most cells) borrowed,
+/// others written digit by digit (without the formatting machinery).
+fn int_text(n: i64) -> Cow<'static, str> {
+    const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    if let Ok(d) = usize::try_from(n)
+        && d < DIGITS.len()
+    {
+        return Cow::Borrowed(DIGITS[d]);
+    }
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        at -= 1;
+        // `v % 10` is below ten
+        buf[at] = b'0' + u8::try_from(v % 10).unwrap_or(0);
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    Cow::Owned(std::str::from_utf8(&buf[at..]).unwrap_or_default().to_owned())
+}
+
 /// A table's rows as grid rows (label, cells), for the assembler.
-fn grid(id: TableId, rows: &[Row]) -> Vec<GridRow<'static>> {
+fn grid(id: TableId, rows: &[Row]) -> Vec<GridRow<'_>> {
     rows.iter()
         .map(|r| {
-            let mut cells: Vec<Cow<'static, str>> = Vec::with_capacity(r.cells.len() + 1);
+            let mut cells: Vec<Cow<'_, str>> = Vec::with_capacity(r.cells.len() + 1);
             if id != TableId::T4 {
-                cells.push(Cow::Owned(r.label.clone()));
+                cells.push(Cow::Borrowed(r.label.as_str()));
             }
             // each value as printed (`Display`): integers without the formatting machinery,
             // blanks without an allocation
             cells.extend(r.cells.iter().map(|v| match v {
-                Value::Int(n) => Cow::Owned(n.to_string()),
+                Value::Int(n) => int_text(*n),
                 Value::Blank | Value::Absent => Cow::Borrowed(""),
                 v => Cow::Owned(v.to_string()),
             }));
@@ -1224,7 +1365,10 @@ fn find_heading(text: &str, from: usize, index: usize) -> Option<Heading> {
     let (num, keys) = SECTION_KEYS[index];
     let spec_title = FORMAT_2021.sections[index].title;
     let mut search = from;
-    while let Some(off) = text.get(search..)?.find(num) {
+    // the numeral's bytes searched for (a byte search finds characters: the text is UTF-8)
+    let mut buf = [0u8; 4];
+    let finder = memchr::memmem::Finder::new(num.encode_utf8(&mut buf).as_bytes());
+    while let Some(off) = finder.find(text.get(search..)?.as_bytes()) {
         let start = search + off;
         search = start + num.len_utf8();
         let after = &text[search..];
@@ -1238,7 +1382,8 @@ fn find_heading(text: &str, from: usize, index: usize) -> Option<Heading> {
         let rest_t = rest.trim_start_matches(is_blank);
         let title_start = title_start + (rest.len() - rest_t.len());
         // The key must come before any digit, within a short heading.
-        let window: String = rest_t.chars().take_while(|c| !c.is_ascii_digit()).take(24).collect();
+        let window_len = rest_t.char_indices().take_while(|(_, c)| !c.is_ascii_digit()).take(24).last().map_or(0, |(i, c)| i + c.len_utf8());
+        let window = &rest_t[..window_len];
         if !keys.iter().any(|k| window.contains(k)) {
             continue;
         }
@@ -1540,6 +1685,48 @@ mod tests {
         ] {
             let split: Vec<&str> = s.split(is_blank).filter(|w| !w.is_empty()).collect();
             assert_eq!(words(s).collect::<Vec<_>>(), split, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn blank_len_agrees_with_is_blank_on_every_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("{c}x");
+            let want = if is_blank(c) { c.len_utf8() } else { 0 };
+            assert_eq!(blank_len(&s, 0), want, "{:X}", u32::from(c));
+            assert!(want == 0 || may_start_blank(s.as_bytes()[0]), "{:X}", u32::from(c));
+        }
+    }
+
+    #[test]
+    fn trim_blanks_is_trim_matches() {
+        for s in ["", " ", "  a  ", "\u{3000} x \u{a0}", "\t\u{b}\u{c}本\r\n", " \u{feff}\u{200b} 年 \u{2028} ", "x", "\u{85}"] {
+            assert_eq!(trim_blanks(s), s.trim_matches(is_blank), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn cn_numerals_are_one_to_ten() {
+        let found: Vec<(char, u8)> = (0..=0x10FFFFu32).filter_map(char::from_u32).filter_map(|c| cn_numeral(c).map(|n| (c, n))).collect();
+        assert_eq!(found.iter().map(|(c, _)| *c).collect::<String>(), "一七三九二五八六十四");
+        assert!(found.iter().all(|(c, n)| "一二三四五六七八九十".chars().nth(usize::from(*n) - 1) == Some(*c)));
+    }
+
+    #[test]
+    fn narrative_pins_follow_verb_and_name() {
+        let f = FormatVersion::V2021;
+        let text = "本年度制发行政规范性文件62件，废止规范性文件3件，现行有效行政规范性文件440件。出台政府规章1件，废止规章2件，印发规章1件。";
+        assert_eq!(narrative_pins(f, "normative_docs", text), vec![(0, 62), (1, 3), (2, 440)]);
+        assert_eq!(narrative_pins(f, "regulations", text), vec![(0, 1), (1, 2)]);
+        // stated twice differently: not stated; a name without its verb, or without 件: nothing
+        assert_eq!(narrative_pins(f, "normative_docs", "制发规范性文件5件，印发规范性文件6件，废止1件，废止规范性文件7份"), vec![]);
+        assert_eq!(narrative_pins(FormatVersion::V2019, "normative_docs", text), vec![]);
+    }
+
+    #[test]
+    fn int_text_prints_like_display() {
+        for n in [0, 1, 9, 10, 11, 99, 100, 218, 12_345, -1, -9, -10, -218, i64::MAX, i64::MIN] {
+            assert_eq!(int_text(n), n.to_string());
         }
     }
 

@@ -25,7 +25,8 @@ use super::label;
 /// Whether a line is a page footer or header: `-3-`, `- 3 -`, `— 3 —`, `第 3 页`, `第3页 共5页`,
 /// `3 / 5`.
 pub fn is_footer(line: &str) -> bool {
-    let t = line.trim_matches(|c: char| is_blank(c) || c == '\u{c}');
+    // a form feed is a blank
+    let t = crawl::trim_blanks(line);
     // more than 64 bytes is more than 16 characters: long lines are not counted
     if t.is_empty() || t.len() > 64 || t.chars().count() > 16 {
         return false;
@@ -375,16 +376,23 @@ impl Para {
         } else if self.text.ends_with(|c: char| c.is_ascii_alphanumeric()) && t.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             self.text.push(' ');
         }
-        let mut last_blank = false;
-        for c in t.chars() {
-            if is_blank(c) {
-                if !last_blank {
-                    self.text.push(' ');
+        // each run of blanks as one space, the text between copied whole
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if crawl::blank_len(t, i) > 0 {
+                self.text.push(' ');
+                while i < b.len() {
+                    let n = crawl::blank_len(t, i);
+                    if n == 0 {
+                        break;
+                    }
+                    i += n;
                 }
-                last_blank = true;
             } else {
-                self.text.push(c);
-                last_blank = false;
+                let end = crawl::word_end(t, i);
+                self.text.push_str(&t[i..end]);
+                i = end;
             }
         }
     }
@@ -439,6 +447,24 @@ fn fragment_lead(lines: &[(u32, &str)], heads: &[(usize, usize)]) -> Option<(usi
     holds.then_some((sec, end))
 }
 
+/// `s.trim()`, the ASCII whitespace at both ends (most of it) stripped byte by byte first.
+fn trim_fast(s: &str) -> &str {
+    let ascii_ws = |x: &&u8| matches!(x, b' ' | b'\t'..=b'\r');
+    let b = s.as_bytes();
+    let start = b.iter().take_while(ascii_ws).count();
+    let end = b.len() - b[start..].iter().rev().take_while(ascii_ws).count();
+    // ASCII bytes are whole characters: both ends are character boundaries
+    s[start..end].trim()
+}
+
+/// `s.trim_end()`, the trailing ASCII whitespace (most of it) stripped byte by byte first.
+fn trim_end_fast(s: &str) -> &str {
+    let b = s.as_bytes();
+    let end = b.len() - b.iter().rev().take_while(|x| matches!(x, b' ' | b'\t'..=b'\r')).count();
+    // ASCII bytes are whole characters: `end` is a character boundary
+    s[..end].trim_end()
+}
+
 /// Read `pdftotext -layout` text into a report.
 pub fn read_layout(text: &str, source: Option<&str>) -> Report {
     extract_layout(text).into_report(source)
@@ -451,7 +477,7 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
     let lines: Vec<(u32, &str)> = text
         .lines()
         .enumerate()
-        .map(|(i, l)| (u32::try_from(i + 1).unwrap_or(u32::MAX), l.trim_start_matches('\u{c}').trim_end()))
+        .map(|(i, l)| (u32::try_from(i + 1).unwrap_or(u32::MAX), trim_end_fast(l.trim_start_matches('\u{c}'))))
         .filter(|(_, l)| !is_footer(l))
         .collect();
     // Section headings: a line that is a heading on its own.
@@ -508,14 +534,15 @@ pub(crate) fn extract_layout(text: &str) -> Extracted {
         if in_table {
             continue;
         }
-        if l.trim().is_empty() {
+        let t = trim_fast(l);
+        if t.is_empty() {
             continue;
         }
-        let indent = l.chars().take_while(|c| is_blank(*c)).count();
-        if indent >= 2 {
+        // an indent of two blanks or more starts a paragraph
+        if l.chars().take_while(|c| is_blank(*c)).nth(1).is_some() {
             para.flush(&mut ex.doc.blocks);
         }
-        para.push_line(l.trim(), no);
+        para.push_line(t, no);
     }
     para.flush(&mut ex.doc.blocks);
     let first_line = |ls: &[(u32, &str)]| ls.first().map(|(n, _)| *n);

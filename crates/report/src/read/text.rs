@@ -68,16 +68,23 @@ pub fn flavour(text: &str) -> TextFlavour {
     let (mut lines, mut indented, mut footers, mut single_chars, mut spaced) = (0u32, 0u32, 0u32, 0u32, 0u32);
     // built once: a substring search set up per line costs more than the search
     let three_spaces = memchr::memmem::Finder::new("   ");
-    for line in text.lines() {
-        let t = line.trim_matches(is_blank);
+    // the lines of `text.lines()` (a final empty line, which it leaves out, counts for nothing)
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', b).chain(std::iter::once(b.len())) {
+        let raw = &text[start..end];
+        start = end + 1;
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        // the ASCII whitespace that indents most lines, skipped byte by byte
+        let ascii_indent = line.bytes().take_while(|b| matches!(b, b' ' | b'\t'..=b'\r')).count();
+        let t = super::crawl::trim_blanks(&line[ascii_indent..]);
         if t.is_empty() {
             continue;
         }
         lines += 1;
-        if line.starts_with("   ") {
+        if ascii_indent >= 3 && line.starts_with("   ") {
             indented += 1;
         }
-        if three_spaces.find(line.trim_start().as_bytes()).is_some() {
+        if three_spaces.find(line[ascii_indent..].trim_start().as_bytes()).is_some() {
             spaced += 1;
         }
         if is_page_footer(t) {
