@@ -289,14 +289,29 @@ struct SimilarIds {
     /// `masks[k]`: bit i set where character i of the label is the alphabet's character `k`.
     masks: Vec<u128>,
     len: usize,
+    /// The alphabet numbers whose masks are set (with repeats): what `drop` clears.
+    set: [u16; 96],
+    nset: usize,
+}
+
+thread_local! {
+    /// The mask vector of the last [`SimilarIds`] dropped on this thread, all zero, for the next
+    /// one: a label compared by similarity does not allocate and zero a vector as long as the
+    /// alphabet each time.
+    static SPARE_MASKS: std::cell::Cell<Vec<u128>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 impl SimilarIds {
     fn new(a: &str, alphabet: &LabelMap<char, u16>) -> Self {
-        let mut s = Self { masks: vec![0; alphabet.len()], len: 0 };
+        let mut masks = SPARE_MASKS.take();
+        // the spare is all zero (see `drop`); extended with zeros to the alphabet's size
+        masks.resize(masks.len().max(alphabet.len()), 0);
+        let mut s = Self { masks, len: 0, set: [0; 96], nset: 0 };
         for c in a.chars().take(96) {
             if let Some(&k) = alphabet.get(&c) {
                 s.masks[usize::from(k)] |= 1u128 << s.len;
+                s.set[s.nset] = k;
+                s.nset += 1;
             }
             s.len += 1;
         }
@@ -314,6 +329,18 @@ impl SimilarIds {
             v = v.wrapping_add(u) | (v - u);
         }
         lcs_score(v, self.len, b.len())
+    }
+}
+
+impl Drop for SimilarIds {
+    /// Hand the masks back for the next label, zeroed (only the label's own characters' masks
+    /// are set: those are cleared, not the whole vector).
+    fn drop(&mut self) {
+        let mut masks = std::mem::take(&mut self.masks);
+        for &k in &self.set[..self.nset] {
+            masks[usize::from(k)] = 0;
+        }
+        SPARE_MASKS.set(masks);
     }
 }
 
@@ -677,6 +704,9 @@ fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option
                 return Some(hit(i, Quality::Variant));
             }
     // 3. similarity over the table's rows
+    if !similarity_can_reach(labels, table, num, body_trim.chars().take(96).count(), 0.72) {
+        return None;
+    }
     let mut best: Option<(usize, f32)> = None;
     let mut second = 0.0f32;
     let similar = SimilarIds::new(body_trim, &labels.alphabet);
@@ -694,6 +724,36 @@ fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option
     // Short labels need a higher bar: one character of "行政处罚" vs "行政强制" is half the word.
     let bar = if labels.rows[i].body.chars().count() <= 6 { 0.85 } else { 0.72 };
     (sim >= bar && sim - second >= 0.1).then(|| hit(i, Quality::Variant))
+}
+
+/// Whether step 3 of [`match_row_in`] could score any row of `table` at `bar` or above, for a
+/// label body of `len` characters (its first 96): a bound from the lengths alone. The LCS of two
+/// strings is at most the shorter length, and the score is computed from it by the same
+/// monotone `f32` steps (times two, over the total, plus the number bonus), so the bound is at
+/// least the score the loop would compute. When no row can reach the lowest bar, the loop cannot
+/// accept any row: long paragraph lines met inside a table are rejected without it.
+fn similarity_can_reach(labels: &Labels, table: TableId, num: Option<Numbering>, len: usize, bar: f32) -> bool {
+    labels.rows.iter().filter(|e| e.table == table).any(|e| {
+        let mut sim = lcs_bound(len, e.body_ids.len());
+        if num.is_some() && e.num == num {
+            sim += 0.05;
+        }
+        if let Some(s) = &e.short_ids {
+            sim = sim.max(lcs_bound(len, s.len()));
+        }
+        sim >= bar
+    })
+}
+
+/// The highest [`lcs_score`] two strings of `len` and `blen` characters can have (an LCS as long
+/// as the shorter), computed by the same `f32` steps.
+fn lcs_bound(len: usize, blen: usize) -> f32 {
+    if len == 0 || blen == 0 {
+        return 0.0;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "label lengths are below 100")]
+    let (lcs, total) = (len.min(blen) as f32, (len + blen) as f32);
+    2.0 * lcs / total
 }
 
 // ---- table 二 captions and column headers ------------------------------------------------------
