@@ -429,9 +429,10 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     // 3. similarity, with the number as a bonus
     let mut best: Option<(usize, f32)> = None;
     let mut second = 0.0f32;
-    let similar = Similar::new(body_trim);
-    for (i, s) in SECTIONS.iter().enumerate() {
-        let mut sim = similar.to(s.title);
+    let (alphabet, titles) = &*SECTION_TITLE_IDS;
+    let similar = SimilarIds::new(body_trim, alphabet);
+    for (i, ids) in titles.iter().enumerate() {
+        let mut sim = similar.to(ids);
         if usize::from(n) == i + 1 {
             sim += 0.1;
         }
@@ -448,6 +449,15 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     }
     None
 }
+
+/// The section titles as alphabet numbers (their own alphabet), for [`SimilarIds`]: the same
+/// similarity as [`similarity`] with a title, without searching the label's characters for
+/// each character of each title.
+static SECTION_TITLE_IDS: LazyLock<(LabelMap<char, u16>, Vec<Vec<u16>>)> = LazyLock::new(|| {
+    let mut alphabet = LabelMap::default();
+    let titles = SECTIONS.iter().map(|s| char_ids(s.title, &mut alphabet)).collect();
+    (alphabet, titles)
+});
 
 /// The section a paragraph names in the format's exact wording after its numeral: the section
 /// of `match_section(raw, _)` when its quality is [`Quality::Exact`] (which does not depend on
@@ -481,9 +491,15 @@ fn exact_title(body: &str) -> Option<usize> {
 /// title without a numeral is text, not a heading.
 fn without_numeral(raw: &str, expected: Option<usize>) -> Option<SectionMatch> {
     let s = SECTIONS.get(expected?)?;
-    let t = raw.trim_matches(is_blank);
-    // cheap rejection: about the title's length (3 bytes a character), and its last character
-    if t.len() + 6 < s.title.len() || t.len() > s.title.len() + 12 || !t.trim_end_matches(['。', '：', ':', '.']).ends_with(s.title.chars().last()?) {
+    // cheap rejection: its last character (looked at before the leading blanks are trimmed:
+    // the trailing punctuation trimmed never reaches them, and a blank is never the title's
+    // last character), and about the title's length (3 bytes a character)
+    let end_trimmed = raw.trim_end_matches(is_blank);
+    if !end_trimmed.trim_end_matches(['。', '：', ':', '.']).ends_with(s.title.chars().last()?) {
+        return None;
+    }
+    let t = end_trimmed.trim_start_matches(is_blank);
+    if t.len() + 6 < s.title.len() || t.len() > s.title.len() + 12 {
         return None;
     }
     let norm = normalize_cow(t);
@@ -888,6 +904,13 @@ mod tests {
         let mut probes = vec!["", "其他", "x", "本年新收政府信息公开申请数量", "（三）不予公开", "部分公开", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "abc本年度办理结果ΩΩ", long.as_str()];
         let (l21, l19) = (labels(FormatVersion::V2021), labels(FormatVersion::V2019));
         probes.extend(l21.rows.iter().chain(&l19.rows).map(|e| e.body.as_str()));
+        let (alphabet, titles) = &*SECTION_TITLE_IDS;
+        for probe in &probes {
+            let s = SimilarIds::new(probe, alphabet);
+            for (ids, section) in titles.iter().zip(SECTIONS.iter()) {
+                assert_eq!(s.to(ids).to_bits(), similarity(probe, section.title).to_bits(), "{probe:?} {:?}", section.title);
+            }
+        }
         for labels in [l21, l19] {
             for probe in &probes {
                 let s = SimilarIds::new(probe, &labels.alphabet);
