@@ -450,10 +450,13 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     None
 }
 
+/// A label as alphabet numbers (see [`char_ids`]).
+type CharIds = Vec<u16>;
+
 /// The section titles as alphabet numbers (their own alphabet), for [`SimilarIds`]: the same
 /// similarity as [`similarity`] with a title, without searching the label's characters for
 /// each character of each title.
-static SECTION_TITLE_IDS: LazyLock<(LabelMap<char, u16>, Vec<Vec<u16>>)> = LazyLock::new(|| {
+static SECTION_TITLE_IDS: LazyLock<(LabelMap<char, u16>, Vec<CharIds>)> = LazyLock::new(|| {
     let mut alphabet = LabelMap::default();
     let titles = SECTIONS.iter().map(|s| char_ids(s.title, &mut alphabet)).collect();
     (alphabet, titles)
