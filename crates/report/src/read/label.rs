@@ -289,14 +289,29 @@ struct SimilarIds {
     /// `masks[k]`: bit i set where character i of the label is the alphabet's character `k`.
     masks: Vec<u128>,
     len: usize,
+    /// The alphabet numbers whose masks are set (with repeats): what `drop` clears.
+    set: [u16; 96],
+    nset: usize,
+}
+
+thread_local! {
+    /// The mask vector of the last [`SimilarIds`] dropped on this thread, all zero, for the next
+    /// one: a label compared by similarity does not allocate and zero a vector as long as the
+    /// alphabet each time.
+    static SPARE_MASKS: std::cell::Cell<Vec<u128>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 impl SimilarIds {
     fn new(a: &str, alphabet: &LabelMap<char, u16>) -> Self {
-        let mut s = Self { masks: vec![0; alphabet.len()], len: 0 };
+        let mut masks = SPARE_MASKS.take();
+        // the spare is all zero (see `drop`); extended with zeros to the alphabet's size
+        masks.resize(masks.len().max(alphabet.len()), 0);
+        let mut s = Self { masks, len: 0, set: [0; 96], nset: 0 };
         for c in a.chars().take(96) {
             if let Some(&k) = alphabet.get(&c) {
                 s.masks[usize::from(k)] |= 1u128 << s.len;
+                s.set[s.nset] = k;
+                s.nset += 1;
             }
             s.len += 1;
         }
@@ -314,6 +329,18 @@ impl SimilarIds {
             v = v.wrapping_add(u) | (v - u);
         }
         lcs_score(v, self.len, b.len())
+    }
+}
+
+impl Drop for SimilarIds {
+    /// Hand the masks back for the next label, zeroed (only the label's own characters' masks
+    /// are set: those are cleared, not the whole vector).
+    fn drop(&mut self) {
+        let mut masks = std::mem::take(&mut self.masks);
+        for &k in &self.set[..self.nset] {
+            masks[usize::from(k)] = 0;
+        }
+        SPARE_MASKS.set(masks);
     }
 }
 
@@ -402,9 +429,10 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     // 3. similarity, with the number as a bonus
     let mut best: Option<(usize, f32)> = None;
     let mut second = 0.0f32;
-    let similar = Similar::new(body_trim);
-    for (i, s) in SECTIONS.iter().enumerate() {
-        let mut sim = similar.to(s.title);
+    let (alphabet, titles) = &*SECTION_TITLE_IDS;
+    let similar = SimilarIds::new(body_trim, alphabet);
+    for (i, ids) in titles.iter().enumerate() {
+        let mut sim = similar.to(ids);
         if usize::from(n) == i + 1 {
             sim += 0.1;
         }
@@ -421,6 +449,18 @@ pub fn match_section(raw: &str, expected: Option<usize>) -> Option<SectionMatch>
     }
     None
 }
+
+/// A label as alphabet numbers (see [`char_ids`]).
+type CharIds = Vec<u16>;
+
+/// The section titles as alphabet numbers (their own alphabet), for [`SimilarIds`]: the same
+/// similarity as [`similarity`] with a title, without searching the label's characters for
+/// each character of each title.
+static SECTION_TITLE_IDS: LazyLock<(LabelMap<char, u16>, Vec<CharIds>)> = LazyLock::new(|| {
+    let mut alphabet = LabelMap::default();
+    let titles = SECTIONS.iter().map(|s| char_ids(s.title, &mut alphabet)).collect();
+    (alphabet, titles)
+});
 
 /// The section a paragraph names in the format's exact wording after its numeral: the section
 /// of `match_section(raw, _)` when its quality is [`Quality::Exact`] (which does not depend on
@@ -454,9 +494,15 @@ fn exact_title(body: &str) -> Option<usize> {
 /// title without a numeral is text, not a heading.
 fn without_numeral(raw: &str, expected: Option<usize>) -> Option<SectionMatch> {
     let s = SECTIONS.get(expected?)?;
-    let t = raw.trim_matches(is_blank);
-    // cheap rejection: about the title's length (3 bytes a character), and its last character
-    if t.len() + 6 < s.title.len() || t.len() > s.title.len() + 12 || !t.trim_end_matches(['。', '：', ':', '.']).ends_with(s.title.chars().last()?) {
+    // cheap rejection: its last character (looked at before the leading blanks are trimmed:
+    // the trailing punctuation trimmed never reaches them, and a blank is never the title's
+    // last character), and about the title's length (3 bytes a character)
+    let end_trimmed = raw.trim_end_matches(is_blank);
+    if !end_trimmed.trim_end_matches(['。', '：', ':', '.']).ends_with(s.title.chars().last()?) {
+        return None;
+    }
+    let t = end_trimmed.trim_start_matches(is_blank);
+    if t.len() + 6 < s.title.len() || t.len() > s.title.len() + 12 {
         return None;
     }
     let norm = normalize_cow(t);
@@ -677,6 +723,9 @@ fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option
                 return Some(hit(i, Quality::Variant));
             }
     // 3. similarity over the table's rows
+    if !similarity_can_reach(labels, table, num, body_trim.chars().take(96).count(), 0.72) {
+        return None;
+    }
     let mut best: Option<(usize, f32)> = None;
     let mut second = 0.0f32;
     let similar = SimilarIds::new(body_trim, &labels.alphabet);
@@ -694,6 +743,36 @@ fn match_row_in(format: FormatVersion, table: TableId, norm: &str, group: Option
     // Short labels need a higher bar: one character of "行政处罚" vs "行政强制" is half the word.
     let bar = if labels.rows[i].body.chars().count() <= 6 { 0.85 } else { 0.72 };
     (sim >= bar && sim - second >= 0.1).then(|| hit(i, Quality::Variant))
+}
+
+/// Whether step 3 of [`match_row_in`] could score any row of `table` at `bar` or above, for a
+/// label body of `len` characters (its first 96): a bound from the lengths alone. The LCS of two
+/// strings is at most the shorter length, and the score is computed from it by the same
+/// monotone `f32` steps (times two, over the total, plus the number bonus), so the bound is at
+/// least the score the loop would compute. When no row can reach the lowest bar, the loop cannot
+/// accept any row: long paragraph lines met inside a table are rejected without it.
+fn similarity_can_reach(labels: &Labels, table: TableId, num: Option<Numbering>, len: usize, bar: f32) -> bool {
+    labels.rows.iter().filter(|e| e.table == table).any(|e| {
+        let mut sim = lcs_bound(len, e.body_ids.len());
+        if num.is_some() && e.num == num {
+            sim += 0.05;
+        }
+        if let Some(s) = &e.short_ids {
+            sim = sim.max(lcs_bound(len, s.len()));
+        }
+        sim >= bar
+    })
+}
+
+/// The highest [`lcs_score`] two strings of `len` and `blen` characters can have (an LCS as long
+/// as the shorter), computed by the same `f32` steps.
+fn lcs_bound(len: usize, blen: usize) -> f32 {
+    if len == 0 || blen == 0 {
+        return 0.0;
+    }
+    #[expect(clippy::cast_precision_loss, reason = "label lengths are below 100")]
+    let (lcs, total) = (len.min(blen) as f32, (len + blen) as f32);
+    2.0 * lcs / total
 }
 
 // ---- table 二 captions and column headers ------------------------------------------------------
@@ -828,6 +907,13 @@ mod tests {
         let mut probes = vec!["", "其他", "x", "本年新收政府信息公开申请数量", "（三）不予公开", "部分公开", "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "abc本年度办理结果ΩΩ", long.as_str()];
         let (l21, l19) = (labels(FormatVersion::V2021), labels(FormatVersion::V2019));
         probes.extend(l21.rows.iter().chain(&l19.rows).map(|e| e.body.as_str()));
+        let (alphabet, titles) = &*SECTION_TITLE_IDS;
+        for probe in &probes {
+            let s = SimilarIds::new(probe, alphabet);
+            for (ids, section) in titles.iter().zip(SECTIONS.iter()) {
+                assert_eq!(s.to(ids).to_bits(), similarity(probe, section.title).to_bits(), "{probe:?} {:?}", section.title);
+            }
+        }
         for labels in [l21, l19] {
             for probe in &probes {
                 let s = SimilarIds::new(probe, &labels.alphabet);

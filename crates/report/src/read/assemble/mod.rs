@@ -373,7 +373,7 @@ impl<'a> Assembler<'a> {
                 && let Some((headers, _)) = self.t2_header.as_mut()
                 && raw.chars().count() <= 20
                 && !value_like(raw)
-                && label::match_row(self.format, TableId::T2, raw, None).is_none()
+                && label::match_row_norm(self.format, TableId::T2, &norm, None).is_none()
                 && label::match_t2_caption(self.format, raw).is_none()
             {
                 headers.push(raw);
@@ -414,8 +414,10 @@ impl<'a> Assembler<'a> {
         };
         // a fragment continuing the waiting label
         if let Some(p) = &self.pending {
+            // (only an exact match is taken: the similarity steps, which find only variants,
+            // are not tried)
             let joined = normalize(&format!("{}{}", p.label, raw));
-            if let Some(m) = label::match_row_norm(self.format, p.m.table, &joined, self.group)
+            if let Some(m) = label::match_row_exact(self.format, p.m.table, &joined, self.group)
                 && m.quality == Quality::Exact && p.m.quality != Quality::Exact {
                     let label = format!("{}{}", p.label, trim_cell(raw));
                     self.pending = Some(Pending { m, label, line: p.line });
