@@ -770,19 +770,25 @@ mod tests {
         out
     }
 
+    /// A line of up to `max - 1` pieces drawn by a xorshift generator (deterministic, no crate).
+    fn random_line(state: &mut u64, pieces: &[&str], max: u64) -> String {
+        let mut line = String::new();
+        for _ in 0..(*state % max) {
+            *state ^= *state << 13;
+            *state ^= *state >> 7;
+            *state ^= *state << 17;
+            line.push_str(pieces[(*state % pieces.len() as u64) as usize]);
+        }
+        *state = state.wrapping_add(0x9e37_79b9);
+        line
+    }
+
     #[test]
     fn rows_split_and_cleaned_as_character_by_character() {
         let pieces = ["|", "\\", "\\|", "*", "**", "_", "__", "`", "<br>", "<BR />", "<b", "&nbsp;", "&amp;", " ", "\u{3000}", "\u{a0}", "\t", "本年", "（一）", "—", "、", "a", "1", "\\*", "\u{2003}"];
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..4000 {
-            let mut line = String::new();
-            for _ in 0..(state % 12) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                line.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
-            state = state.wrapping_add(0x9e37_79b9);
+            let line = random_line(&mut state, &pieces, 12);
             assert_eq!(split_row(&line), split_row_old(&line), "{line:?}");
             assert_eq!(clean_inline(&line), clean_inline_old(&line), "{line:?}");
             assert_eq!(clean_inline(trim(&line)), clean_inline_old(&line), "{line:?}");
@@ -827,14 +833,7 @@ mod tests {
         let pieces = ["|", "-", ":", " ", "\t", "\u{b}", "\u{3000}", "\u{a0}", "\u{feff}", "\u{85}", "a", "0", "9", ".", ",", "+", "−", "(", ")", "\"", "“", "”", "一", "、", "（", "）", "１", "．", "表", "😀"];
         let mut state = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..6000 {
-            let mut line = String::new();
-            for _ in 0..(state % 10) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                line.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            }
-            state = state.wrapping_add(0x9e37_79b9);
+            let line = random_line(&mut state, &pieces, 10);
             let t = line.as_str();
             assert_eq!(is_separator(t), is_separator_old(t), "{t:?}");
             assert_eq!(label_key(t), label_key_old(t), "{t:?}");

@@ -146,6 +146,16 @@ fn push_str_oracle<'a>(t: &mut TextBuf<'a>, at: usize, s: &'a str, line: u32) {
     t.push_run(at + run, &s[run..], line);
 }
 
+/// `count` pieces drawn by a linear congruential generator (deterministic, no crate).
+fn random_text(seed: &mut u64, pieces: &[&str], count: usize) -> String {
+    let mut s = String::new();
+    for _ in 0..count {
+        *seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        s.push_str(pieces[(*seed >> 33) as usize % pieces.len()]);
+    }
+    s
+}
+
 #[test]
 fn push_str_collapses_like_the_char_by_char_oracle() {
     let pieces = [
@@ -154,11 +164,7 @@ fn push_str_collapses_like_the_char_by_char_oracle() {
     ];
     let mut seed = 7u64;
     for n in 0..4000 {
-        let mut s = String::new();
-        for _ in 0..(n % 40) {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-        }
+        let s = random_text(&mut seed, &pieces, n % 40);
         let src = format!("x{s}");
         let (mut a, mut b) = (TextBuf::new(&src), TextBuf::new(&src));
         a.push_str(1, &src[1..], 3);
@@ -173,11 +179,7 @@ fn tag_end_is_where_attributes_end() {
     let pieces = [" ", "\n", "a", "=", "\"", "'", ">", "/", "x=\"v>w\"", "b='>'", "c=d>", "style=\"a:b\" ", "= \"q\"", "e='"];
     let mut seed = 11u64;
     for n in 0..5000 {
-        let mut s = String::new();
-        for _ in 0..(n % 24) {
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-        }
+        let s = random_text(&mut seed, &pieces, n % 24);
         let want = Scanner::new(&s).attributes(0).1;
         assert_eq!(Scanner::new(&s).tag_end(0), want, "{s:?}");
     }
