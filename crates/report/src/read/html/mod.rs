@@ -456,22 +456,32 @@ impl<'a> Scanner<'a> {
             if b[i] == b'>' {
                 return i + 1;
             }
-            i += 1;
-            while i < len && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if i < len && (b[i] == b'"' || b[i] == b'\'') {
-                match self.find_quote(b[i], i + 1) {
-                    Some(close) => i = close + 1,
-                    // an unclosed quote: end the tag at the next '>'
-                    None => return self.find_gt(i + 1).map_or(len, |g| g + 1),
-                }
-            } else {
-                while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                    i += 1;
-                }
+            match self.attr_value(i + 1) {
+                Ok((_, next)) => i = next,
+                Err(end) => return end,
             }
         }
+    }
+
+    /// The value of an attribute whose `=` is just before `i` (blanks skipped): its range and the
+    /// offset after it, or `Err(end)` when an unclosed quote ends the tag (at the next '>').
+    fn attr_value(&mut self, mut i: usize) -> Result<(std::ops::Range<usize>, usize), usize> {
+        let b = self.bytes;
+        let len = b.len();
+        while i < len && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i < len && (b[i] == b'"' || b[i] == b'\'') {
+            return match self.find_quote(b[i], i + 1) {
+                Some(close) => Ok((i + 1..close, close + 1)),
+                None => Err(self.find_gt(i + 1).map_or(len, |g| g + 1)),
+            };
+        }
+        let start = i;
+        while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+            i += 1;
+        }
+        Ok((start..i, i))
     }
 
     /// Parse attributes from `from` to the end of the tag. Returns the attributes we care about
@@ -501,29 +511,12 @@ impl<'a> Scanner<'a> {
             }
             let mut value: &[u8] = &[];
             if i < len && b[i] == b'=' {
-                i += 1;
-                while i < len && b[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                if i < len && (b[i] == b'"' || b[i] == b'\'') {
-                    let q = b[i];
-                    match self.find_quote(q, i + 1) {
-                        Some(close) => {
-                            value = &b[i + 1..close];
-                            i = close + 1;
-                        }
-                        None => {
-                            // an unclosed quote: end the tag at the next '>'
-                            let end = self.find_gt(i + 1).map_or(len, |g| g + 1);
-                            return (attrs, end);
-                        }
+                match self.attr_value(i + 1) {
+                    Ok((range, next)) => {
+                        value = &b[range];
+                        i = next;
                     }
-                } else {
-                    let vs = i;
-                    while i < len && !b[i].is_ascii_whitespace() && b[i] != b'>' {
-                        i += 1;
-                    }
-                    value = &b[vs..i];
+                    Err(end) => return (attrs, end),
                 }
             }
             attrs.set(&b[name_start..name_end], value);
